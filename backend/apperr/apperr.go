@@ -1,0 +1,85 @@
+// Package apperr is Hostbound's one error type: a code that says what kind of
+// failure it is, an optional field that it concerns, and a message that is
+// safe to show to a person. Domain packages return *Error for everything a
+// user can act on; anything else is an internal error whose details stay in
+// the log.
+package apperr
+
+import (
+	"errors"
+	"fmt"
+)
+
+// Code classifies an error for the UI and, later, for HTTP statuses.
+type Code string
+
+const (
+	Invalid         Code = "invalid"         // bad input; Field names the field
+	NotFound        Code = "not_found"       // the thing does not exist
+	Conflict        Code = "conflict"        // it exists already, or is in use
+	Unauthenticated Code = "unauthenticated" // not logged in, or wrong credentials
+	Forbidden       Code = "forbidden"       // logged in, but not allowed
+	Locked          Code = "locked"          // the vault is locked (no usable master key)
+	RateLimited     Code = "rate_limited"    // too many attempts
+	SessionExpired  Code = "session_expired" // idle timeout
+	Internal        Code = "internal"        // a bug or an environment failure
+)
+
+// Error is an error a person can read. Message never holds a secret.
+type Error struct {
+	Code    Code
+	Field   string // form field the error is about, if any ("username")
+	Message string
+	Err     error // the cause, kept for logs and errors.Is; never shown
+}
+
+func (e *Error) Error() string {
+	if e.Err != nil {
+		return e.Message + ": " + e.Err.Error()
+	}
+	return e.Message
+}
+
+func (e *Error) Unwrap() error { return e.Err }
+
+// New returns an error with a code and a message.
+func New(code Code, format string, args ...any) *Error {
+	return &Error{Code: code, Message: fmt.Sprintf(format, args...)}
+}
+
+// Field returns an Invalid error about one form field. The message should
+// name the field and the rule, e.g. "Password: at least 12 characters".
+func Field(field, format string, args ...any) *Error {
+	return &Error{Code: Invalid, Field: field, Message: fmt.Sprintf(format, args...)}
+}
+
+// Wrap keeps err as the hidden cause of a user-facing error.
+func Wrap(code Code, err error, format string, args ...any) *Error {
+	return &Error{Code: code, Message: fmt.Sprintf(format, args...), Err: err}
+}
+
+// As returns the *Error in err's chain, or nil.
+func As(err error) *Error {
+	var e *Error
+	if errors.As(err, &e) {
+		return e
+	}
+	return nil
+}
+
+// CodeOf returns the code of err: Internal for anything that is not an *Error.
+func CodeOf(err error) Code {
+	if e := As(err); e != nil {
+		return e.Code
+	}
+	return Internal
+}
+
+// Public is what may be shown to a person: the message of an *Error, or
+// "internal error" for anything else (its chain belongs in the log).
+func Public(err error) (code Code, field, message string) {
+	if e := As(err); e != nil && e.Code != Internal {
+		return e.Code, e.Field, e.Message
+	}
+	return Internal, "", "internal error"
+}

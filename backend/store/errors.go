@@ -1,0 +1,14 @@
+package store
+
+import "errors"
+
+// Sentinel errors of the store. Callers match them with errors.Is.
+var (
+	// ErrNotFound: no value under that key.
+	ErrNotFound = errors.New("not found")
+	// ErrWrongKey: the master key does not decrypt this database. Nothing
+	// on disk was changed.
+	ErrWrongKey = errors.New("the master key does not match this data directory")
+	// ErrAlreadyRunning: another process holds the directory lock.
+	ErrAlreadyRunning = errors.New("Hostbound is already running with this data directory")
+)
