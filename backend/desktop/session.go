@@ -1,16 +1,380 @@
+// Package desktop holds the structs bound to the Wails frontend: thin, typed
+// facades over the domain packages. Each bound method checks the session,
+// calls the domain, and turns errors into the JSON the frontend reads; this
+// is the one place where errors are logged.
 package desktop
 
-import "errors"
+import (
+	"errors"
+	"fmt"
+	"path/filepath"
+	"sync"
+	"time"
 
-// Session is bound to the frontend: unlocking, first-run setup, login.
-type Session struct{}
+	"github.com/sirupsen/logrus"
 
-func (s *Session) GetAppState() AppState { return AppState{} }
-func (s *Session) CreateFirstAdministrator(req SetupRequest) (AppState, error) {
-	return AppState{}, errors.New("todo")
+	"hostbound/backend/access"
+	"hostbound/backend/apperr"
+	"hostbound/backend/audit"
+	"hostbound/backend/keys"
+	"hostbound/backend/masterkey"
+	"hostbound/backend/store"
+	"hostbound/backend/users"
+)
+
+// IdleTimeout ends a session after this long without activity.
+const IdleTimeout = 15 * time.Minute
+
+// Keyring is the OS keyring as the session needs it: the masterkey
+// interface plus a probe that says whether it can be used at all.
+type Keyring interface {
+	masterkey.Keyring
+	Probe() error
 }
-func (s *Session) Unlock(passphrase string) (AppState, error)        { return AppState{}, nil }
-func (s *Session) LogIn(username, password string) (AppState, error) { return AppState{}, nil }
-func (s *Session) LogOut() (AppState, error)                         { return AppState{}, nil }
-func (s *Session) KeepAlive() error                                  { return nil }
-func (s *Session) GetSecurityInfo() (SecurityInfo, error)            { return SecurityInfo{}, nil }
+
+// Config wires a Session.
+type Config struct {
+	DataDir string
+	LogFile string
+	Keyring Keyring
+	Log     logrus.FieldLogger
+	Clock   func() time.Time
+	Hasher  users.Hasher
+}
+
+// Session is the app's unlock-and-login state, bound to the frontend.
+type Session struct {
+	cfg Config
+	mk  *masterkey.Manager
+	log logrus.FieldLogger
+
+	mu           sync.Mutex
+	phase        Phase
+	lockedReason string
+	keyringErr   error // nil when the OS keyring is usable
+	st           *store.Store
+	users        *users.Service
+	operator     *users.User
+	lastActive   time.Time
+}
+
+// NewSession returns a session for the data directory; call Start before use.
+func NewSession(cfg Config) *Session {
+	return &Session{
+		cfg: cfg,
+		mk:  masterkey.New(cfg.DataDir, cfg.Keyring),
+		log: cfg.Log.WithField("component", "desktop"),
+	}
+}
+
+// Start reads the master key header and decides the first screen. With the
+// key in the OS keyring it opens the store right away.
+func (s *Session) Start() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	h, err := s.mk.Header()
+	switch {
+	case errors.Is(err, masterkey.ErrNotInitialized):
+		s.keyringErr = s.cfg.Keyring.Probe()
+		if s.keyringErr != nil {
+			s.log.WithError(s.keyringErr).Info("OS keyring not usable; setup will ask for a passphrase")
+		}
+		s.phase = PhaseSetup
+	case err != nil:
+		s.lock(err)
+	case h.Mode == masterkey.ModePassphrase:
+		s.phase = PhaseUnlock
+	default:
+		key, err := s.mk.Load()
+		if err != nil {
+			s.lock(err)
+			return
+		}
+		s.open(key)
+	}
+}
+
+// Close closes the store; the app calls it on shutdown.
+func (s *Session) Close() error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.st == nil {
+		return nil
+	}
+	err := s.st.Close()
+	s.st = nil
+	return err
+}
+
+// open opens the store with key and moves to setup (no operator yet) or
+// login. Called with mu held.
+func (s *Session) open(key []byte) {
+	st, err := store.Open(filepath.Join(s.cfg.DataDir, "db"), key, s.cfg.Log)
+	if err != nil {
+		s.lock(err)
+		return
+	}
+	log := audit.New(keys.Derive(key, keys.AuditChain), s.cfg.Clock)
+	svc, err := users.NewService(st, log, s.cfg.Hasher, s.cfg.Clock)
+	if err != nil {
+		st.Close()
+		s.lock(err)
+		return
+	}
+	s.st, s.users = st, svc
+	has, err := svc.HasUsers()
+	switch {
+	case err != nil:
+		s.lock(err)
+	case has:
+		s.phase = PhaseLogin
+	default:
+		s.phase = PhaseSetup
+	}
+}
+
+// lock moves to PhaseLocked with a reason an administrator can act on.
+func (s *Session) lock(err error) {
+	s.phase = PhaseLocked
+	s.lockedReason = lockedReason(err, s.cfg.DataDir)
+	s.log.WithError(err).Warn("vault locked")
+}
+
+func lockedReason(err error, dir string) string {
+	const untouched = " Hostbound has not changed any data."
+	switch {
+	case errors.Is(err, masterkey.ErrKeyMissing):
+		return "The master key of this data directory is not in the OS keyring (service \"hostbound\")." + untouched +
+			" Restore the keyring entry (for example from a keyring backup) or start Hostbound with another --data-dir."
+	case errors.Is(err, masterkey.ErrKeyMismatch), errors.Is(err, store.ErrWrongKey):
+		return "The master key found does not match this data directory." + untouched +
+			" Restore the right keyring entry, or start Hostbound with another --data-dir."
+	case errors.Is(err, masterkey.ErrKeyringUnavailable):
+		return "The OS keyring, which holds this data directory's master key, is not available: " + err.Error() + "." + untouched +
+			" Unlock or start your keyring and try again."
+	case errors.Is(err, masterkey.ErrHeaderMissing), errors.Is(err, masterkey.ErrBadHeader):
+		return err.Error() + "." + untouched + " Restore masterkey.json from a backup of " + dir + "."
+	case errors.Is(err, store.ErrAlreadyRunning):
+		return store.ErrAlreadyRunning.Error() + "."
+	default:
+		return "The data directory cannot be opened (" + err.Error() + ")." + untouched
+	}
+}
+
+// GetAppState tells the frontend which screen to show.
+func (s *Session) GetAppState() AppState {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.state()
+}
+
+func (s *Session) state() AppState {
+	st := AppState{
+		Phase:              s.phase,
+		LockedReason:       s.lockedReason,
+		DataDir:            s.cfg.DataDir,
+		KeyringAvailable:   s.keyringErr == nil,
+		IdleTimeoutSeconds: int(IdleTimeout / time.Second),
+	}
+	if s.keyringErr != nil {
+		st.KeyringProblem = s.keyringErr.Error()
+	}
+	if h, err := s.mk.Header(); err == nil {
+		st.KeyStorage = string(h.Mode)
+	}
+	if s.operator != nil {
+		st.Operator = operatorView(s.operator)
+	}
+	return st
+}
+
+func operatorView(u *users.User) *OperatorView {
+	return &OperatorView{
+		Username:   u.Username,
+		FullName:   u.FullName,
+		Email:      u.Email,
+		Role:       u.Role,
+		RoleName:   users.RoleName(u.Role),
+		Scope:      string(u.Scope),
+		SuperAdmin: u.IsSuperAdmin(),
+	}
+}
+
+// CreateFirstAdministrator runs first-run setup: it creates the master key
+// (in the OS keyring, or wrapped with the passphrase when no keyring is
+// usable), opens the store and creates the first operator, logged in.
+func (s *Session) CreateFirstAdministrator(req SetupRequest) (AppState, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	const op = "create first administrator"
+	if s.phase != PhaseSetup {
+		return s.state(), s.fail(op, apperr.New(apperr.Conflict, "Hostbound is already set up"))
+	}
+	n := users.NewOperator{Username: req.Username, FullName: req.FullName, Email: req.Email,
+		Password: req.Password, ConfirmPassword: req.ConfirmPassword}
+	// Check the whole form before a key is made, so a typo creates nothing.
+	if err := n.Validate(); err != nil {
+		return s.state(), s.fail(op, err)
+	}
+	if s.st == nil {
+		if err := s.createKey(req); err != nil {
+			return s.state(), s.fail(op, err)
+		}
+		if s.phase == PhaseLocked {
+			return s.state(), s.fail(op, apperr.New(apperr.Locked, "%s", s.lockedReason))
+		}
+	}
+	u, err := s.users.CreateFirstAdministrator(n)
+	if err != nil {
+		return s.state(), s.fail(op, err)
+	}
+	s.logIn(u)
+	s.log.WithFields(logrus.Fields{"op": op, "user": u.Username}).Info("first administrator created")
+	return s.state(), nil
+}
+
+func (s *Session) createKey(req SetupRequest) error {
+	var key []byte
+	var err error
+	if s.keyringErr == nil {
+		key, err = s.mk.CreateInKeyring()
+	} else {
+		if len([]rune(req.Passphrase)) < masterkey.MinPassphraseLen {
+			return apperr.Field("passphrase", "Passphrase: at least %d characters", masterkey.MinPassphraseLen)
+		}
+		if req.Passphrase != req.ConfirmPassphrase {
+			return apperr.Field("confirmPassphrase", "Confirm Passphrase: does not match the passphrase")
+		}
+		key, err = s.mk.CreateWithPassphrase(req.Passphrase)
+	}
+	if err != nil {
+		return fmt.Errorf("create master key: %w", err)
+	}
+	s.open(key)
+	return nil
+}
+
+// Unlock unwraps the master key with the passphrase and opens the store.
+func (s *Session) Unlock(passphrase string) (AppState, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	const op = "unlock"
+	if s.phase != PhaseUnlock {
+		return s.state(), s.fail(op, apperr.New(apperr.Conflict, "Hostbound is not waiting for a passphrase"))
+	}
+	if passphrase == "" {
+		return s.state(), s.fail(op, apperr.Field("passphrase", "Passphrase: required"))
+	}
+	key, err := s.mk.Unlock(passphrase)
+	if errors.Is(err, masterkey.ErrWrongPassphrase) {
+		return s.state(), s.fail(op, apperr.Wrap(apperr.Unauthenticated, err, "Wrong passphrase"))
+	}
+	if err != nil {
+		s.lock(err)
+		return s.state(), s.fail(op, apperr.Wrap(apperr.Locked, err, "%s", s.lockedReason))
+	}
+	s.open(key)
+	if s.phase == PhaseLocked {
+		return s.state(), s.fail(op, apperr.New(apperr.Locked, "%s", s.lockedReason))
+	}
+	return s.state(), nil
+}
+
+// LogIn checks the operator's credentials and starts a session.
+func (s *Session) LogIn(username, password string) (AppState, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	const op = "login"
+	if s.phase != PhaseLogin {
+		return s.state(), s.fail(op, apperr.New(apperr.Conflict, "Hostbound is not at the login screen"))
+	}
+	u, err := s.users.Login(username, password)
+	if err != nil {
+		return s.state(), s.fail(op, err)
+	}
+	s.logIn(u)
+	s.log.WithFields(logrus.Fields{"op": op, "user": u.Username}).Info("operator logged in")
+	return s.state(), nil
+}
+
+func (s *Session) logIn(u *users.User) {
+	s.operator = u
+	s.lastActive = s.cfg.Clock()
+	s.phase = PhaseReady
+}
+
+// LogOut ends the session.
+func (s *Session) LogOut() (AppState, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.operator != nil {
+		s.logOut("logged out")
+	}
+	return s.state(), nil
+}
+
+func (s *Session) logOut(reason string) {
+	s.users.RecordLogout(s.operator, reason)
+	s.log.WithFields(logrus.Fields{"op": "logout", "user": s.operator.Username}).Info(reason)
+	s.operator = nil
+	s.phase = PhaseLogin
+}
+
+// KeepAlive tells the backend that the operator is active in the UI.
+func (s *Session) KeepAlive() error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	_, err := s.authorize("keep alive")
+	return err
+}
+
+// authorize returns the logged-in operator and refreshes the idle timer, or
+// fails with Unauthenticated or SessionExpired. Called with mu held.
+func (s *Session) authorize(op string) (*users.User, error) {
+	if s.operator == nil {
+		return nil, s.fail(op, apperr.New(apperr.Unauthenticated, "Please log in"))
+	}
+	now := s.cfg.Clock()
+	if now.Sub(s.lastActive) > IdleTimeout {
+		s.logOut("session ended after 15 idle minutes")
+		return nil, s.fail(op, apperr.New(apperr.SessionExpired, "Your session ended after 15 minutes of inactivity."))
+	}
+	s.lastActive = now
+	return s.operator, nil
+}
+
+// may checks a permission of the logged-in operator.
+func (s *Session) may(op string, p access.Permission) (*users.User, error) {
+	u, err := s.authorize(op)
+	if err != nil {
+		return nil, err
+	}
+	if r, ok := access.BuiltIn(u.Role); !ok || !r.Has(p) {
+		return nil, s.fail(op, apperr.New(apperr.Forbidden, "You are not allowed to %s", op))
+	}
+	return u, nil
+}
+
+// GetSecurityInfo describes how the master key is kept, for Settings.
+func (s *Session) GetSecurityInfo() (SecurityInfo, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if _, err := s.authorize("view security settings"); err != nil {
+		return SecurityInfo{}, err
+	}
+	info := SecurityInfo{DataDir: s.cfg.DataDir, LogFile: s.cfg.LogFile}
+	if h, err := s.mk.Header(); err == nil {
+		info.KeyStorage = string(h.Mode)
+	}
+	switch info.KeyStorage {
+	case string(masterkey.ModeKeyring):
+		info.KeyStorageLabel = "OS keyring: the master key is kept in your operating system's keyring (service \"hostbound\")."
+	case string(masterkey.ModePassphrase):
+		info.KeyStorageLabel = "Passphrase: the master key is wrapped with your passphrase (argon2id) and asked for at every start."
+	}
+	if s.st != nil {
+		lsm, vlog := s.st.Size()
+		info.StoreBytes = lsm + vlog
+	}
+	return info, nil
+}

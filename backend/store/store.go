@@ -83,10 +83,21 @@ func (s *Store) Close() error {
 }
 
 // Update runs fn in a read-write transaction and commits it if fn returns
-// nil: everything fn wrote lands together, or nothing does.
+// nil: everything fn wrote lands together, or nothing does. When another
+// transaction changed what fn read (Badger's ErrConflict, e.g. two audit
+// appends racing for the chain head), fn runs again on fresh data.
 func (s *Store) Update(fn func(*Txn) error) error {
-	return s.db.Update(func(t *badger.Txn) error { return fn(&Txn{t: t}) })
+	var err error
+	for range maxConflictRetries {
+		err = s.db.Update(func(t *badger.Txn) error { return fn(&Txn{t: t}) })
+		if !errors.Is(err, badger.ErrConflict) {
+			return err
+		}
+	}
+	return fmt.Errorf("update: still conflicting after %d attempts: %w", maxConflictRetries, err)
 }
+
+const maxConflictRetries = 100
 
 // View runs fn in a read-only transaction.
 func (s *Store) View(fn func(*Txn) error) error {

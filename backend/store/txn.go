@@ -97,3 +97,11 @@ func (x *Txn) Count(prefix string) (int, error) {
 	}
 	return n, nil
 }
+
+// Any reports whether at least one key starts with prefix.
+func (x *Txn) Any(prefix string) bool {
+	it := x.t.NewIterator(badger.IteratorOptions{Prefix: []byte(prefix)})
+	defer it.Close()
+	it.Rewind()
+	return it.Valid()
+}

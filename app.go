@@ -1,0 +1,58 @@
+package main
+
+import (
+	"context"
+	"time"
+
+	"github.com/sirupsen/logrus"
+	"github.com/wailsapp/wails/v2/pkg/options"
+	"github.com/wailsapp/wails/v2/pkg/runtime"
+
+	"hostbound/backend/desktop"
+	"hostbound/backend/masterkey"
+	"hostbound/backend/users"
+)
+
+// App owns the wiring and the lifecycle; it has no business logic.
+type App struct {
+	ctx     context.Context
+	log     logrus.FieldLogger
+	session *desktop.Session
+}
+
+// NewApp wires the bound facades for the data directory.
+func NewApp(dataDir, logFile string, log *logrus.Logger) *App {
+	return &App{
+		log: log.WithField("component", "app"),
+		session: desktop.NewSession(desktop.Config{
+			DataDir: dataDir,
+			LogFile: logFile,
+			Keyring: masterkey.NewOSKeyring(),
+			Log:     log,
+			Clock:   time.Now,
+			Hasher:  users.DefaultHasher,
+		}),
+	}
+}
+
+// Bindings are the structs whose methods the frontend calls.
+func (a *App) Bindings() []any { return []any{a.session} }
+
+func (a *App) startup(ctx context.Context) {
+	a.ctx = ctx
+	a.session.Start()
+}
+
+func (a *App) shutdown(context.Context) {
+	if err := a.session.Close(); err != nil {
+		a.log.WithError(err).Error("close store")
+	}
+	a.log.Info("stopped")
+}
+
+// secondInstance brings this window forward when Hostbound is started again
+// on the same data directory (see showAlreadyRunning in main.go).
+func (a *App) secondInstance(options.SecondInstanceData) {
+	runtime.WindowUnminimise(a.ctx)
+	runtime.WindowShow(a.ctx)
+}

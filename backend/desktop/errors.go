@@ -1,0 +1,38 @@
+package desktop
+
+import (
+	"encoding/json"
+	"errors"
+
+	"hostbound/backend/apperr"
+)
+
+// uiError is what a bound method returns on failure. Wails rejects the
+// frontend's promise with Error(), so Error() is the JSON the frontend
+// parses: {"code", "field", "message"}.
+type uiError struct {
+	Code    apperr.Code `json:"code"`
+	Field   string      `json:"field"`
+	Message string      `json:"message"`
+}
+
+func (e uiError) Error() string {
+	b, _ := json.Marshal(e)
+	return string(b)
+}
+
+// fail logs err once and returns what the frontend may see: the message of
+// an *apperr.Error, or "internal error" while the log keeps the chain.
+func (s *Session) fail(op string, err error) error {
+	if ue := (uiError{}); errors.As(err, &ue) {
+		return err // already logged where it was made
+	}
+	code, field, msg := apperr.Public(err)
+	entry := s.log.WithField("op", op).WithField("code", code)
+	if code == apperr.Internal {
+		entry.WithError(err).Error("failed")
+	} else {
+		entry.WithField("field", field).Info(msg)
+	}
+	return uiError{Code: code, Field: field, Message: msg}
+}

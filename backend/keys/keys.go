@@ -1,0 +1,26 @@
+// Package keys derives purpose-bound subkeys from the master key with
+// HKDF-SHA256, so that no two uses (API key pepper, audit chain, …) ever
+// share a key and the master key itself is used only to open the store.
+package keys
+
+import (
+	"crypto/hkdf"
+	"crypto/sha256"
+	"fmt"
+)
+
+// Purposes of derived keys. Changing one invalidates what it protects.
+const (
+	AuditChain   = "hostbound audit chain v1"
+	APIKeyPepper = "hostbound api key pepper v1"
+)
+
+// Derive returns a 32-byte key for purpose.
+func Derive(master []byte, purpose string) []byte {
+	k, err := hkdf.Key(sha256.New, master, nil, purpose, 32)
+	if err != nil {
+		// Only possible for lengths over 255*32 bytes.
+		panic(fmt.Sprintf("derive %s: %v", purpose, err))
+	}
+	return k
+}

@@ -1,0 +1,115 @@
+// Package users holds Hostbound's one user table: operators, who log into
+// the app, and API users (a later issue), who call the REST API. Usernames
+// are one case-insensitive name space.
+//
+// This file has the model and its validation; operators.go first-run setup
+// and login with lockout.
+package users
+
+import (
+	"net/mail"
+	"regexp"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"hostbound/backend/access"
+	"hostbound/backend/apperr"
+)
+
+// Kind tells operators from API users.
+type Kind string
+
+const (
+	KindOperator Kind = "operator"
+	KindAPI      Kind = "api"
+)
+
+// User is one row of the user table.
+type User struct {
+	Username     string       `json:"username"` // as typed; the key is its lower case
+	Kind         Kind         `json:"kind"`
+	FullName     string       `json:"fullName"`
+	Email        string       `json:"email"`
+	Role         string       `json:"role"`
+	Scope        access.Scope `json:"scope"`
+	PasswordHash string       `json:"passwordHash,omitempty"`
+	Disabled     bool         `json:"disabled"`
+	CreatedAt    time.Time    `json:"createdAt"`
+	CreatedBy    string       `json:"createdBy"`
+}
+
+// Limits of the form fields.
+const (
+	MaxUsernameLen    = 64
+	MaxFullNameLen    = 128
+	MaxEmailLen       = 254
+	MinPasswordLen    = 12
+	MaxPasswordLen    = 1024
+	PasswordRuleText  = "at least 12 characters"
+	UsernameRuleText  = "1–64 characters: letters, digits, . _ - @"
+	FullNameRuleText  = "required, at most 128 characters"
+	EmailRuleText     = "not a valid email address"
+	ConfirmMismatched = "Confirm Password: does not match the password"
+)
+
+var usernameRE = regexp.MustCompile(`^[A-Za-z0-9._@-]{1,64}$`)
+
+// userKey is the store key of a username (case-insensitive).
+func userKey(username string) string { return "user/" + strings.ToLower(username) }
+
+const userPrefix = "user/"
+
+// ValidateUsername checks the Username rule of PRODUCT.md §2.
+func ValidateUsername(s string) error {
+	if !usernameRE.MatchString(s) {
+		return apperr.Field("username", "Username: %s", UsernameRuleText)
+	}
+	return nil
+}
+
+// ValidateFullName checks the Full Name rule.
+func ValidateFullName(s string) error {
+	if strings.TrimSpace(s) == "" || utf8.RuneCountInString(s) > MaxFullNameLen || !utf8.ValidString(s) {
+		return apperr.Field("fullName", "Full Name: %s", FullNameRuleText)
+	}
+	return nil
+}
+
+// ValidateEmail checks the optional Email field.
+func ValidateEmail(s string) error {
+	if s == "" {
+		return nil
+	}
+	a, err := mail.ParseAddress(s)
+	if err != nil || a.Address != s || len(s) > MaxEmailLen {
+		return apperr.Field("email", "Email: %s", EmailRuleText)
+	}
+	return nil
+}
+
+// ValidatePassword checks an operator password and its confirmation.
+func ValidatePassword(password, confirm string) error {
+	n := utf8.RuneCountInString(password)
+	if n < MinPasswordLen || n > MaxPasswordLen {
+		return apperr.Field("password", "Password: %s", PasswordRuleText)
+	}
+	if password != confirm {
+		return apperr.Field("confirmPassword", ConfirmMismatched)
+	}
+	return nil
+}
+
+// RoleName is the display name of a role id.
+func RoleName(id string) string {
+	if r, ok := access.BuiltIn(id); ok {
+		return r.Name
+	}
+	return id
+}
+
+// IsSuperAdmin reports whether u is shown as a Super Administrator.
+func (u *User) IsSuperAdmin() bool {
+	r, ok := access.BuiltIn(u.Role)
+	return ok && access.IsSuperAdmin(r, u.Scope)
+}
