@@ -35,9 +35,9 @@ func TestKeyringModeStoresTheKeyAndLoadsItBack(t *testing.T) {
 func TestKeyringFaultsLeaveTheDirectoryLocked(t *testing.T) {
 	t.Parallel()
 	cases := []struct {
-		name  string
+		name   string
 		break_ func(*MemoryKeyring)
-		want  error
+		want   error
 	}{
 		{"a keyring that returns errors is reported as unavailable", func(k *MemoryKeyring) {
 			k.Err = fmt.Errorf("%w: dbus says no", ErrKeyringUnavailable)
