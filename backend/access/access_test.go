@@ -44,3 +44,27 @@ func TestBuiltInRoles(t *testing.T) {
 		t.Error("a custom role with resources.manage may have All Passwords")
 	}
 }
+
+func TestNobodyGrantsWhatTheyDoNotHold(t *testing.T) {
+	t.Parallel()
+	admin, _ := BuiltIn(Admin)
+	priv, _ := BuiltIn(PrivilegedAdmin)
+	pwAdmin, _ := BuiltIn(PasswordAdmin)
+	if m := Missing(admin, priv); len(m) != 1 || m[0] != SettingsManage {
+		t.Errorf("an Administrator granting Privileged Administrator lacks %v", m)
+	}
+	if m := Missing(priv, admin); len(m) != 0 {
+		t.Errorf("a Privileged Administrator lacks %v", m)
+	}
+	if m := Missing(pwAdmin, Role{Permissions: []Permission{UsersManage}}); len(m) != 1 {
+		t.Errorf("a Password Administrator may grant users.manage: %v", m)
+	}
+	for _, p := range AllPermissions {
+		if !Valid(p) || PermissionLabel[p] == "" {
+			t.Errorf("%s has no label", p)
+		}
+	}
+	if Valid("root") {
+		t.Error("unknown permission accepted")
+	}
+}

@@ -30,7 +30,40 @@ type Error struct {
 	Code    Code
 	Field   string // form field the error is about, if any ("username")
 	Message string
-	Err     error // the cause, kept for logs and errors.Is; never shown
+	// Fields holds every field error of a form, when there are several;
+	// Field and Message then repeat the first.
+	Fields []FieldError
+	Err    error // the cause, kept for logs and errors.Is; never shown
+}
+
+// FieldError is one field's message.
+type FieldError struct {
+	Field   string `json:"field"`
+	Message string `json:"message"`
+}
+
+// Form collects field errors while a form is validated.
+type Form struct{ errs []FieldError }
+
+// Add records a field error.
+func (f *Form) Add(field, format string, args ...any) {
+	f.errs = append(f.errs, FieldError{Field: field, Message: fmt.Sprintf(format, args...)})
+}
+
+// Check records err when it is a field error (other errors are ignored:
+// validators return only field errors).
+func (f *Form) Check(err error) {
+	if e := As(err); e != nil && e.Code == Invalid && e.Field != "" {
+		f.errs = append(f.errs, FieldError{Field: e.Field, Message: e.Message})
+	}
+}
+
+// Err returns nil when no field failed, or one Invalid error holding all.
+func (f *Form) Err() error {
+	if len(f.errs) == 0 {
+		return nil
+	}
+	return &Error{Code: Invalid, Field: f.errs[0].Field, Message: f.errs[0].Message, Fields: f.errs}
 }
 
 func (e *Error) Error() string {
@@ -75,11 +108,11 @@ func CodeOf(err error) Code {
 	return Internal
 }
 
-// Public is what may be shown to a person: the message of an *Error, or
+// Public is what may be shown to a person: the *Error itself, or an
 // "internal error" for anything else (its chain belongs in the log).
-func Public(err error) (code Code, field, message string) {
+func Public(err error) *Error {
 	if e := As(err); e != nil && e.Code != Internal {
-		return e.Code, e.Field, e.Message
+		return e
 	}
-	return Internal, "", "internal error"
+	return &Error{Code: Internal, Message: "internal error"}
 }

@@ -11,9 +11,10 @@ import (
 // frontend's promise with Error(), so Error() is the JSON the frontend
 // parses: {"code", "field", "message"}.
 type uiError struct {
-	Code    apperr.Code `json:"code"`
-	Field   string      `json:"field"`
-	Message string      `json:"message"`
+	Code    apperr.Code         `json:"code"`
+	Field   string              `json:"field"`
+	Message string              `json:"message"`
+	Fields  []apperr.FieldError `json:"fields,omitempty"`
 }
 
 func (e uiError) Error() string {
@@ -27,12 +28,12 @@ func (s *Session) fail(op string, err error) error {
 	if ue := (uiError{}); errors.As(err, &ue) {
 		return err // already logged where it was made
 	}
-	code, field, msg := apperr.Public(err)
-	entry := s.log.WithField("op", op).WithField("code", code)
-	if code == apperr.Internal {
+	pub := apperr.Public(err)
+	entry := s.log.WithField("op", op).WithField("code", pub.Code)
+	if pub.Code == apperr.Internal {
 		entry.WithError(err).Error("failed")
 	} else {
-		entry.WithField("field", field).Info(msg)
+		entry.WithField("field", pub.Field).Info(pub.Message)
 	}
-	return uiError{Code: code, Field: field, Message: msg}
+	return uiError{Code: pub.Code, Field: pub.Field, Message: pub.Message, Fields: pub.Fields}
 }

@@ -13,7 +13,6 @@ import (
 
 	"github.com/sirupsen/logrus"
 
-	"hostbound/backend/access"
 	"hostbound/backend/apperr"
 	"hostbound/backend/audit"
 	"hostbound/backend/keys"
@@ -115,7 +114,8 @@ func (s *Session) open(key []byte) {
 		return
 	}
 	log := audit.New(keys.Derive(key, keys.AuditChain), s.cfg.Clock)
-	svc, err := users.NewService(st, log, s.cfg.Hasher, s.cfg.Clock)
+	svc, err := users.NewService(users.Config{Store: st, Audit: log, Hasher: s.cfg.Hasher, Clock: s.cfg.Clock,
+		Pepper: keys.Derive(key, keys.APIKeyPepper)})
 	if err != nil {
 		st.Close()
 		s.lock(err)
@@ -183,20 +183,22 @@ func (s *Session) state() AppState {
 		st.KeyStorage = string(h.Mode)
 	}
 	if s.operator != nil {
-		st.Operator = operatorView(s.operator)
+		st.Operator = s.operatorView(s.operator)
 	}
 	return st
 }
 
-func operatorView(u *users.User) *OperatorView {
+func (s *Session) operatorView(u *users.User) *OperatorView {
+	r, super := s.users.RoleOf(u)
 	return &OperatorView{
-		Username:   u.Username,
-		FullName:   u.FullName,
-		Email:      u.Email,
-		Role:       u.Role,
-		RoleName:   users.RoleName(u.Role),
-		Scope:      string(u.Scope),
-		SuperAdmin: u.IsSuperAdmin(),
+		Username:    u.Username,
+		FullName:    u.FullName,
+		Email:       u.Email,
+		Role:        u.Role,
+		RoleName:    r.Name,
+		Scope:       string(u.Scope),
+		SuperAdmin:  super,
+		Permissions: r.Permissions,
 	}
 }
 
@@ -341,18 +343,6 @@ func (s *Session) authorize(op string) (*users.User, error) {
 	}
 	s.lastActive = now
 	return s.operator, nil
-}
-
-// may checks a permission of the logged-in operator.
-func (s *Session) may(op string, p access.Permission) (*users.User, error) {
-	u, err := s.authorize(op)
-	if err != nil {
-		return nil, err
-	}
-	if r, ok := access.BuiltIn(u.Role); !ok || !r.Has(p) {
-		return nil, s.fail(op, apperr.New(apperr.Forbidden, "You are not allowed to %s", op))
-	}
-	return u, nil
 }
 
 // GetSecurityInfo describes how the master key is kept, for Settings.

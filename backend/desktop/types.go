@@ -1,5 +1,7 @@
 package desktop
 
+import "hostbound/backend/access"
+
 // Phase is the screen the app must show.
 type Phase string
 
@@ -49,6 +51,9 @@ type OperatorView struct {
 	RoleName   string `json:"roleName"` // e.g. "Privileged Administrator"
 	Scope      string `json:"scope"`    // "owned_shared" or "all"
 	SuperAdmin bool   `json:"superAdmin"`
+	// Permissions let the UI hide what the operator cannot do; the backend
+	// checks them again on every call.
+	Permissions []access.Permission `json:"permissions"`
 }
 
 // SecurityInfo is what the Settings screen shows.

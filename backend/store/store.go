@@ -94,7 +94,18 @@ func (s *Store) Close() error {
 func (s *Store) Update(fn func(*Txn) error) error {
 	s.writeMu.Lock()
 	defer s.writeMu.Unlock()
-	return s.db.Update(func(t *badger.Txn) error { return fn(&Txn{t: t}) })
+	x := &Txn{}
+	err := s.db.Update(func(t *badger.Txn) error {
+		x.t = t
+		return fn(x)
+	})
+	if err != nil {
+		return err
+	}
+	for _, f := range x.afterCommit {
+		f()
+	}
+	return nil
 }
 
 // View runs fn in a read-only transaction.

@@ -9,7 +9,15 @@ import (
 )
 
 // Txn is a transaction with JSON-encoded values.
-type Txn struct{ t *badger.Txn }
+type Txn struct {
+	t           *badger.Txn
+	afterCommit []func()
+}
+
+// AfterCommit runs f once the transaction has committed, in commit order;
+// never when it fails. In-memory views of the data (indexes, caches)
+// update here, so they never show what did not land.
+func (x *Txn) AfterCommit(f func()) { x.afterCommit = append(x.afterCommit, f) }
 
 // Get decodes the value at key into v, or returns ErrNotFound.
 func (x *Txn) Get(key string, v any) error {

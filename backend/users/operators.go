@@ -33,18 +33,33 @@ type Service struct {
 	audit  *audit.Log
 	hasher Hasher
 	clock  func() time.Time
+	pepper []byte // for API key HMACs
+	idx    *index
 	// dummyHash keeps the time of a login with an unknown username equal to
 	// one with a known username and a wrong password.
 	dummyHash string
 }
 
-// NewService returns a user service over st.
-func NewService(st *store.Store, log *audit.Log, hasher Hasher, clock func() time.Time) (*Service, error) {
-	dummy, err := hasher.Hash("hostbound-dummy-password")
+// Config wires a Service.
+type Config struct {
+	Store  *store.Store
+	Audit  *audit.Log
+	Hasher Hasher
+	Clock  func() time.Time
+	Pepper []byte // keys.Derive(master, keys.APIKeyPepper)
+}
+
+// NewService returns a user service and loads the search index.
+func NewService(c Config) (*Service, error) {
+	dummy, err := c.Hasher.Hash("hostbound-dummy-password")
 	if err != nil {
 		return nil, err
 	}
-	return &Service{st: st, audit: log, hasher: hasher, clock: clock, dummyHash: dummy}, nil
+	s := &Service{st: c.Store, audit: c.Audit, hasher: c.Hasher, clock: c.Clock, pepper: c.Pepper, dummyHash: dummy}
+	if s.idx, err = loadIndex(c.Store); err != nil {
+		return nil, err
+	}
+	return s, nil
 }
 
 // NewOperator is the first-run form.
@@ -112,7 +127,7 @@ func (s *Service) CreateFirstAdministrator(n NewOperator) (*User, error) {
 		if exists {
 			return ErrAlreadySetUp
 		}
-		if err := tx.Put(userKey(u.Username), u); err != nil {
+		if err := s.put(tx, u); err != nil {
 			return err
 		}
 		_, err = s.audit.Append(tx, audit.Record{
@@ -168,7 +183,7 @@ func (s *Service) Login(username, password string) (*User, error) {
 		return nil, fmt.Errorf("login %q: %w", username, err)
 	}
 	if now.Before(fails.LockedUntil) {
-		s.record(username, u.FullName, "login", audit.Failure, "locked out")
+		s.recordLogin(username, u.FullName, "login", audit.Failure, "locked out")
 		return nil, lockedError(username, fails.LockedUntil.Sub(now))
 	}
 
@@ -181,7 +196,7 @@ func (s *Service) Login(username, password string) (*User, error) {
 		return nil, s.loginFailed(username, u.FullName, now)
 	}
 	if u.Disabled {
-		s.record(u.Username, u.FullName, "login", audit.Failure, "account disabled")
+		s.recordLogin(u.Username, u.FullName, "login", audit.Failure, "account disabled")
 		return nil, apperr.New(apperr.Unauthenticated, MsgDisabled)
 	}
 	err = s.st.Update(func(tx *store.Txn) error {
@@ -244,19 +259,16 @@ func lockedError(username string, left time.Duration) error {
 
 // RecordLogout audits a logout (by the operator or by the idle timeout).
 func (s *Service) RecordLogout(u *User, reason string) {
-	s.record(u.Username, u.FullName, "logout", audit.Success, reason)
+	s.recordLogin(u.Username, u.FullName, "logout", audit.Success, reason)
 }
 
-// record appends an audit record in a transaction of its own, for events
-// that change nothing else. A failure here is returned nowhere: the caller's
-// outcome stands, and the store error surfaces on the next write.
-func (s *Service) record(actor, fullName, op, result, reason string) {
-	_ = s.st.Update(func(tx *store.Txn) error {
-		_, err := s.audit.Append(tx, audit.Record{
-			Actor: actor, ActorName: fullName, ActorKind: audit.ActorOperator, Source: "desktop",
-			Operation: op, Target: actor, Result: result, Reason: reason,
-		})
-		return err
+// recordLogin audits a login-time event that changes nothing else. A
+// failure here is returned nowhere: the caller's outcome stands, and a store
+// error surfaces on the next write.
+func (s *Service) recordLogin(actor, fullName, op, result, reason string) {
+	s.recordAlone(audit.Record{
+		Actor: actor, ActorName: fullName, ActorKind: audit.ActorOperator, Source: "desktop",
+		Operation: op, Target: actor, Result: result, Reason: reason,
 	})
 }
 

@@ -26,7 +26,7 @@ func newEnv(t *testing.T) *env {
 	st := testenv.Store(t)
 	clock := testenv.NewClock()
 	log := audit.New([]byte("audit-key-for-tests-32-bytes-lon"), clock.Now)
-	svc, err := users.NewService(st, log, fastHasher, clock.Now)
+	svc, err := users.NewService(users.Config{Store: st, Audit: log, Hasher: fastHasher, Clock: clock.Now, Pepper: []byte("pepper")})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -49,7 +49,7 @@ func TestFirstAdministratorIsAPrivilegedAdministratorWithAllPasswords(t *testing
 	if err != nil {
 		t.Fatal(err)
 	}
-	if u.Role != access.PrivilegedAdmin || u.Scope != access.ScopeAll || !u.IsSuperAdmin() || u.Kind != users.KindOperator {
+	if _, super := e.svc.RoleOf(u); u.Role != access.PrivilegedAdmin || u.Scope != access.ScopeAll || !super || u.Kind != users.KindOperator {
 		t.Fatalf("got %+v", u)
 	}
 	if strings.Contains(u.PasswordHash, ada.Password) || !strings.HasPrefix(u.PasswordHash, "$argon2id$") {

@@ -15,6 +15,7 @@ import (
 
 	"hostbound/backend/access"
 	"hostbound/backend/apperr"
+	"hostbound/backend/credentials"
 )
 
 // Kind tells operators from API users.
@@ -33,10 +34,31 @@ type User struct {
 	Email        string       `json:"email"`
 	Role         string       `json:"role"`
 	Scope        access.Scope `json:"scope"`
-	PasswordHash string       `json:"passwordHash,omitempty"`
+	PasswordHash string       `json:"passwordHash,omitempty"` // operators only
+	Department   string       `json:"department,omitempty"`
+	Location     string       `json:"location,omitempty"`
 	Disabled     bool         `json:"disabled"`
 	CreatedAt    time.Time    `json:"createdAt"`
 	CreatedBy    string       `json:"createdBy"`
+	UpdatedAt    time.Time    `json:"updatedAt"`
+
+	// API users only.
+	Host        string                   `json:"host,omitempty"`
+	SSHKey      *credentials.SSHKey      `json:"sshKey,omitempty"`
+	Certificate *credentials.Certificate `json:"certificate,omitempty"`
+	RESTEnabled bool                     `json:"restEnabled"`
+	APIKey      *KeyInfo                 `json:"apiKey,omitempty"`
+}
+
+// KeyInfo is what is kept of an API key: its HMAC, never the key.
+type KeyInfo struct {
+	Hash         string     `json:"hash"` // hex HMAC-SHA256(pepper, key)
+	Hint         string     `json:"hint"` // first characters, safe to show
+	CreatedAt    time.Time  `json:"createdAt"`
+	ExpiresAt    *time.Time `json:"expiresAt,omitempty"` // nil: never expires
+	LastUsedAt   *time.Time `json:"lastUsedAt,omitempty"`
+	LastUsedFrom string     `json:"lastUsedFrom,omitempty"`
+	UseCount     int64      `json:"useCount"`
 }
 
 // Limits of the form fields.
@@ -44,6 +66,7 @@ const (
 	MaxUsernameLen    = 64
 	MaxFullNameLen    = 128
 	MaxEmailLen       = 254
+	MaxTextLen        = 128
 	MinPasswordLen    = 12
 	MaxPasswordLen    = 1024
 	PasswordRuleText  = "at least 12 characters"
@@ -100,16 +123,10 @@ func ValidatePassword(password, confirm string) error {
 	return nil
 }
 
-// RoleName is the display name of a role id.
-func RoleName(id string) string {
-	if r, ok := access.BuiltIn(id); ok {
-		return r.Name
+// ValidateText checks an optional free-text field (Department, Location).
+func ValidateText(field, label, s string) error {
+	if utf8.RuneCountInString(s) > MaxTextLen || !utf8.ValidString(s) {
+		return apperr.Field(field, "%s: at most %d characters", label, MaxTextLen)
 	}
-	return id
-}
-
-// IsSuperAdmin reports whether u is shown as a Super Administrator.
-func (u *User) IsSuperAdmin() bool {
-	r, ok := access.BuiltIn(u.Role)
-	return ok && access.IsSuperAdmin(r, u.Scope)
+	return nil
 }

@@ -1,0 +1,34 @@
+package access
+
+import "slices"
+
+// Missing returns the permissions of role that holder lacks: an operator
+// may grant a role (or create one) only when this is empty.
+func Missing(holder, role Role) []Permission {
+	var out []Permission
+	for _, p := range role.Permissions {
+		if !holder.Has(p) {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// Valid reports whether p is a known permission.
+func Valid(p Permission) bool { return slices.Contains(AllPermissions, p) }
+
+// PermissionLabel is how the UI names a permission.
+var PermissionLabel = map[Permission]string{
+	UsersManage:     "Manage users",
+	APIUsersManage:  "Manage API users",
+	RolesManage:     "Manage roles",
+	ResourcesCreate: "Create resources",
+	ResourcesManage: "Manage resources",
+	PasswordsView:   "View passwords",
+	PasswordsModify: "Modify passwords",
+	PasswordsShare:  "Share passwords",
+	AuditView:       "View audit trail",
+	ReportsView:     "View reports",
+	SettingsManage:  "Manage security settings",
+	BackupRun:       "Run backups",
+}

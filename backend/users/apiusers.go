@@ -1,0 +1,259 @@
+package users
+
+import (
+	"encoding/hex"
+	"strings"
+	"time"
+
+	"hostbound/backend/access"
+	"hostbound/backend/apikey"
+	"hostbound/backend/apperr"
+	"hostbound/backend/audit"
+	"hostbound/backend/credentials"
+	"hostbound/backend/hostcheck"
+	"hostbound/backend/store"
+)
+
+const keyHashPrefix = "apikeyhash/"
+
+// keyHashKey indexes API users by the HMAC of their key, so that the REST
+// API finds the user of a key in one lookup, whatever the number of users.
+func keyHashKey(hash string) string { return keyHashPrefix + hash }
+
+// APIUserInput is the Add API User form (PRODUCT.md §2), in its order.
+type APIUserInput struct {
+	Username     string
+	Host         string
+	FullName     string
+	Email        string
+	Role         string
+	Scope        access.Scope
+	SSHPublicKey string // optional authorized_keys line
+	Certificate  string // optional PEM
+	RESTEnabled  bool
+	NeverExpires bool
+	ExpiresAt    *time.Time // required unless NeverExpires
+	Department   string
+	Location     string
+}
+
+// validate checks every field, collecting all failures, and returns the
+// parsed credentials.
+func (in *APIUserInput) validate(f *apperr.Form, creating bool, now time.Time) (host string, ssh *credentials.SSHKey, cert *credentials.Certificate) {
+	in.Username, in.FullName, in.Email = strings.TrimSpace(in.Username), strings.TrimSpace(in.FullName), strings.TrimSpace(in.Email)
+	if creating {
+		f.Check(ValidateUsername(in.Username))
+	}
+	if h, err := hostcheck.Parse(in.Host); err != nil {
+		f.Add("host", "Host Name: %s", err)
+	} else {
+		host = h.String()
+	}
+	f.Check(ValidateFullName(in.FullName))
+	f.Check(ValidateEmail(in.Email))
+	if in.Role == "" {
+		f.Add("role", "Access Level: required")
+	}
+	if s := strings.TrimSpace(in.SSHPublicKey); s != "" {
+		if k, err := credentials.ParseSSHKey(s); err != nil {
+			f.Add("sshPublicKey", "Public key for SSH CLI access: %s", err)
+		} else {
+			ssh = &k
+		}
+	}
+	if s := strings.TrimSpace(in.Certificate); s != "" {
+		if c, err := credentials.ParseCertificate(s, now); err != nil {
+			f.Add("certificate", "SSL Certificate: %s", err)
+		} else {
+			cert = &c
+		}
+	}
+	if in.RESTEnabled && !in.NeverExpires {
+		switch {
+		case in.ExpiresAt == nil:
+			f.Add("expiresAt", "Expiry date: choose a date or Never Expires")
+		case !in.ExpiresAt.After(now):
+			f.Add("expiresAt", "Expiry date must be in the future")
+		}
+	}
+	f.Check(ValidateText("department", "Department", in.Department))
+	f.Check(ValidateText("location", "Location", in.Location))
+	return host, ssh, cert
+}
+
+func (in *APIUserInput) expiry() *time.Time {
+	if in.NeverExpires || in.ExpiresAt == nil {
+		return nil
+	}
+	t := in.ExpiresAt.UTC()
+	return &t
+}
+
+// CreateAPIUser adds an API user. With REST API enabled, key is the key that
+// was generated and shown in the form; only its HMAC is stored.
+func (s *Service) CreateAPIUser(actor *User, in APIUserInput, key *apikey.Key) (*User, error) {
+	var out *User
+	err := s.change(actor, "create api user", in.Username, func(tx *store.Txn, a access.Role) error {
+		if err := mayManage(a, KindAPI); err != nil {
+			return err
+		}
+		now := s.clock().UTC()
+		var f apperr.Form
+		host, ssh, cert := in.validate(&f, true, now)
+		if in.RESTEnabled && key == nil {
+			f.Add("apiKey", "API Key: generate a key, or turn the REST API off")
+		}
+		if err := f.Err(); err != nil {
+			return err
+		}
+		if err := usernameFree(tx, in.Username); err != nil {
+			return err
+		}
+		if err := s.checkGrant(tx, actor, a, nil, in.Role, in.Scope); err != nil {
+			return err
+		}
+		u := &User{Username: in.Username, Kind: KindAPI, FullName: in.FullName, Email: in.Email, Host: host,
+			Role: in.Role, Scope: in.Scope, SSHKey: ssh, Certificate: cert, RESTEnabled: in.RESTEnabled,
+			Department: in.Department, Location: in.Location, CreatedAt: now, UpdatedAt: now, CreatedBy: actor.Username}
+		if in.RESTEnabled {
+			if err := s.setKey(tx, actor, u, *key, in.expiry(), "generate api key"); err != nil {
+				return err
+			}
+		}
+		out = u
+		return s.put(tx, u)
+	})
+	return out, err
+}
+
+// UpdateAPIUser edits an API user; the username is fixed. Turning the REST
+// API off removes the key; turning it on needs a newly generated key.
+func (s *Service) UpdateAPIUser(actor *User, username string, in APIUserInput, key *apikey.Key) (*User, error) {
+	var out *User
+	err := s.change(actor, "edit api user", username, func(tx *store.Txn, a access.Role) error {
+		u, err := s.load(tx, username)
+		if err != nil {
+			return err
+		}
+		if u.Kind != KindAPI {
+			return apperr.New(apperr.Invalid, "%s is not an API user", username)
+		}
+		if err := mayManage(a, KindAPI); err != nil {
+			return err
+		}
+		now := s.clock().UTC()
+		var f apperr.Form
+		host, ssh, cert := in.validate(&f, false, now)
+		if in.RESTEnabled && u.APIKey == nil && key == nil {
+			f.Add("apiKey", "API Key: generate a key, or turn the REST API off")
+		}
+		if err := f.Err(); err != nil {
+			return err
+		}
+		if err := s.checkGrant(tx, actor, a, u, in.Role, in.Scope); err != nil {
+			return err
+		}
+		u.Host, u.FullName, u.Email, u.Role, u.Scope = host, in.FullName, in.Email, in.Role, in.Scope
+		u.SSHKey, u.Certificate, u.Department, u.Location = ssh, cert, in.Department, in.Location
+		u.UpdatedAt = now
+		switch {
+		case !in.RESTEnabled:
+			if err := s.dropKey(tx, u); err != nil {
+				return err
+			}
+		case key != nil:
+			if err := s.setKey(tx, actor, u, *key, in.expiry(), "generate api key"); err != nil {
+				return err
+			}
+		default:
+			u.APIKey.ExpiresAt = in.expiry()
+		}
+		u.RESTEnabled = in.RESTEnabled
+		out = u
+		return s.put(tx, u)
+	})
+	return out, err
+}
+
+// RegenerateAPIKey replaces an API user's key with key; the old key stops
+// working when this commits. The expiry stays as it was.
+func (s *Service) RegenerateAPIKey(actor *User, username string, key apikey.Key) (*User, error) {
+	var out *User
+	err := s.change(actor, "regenerate api key", username, func(tx *store.Txn, a access.Role) error {
+		u, err := s.load(tx, username)
+		if err != nil {
+			return err
+		}
+		if err := mayManage(a, KindAPI); err != nil {
+			return err
+		}
+		if u.Kind != KindAPI || !u.RESTEnabled {
+			return apperr.New(apperr.Invalid, "Enable the REST API for %s first", username)
+		}
+		var exp *time.Time
+		if u.APIKey != nil {
+			exp = u.APIKey.ExpiresAt
+		}
+		if exp != nil && !exp.After(s.clock()) {
+			exp = nil // an expired date would make the new key dead on arrival
+		}
+		if err := s.setKey(tx, actor, u, key, exp, ""); err != nil {
+			return err
+		}
+		u.UpdatedAt = s.clock().UTC()
+		out = u
+		return s.put(tx, u)
+	})
+	return out, err
+}
+
+// setKey stores key's HMAC for u, dropping the old one. auditOp, when set,
+// records the generation as its own audit record in the same transaction.
+func (s *Service) setKey(tx *store.Txn, actor, u *User, key apikey.Key, exp *time.Time, auditOp string) error {
+	if err := s.dropKey(tx, u); err != nil {
+		return err
+	}
+	sum := apikey.Hash(s.pepper, key)
+	h := hex.EncodeToString(sum[:])
+	if err := tx.Put(keyHashKey(h), strings.ToLower(u.Username)); err != nil {
+		return err
+	}
+	u.APIKey = &KeyInfo{Hash: h, Hint: key.Hint(), CreatedAt: s.clock().UTC(), ExpiresAt: exp}
+	if auditOp == "" {
+		return nil
+	}
+	_, err := s.audit.Append(tx, s.record(actor, auditOp, u.Username, audit.Success, ""))
+	return err
+}
+
+func (s *Service) dropKey(tx *store.Txn, u *User) error {
+	if u.APIKey == nil {
+		return nil
+	}
+	if err := tx.Delete(keyHashKey(u.APIKey.Hash)); err != nil {
+		return err
+	}
+	u.APIKey = nil
+	return nil
+}
+
+// Lookup finds the API user holding key, by its HMAC: one store read, so
+// the time does not grow with the number of users. (The REST API's
+// authentication builds on this.)
+func (s *Service) Lookup(key apikey.Key) (*User, error) {
+	sum := apikey.Hash(s.pepper, key)
+	var u *User
+	err := s.st.View(func(tx *store.Txn) error {
+		var name string
+		if err := tx.Get(keyHashKey(hex.EncodeToString(sum[:])), &name); err != nil {
+			return err
+		}
+		var err error
+		u, err = s.load(tx, name)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return u, nil
+}

@@ -1,0 +1,227 @@
+package users
+
+import (
+	"errors"
+	"fmt"
+	"regexp"
+	"slices"
+	"strings"
+
+	"hostbound/backend/access"
+	"hostbound/backend/apperr"
+	"hostbound/backend/store"
+)
+
+const rolePrefix = "role/"
+
+func roleKey(id string) string { return rolePrefix + id }
+
+// role resolves a role id: a built-in role, or a custom one from the store.
+func role(tx *store.Txn, id string) (access.Role, error) {
+	if r, ok := access.BuiltIn(id); ok {
+		return r, nil
+	}
+	var r access.Role
+	err := tx.Get(roleKey(id), &r)
+	if errors.Is(err, store.ErrNotFound) {
+		return access.Role{}, apperr.Field("role", "Access Level: no such role")
+	}
+	return r, err
+}
+
+// RoleInfo is a role with the number of users holding it.
+type RoleInfo struct {
+	access.Role
+	Users int `json:"users"`
+}
+
+// ListRoles returns the built-in roles, then the custom ones by name.
+func (s *Service) ListRoles() ([]RoleInfo, error) {
+	var out []RoleInfo
+	for _, r := range access.BuiltInRoles {
+		out = append(out, RoleInfo{Role: r})
+	}
+	err := s.st.View(func(tx *store.Txn) error {
+		var custom []RoleInfo
+		err := tx.Each(rolePrefix, func(_ string, decode func(any) error) (bool, error) {
+			var r access.Role
+			err := decode(&r)
+			custom = append(custom, RoleInfo{Role: r})
+			return true, err
+		})
+		slices.SortFunc(custom, func(a, b RoleInfo) int { return strings.Compare(strings.ToLower(a.Name), strings.ToLower(b.Name)) })
+		out = append(out, custom...)
+		return err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("list roles: %w", err)
+	}
+	counts := s.idx.roleCounts()
+	for i := range out {
+		out[i].Users = counts[out[i].ID]
+	}
+	return out, nil
+}
+
+// RoleInput is the Roles form.
+type RoleInput struct {
+	Name        string
+	Permissions []access.Permission
+}
+
+var roleIDUnsafe = regexp.MustCompile(`[^a-z0-9]+`)
+
+func (in *RoleInput) validate(f *apperr.Form) {
+	in.Name = strings.TrimSpace(in.Name)
+	if in.Name == "" || len([]rune(in.Name)) > 64 {
+		f.Add("name", "Role Name: required, at most 64 characters")
+	}
+	if len(in.Permissions) == 0 {
+		f.Add("permissions", "Permissions: choose at least one")
+	}
+	for _, p := range in.Permissions {
+		if !access.Valid(p) {
+			f.Add("permissions", "Permissions: unknown permission %q", p)
+		}
+	}
+	slices.Sort(in.Permissions)
+	in.Permissions = slices.Compact(in.Permissions)
+}
+
+// CreateRole adds a custom role. The actor needs roles.manage and every
+// permission the role grants.
+func (s *Service) CreateRole(actor *User, in RoleInput) (access.Role, error) {
+	id := "custom_" + strings.Trim(roleIDUnsafe.ReplaceAllString(strings.ToLower(strings.TrimSpace(in.Name)), "_"), "_")
+	var r access.Role
+	err := s.change(actor, "create role", in.Name, func(tx *store.Txn, a access.Role) error {
+		if !a.Has(access.RolesManage) {
+			return forbidden("You are not allowed to manage roles")
+		}
+		var f apperr.Form
+		in.validate(&f)
+		if err := f.Err(); err != nil {
+			return err
+		}
+		if err := mayGrantPermissions(a, in.Permissions); err != nil {
+			return err
+		}
+		if taken, err := roleNameTaken(tx, in.Name, ""); err != nil || taken {
+			if err == nil {
+				err = apperr.Field("name", "Role Name: a role with this name already exists")
+			}
+			return err
+		}
+		r = access.Role{ID: id, Name: in.Name, Permissions: in.Permissions}
+		return tx.Put(roleKey(id), r)
+	})
+	return r, err
+}
+
+// UpdateRole changes a custom role's name and permissions.
+func (s *Service) UpdateRole(actor *User, id string, in RoleInput) (access.Role, error) {
+	var r access.Role
+	err := s.change(actor, "edit role", id, func(tx *store.Txn, a access.Role) error {
+		if !a.Has(access.RolesManage) {
+			return forbidden("You are not allowed to manage roles")
+		}
+		if _, ok := access.BuiltIn(id); ok {
+			return forbidden("Built-in roles cannot be changed")
+		}
+		old, err := role(tx, id)
+		if err != nil {
+			return apperr.New(apperr.NotFound, "No such role")
+		}
+		var f apperr.Form
+		in.validate(&f)
+		if err := f.Err(); err != nil {
+			return err
+		}
+		// Both what is taken away and what is added must be the actor's to give.
+		if err := mayGrantPermissions(a, append(slices.Clone(old.Permissions), in.Permissions...)); err != nil {
+			return err
+		}
+		if taken, err := roleNameTaken(tx, in.Name, id); err != nil || taken {
+			if err == nil {
+				err = apperr.Field("name", "Role Name: a role with this name already exists")
+			}
+			return err
+		}
+		r = access.Role{ID: id, Name: in.Name, Permissions: in.Permissions}
+		return tx.Put(roleKey(id), r)
+	})
+	return r, err
+}
+
+// DeleteRole removes a custom role that nobody holds.
+func (s *Service) DeleteRole(actor *User, id string) error {
+	return s.change(actor, "delete role", id, func(tx *store.Txn, a access.Role) error {
+		if !a.Has(access.RolesManage) {
+			return forbidden("You are not allowed to manage roles")
+		}
+		if _, ok := access.BuiltIn(id); ok {
+			return forbidden("Built-in roles cannot be deleted")
+		}
+		r, err := role(tx, id)
+		if err != nil {
+			return apperr.New(apperr.NotFound, "No such role")
+		}
+		if n := s.idx.roleCounts()[id]; n > 0 {
+			return apperr.New(apperr.Conflict, "The role %s is held by %d %s; give them another role first", r.Name, n, plural(n, "user", "users"))
+		}
+		return tx.Delete(roleKey(id))
+	})
+}
+
+func roleNameTaken(tx *store.Txn, name, except string) (bool, error) {
+	for _, r := range access.BuiltInRoles {
+		if strings.EqualFold(r.Name, name) {
+			return true, nil
+		}
+	}
+	taken := false
+	err := tx.Each(rolePrefix, func(key string, decode func(any) error) (bool, error) {
+		var r access.Role
+		if err := decode(&r); err != nil {
+			return false, err
+		}
+		taken = r.ID != except && strings.EqualFold(r.Name, name)
+		return !taken, nil
+	})
+	return taken, err
+}
+
+func mayGrantPermissions(actor access.Role, perms []access.Permission) error {
+	if missing := access.Missing(actor, access.Role{Permissions: perms}); len(missing) > 0 {
+		return forbidden("You cannot grant permissions you do not hold (%s)", joinPerms(missing))
+	}
+	return nil
+}
+
+func joinPerms(ps []access.Permission) string {
+	s := make([]string, len(ps))
+	for i, p := range ps {
+		s[i] = string(p)
+	}
+	return strings.Join(s, ", ")
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
+}
+
+// RoleOf returns the role u holds now (its display name, and whether u is a
+// Super Administrator).
+func (s *Service) RoleOf(u *User) (access.Role, bool) {
+	var r access.Role
+	if err := s.st.View(func(tx *store.Txn) error {
+		var err error
+		r, err = role(tx, u.Role)
+		return err
+	}); err != nil {
+		return access.Role{ID: u.Role, Name: u.Role}, false
+	}
+	return r, access.IsSuperAdmin(r, u.Scope)
+}
