@@ -1,7 +1,6 @@
 package users
 
 import (
-	"cmp"
 	"slices"
 	"strings"
 	"sync"
@@ -32,7 +31,8 @@ type Row struct {
 	UseCount     int64        `json:"useCount"`
 	CreatedAt    time.Time    `json:"createdAt"`
 
-	haystack string // lower-cased searchable fields, joined
+	lower    [5]string // lower-cased username, host, full name, department, location
+	haystack string    // the same, joined, for search
 }
 
 func rowOf(u *User) *Row {
@@ -45,7 +45,10 @@ func rowOf(u *User) *Row {
 		r.KeyHint, r.KeyCreatedAt, r.KeyExpiresAt = k.Hint, &k.CreatedAt, k.ExpiresAt
 		r.LastUsedAt, r.LastUsedFrom, r.UseCount = k.LastUsedAt, k.LastUsedFrom, k.UseCount
 	}
-	r.haystack = strings.ToLower(strings.Join([]string{u.Username, u.Host, u.FullName, u.Department, u.Location}, "\x00"))
+	for i, f := range []string{u.Username, u.Host, u.FullName, u.Department, u.Location} {
+		r.lower[i] = strings.ToLower(f)
+	}
+	r.haystack = strings.Join(r.lower[:], "\x00")
 	return r
 }
 
@@ -104,7 +107,7 @@ func loadIndex(st *store.Store) (*index, error) {
 
 func (x *index) find(username string) (int, bool) {
 	return slices.BinarySearchFunc(x.rows, strings.ToLower(username), func(r *Row, k string) int {
-		return strings.Compare(strings.ToLower(r.Username), k)
+		return strings.Compare(r.lower[0], k)
 	})
 }
 
@@ -200,8 +203,11 @@ func (x *index) query(q Query, now time.Time) Page {
 
 // sortKey returns the comparison for a column; nil keeps username order.
 func sortKey(col string) func(a, b *Row) int {
+	byLower := func(i int) func(a, b *Row) int {
+		return func(a, b *Row) int { return strings.Compare(a.lower[i], b.lower[i]) }
+	}
 	str := func(f func(*Row) string) func(a, b *Row) int {
-		return func(a, b *Row) int { return cmp.Compare(strings.ToLower(f(a)), strings.ToLower(f(b))) }
+		return func(a, b *Row) int { return strings.Compare(f(a), f(b)) }
 	}
 	tm := func(f func(*Row) *time.Time) func(a, b *Row) int {
 		return func(a, b *Row) int {
@@ -219,17 +225,17 @@ func sortKey(col string) func(a, b *Row) int {
 	}
 	switch col {
 	case "fullName":
-		return str(func(r *Row) string { return r.FullName })
+		return byLower(2)
 	case "host":
-		return str(func(r *Row) string { return r.Host })
+		return byLower(1)
 	case "role":
 		return str(func(r *Row) string { return r.Role })
 	case "kind":
 		return str(func(r *Row) string { return string(r.Kind) })
 	case "department":
-		return str(func(r *Row) string { return r.Department })
+		return byLower(3)
 	case "location":
-		return str(func(r *Row) string { return r.Location })
+		return byLower(4)
 	case "createdAt":
 		return tm(func(r *Row) *time.Time { return &r.CreatedAt })
 	case "keyExpiresAt":

@@ -1,0 +1,109 @@
+package users
+
+import (
+	"fmt"
+	"testing"
+	"time"
+
+	"hostbound/backend/access"
+	"hostbound/backend/audit"
+	"hostbound/backend/internal/testenv"
+	"hostbound/backend/store"
+)
+
+// seedUsers writes n API users straight into the store in large
+// transactions (going through CreateAPIUser would cost one fsync each) and
+// returns a service that loaded them.
+func seedUsers(tb testing.TB, n int) *Service {
+	tb.Helper()
+	st := testenv.Store(tb)
+	base := time.Date(2026, 11, 26, 9, 0, 0, 0, time.UTC)
+	for start := 0; start < n; start += 1000 {
+		err := st.Update(func(tx *store.Txn) error {
+			for i := start; i < min(start+1000, n); i++ {
+				exp := base.Add(time.Duration(i%90) * 24 * time.Hour)
+				u := User{Username: fmt.Sprintf("svc%06d@host%05d.example.com", i, i%50000), Kind: KindAPI,
+					FullName: fmt.Sprintf("Service %d", i), Host: fmt.Sprintf("host%05d.example.com", i%50000),
+					Role: access.PasswordUser, Scope: access.ScopeOwnedShared, Department: []string{"IT", "Finance", "Ops"}[i%3],
+					Location: "Berlin", RESTEnabled: true, CreatedAt: base,
+					APIKey: &KeyInfo{Hash: fmt.Sprintf("%064x", i), Hint: "hbk_AbCd", CreatedAt: base, ExpiresAt: &exp}}
+				if err := tx.Put(userKey(u.Username), u); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			tb.Fatal(err)
+		}
+	}
+	svc, err := NewService(Config{Store: st, Audit: audit.New([]byte("a"), time.Now), Hasher: Hasher{Time: 1, Memory: 1024, Threads: 1},
+		Clock: func() time.Time { return base }, Pepper: []byte("p")})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return svc
+}
+
+func TestSearchAt100000UsersReturnsCorrectPages(t *testing.T) {
+	if testing.Short() {
+		t.Skip("seeds 100,000 users")
+	}
+	svc := seedUsers(t, 100_000)
+	if got := svc.List(Query{}).Total; got != 100_000 {
+		t.Fatalf("total %d", got)
+	}
+	// host00042 serves users 42 and 50042.
+	p := svc.List(Query{Search: "HOST00042.example"})
+	if p.Total != 2 || p.Rows[0].Username != "svc000042@host00042.example.com" || p.Rows[1].Username != "svc050042@host00042.example.com" {
+		t.Fatalf("search: %d %+v", p.Total, p.Rows)
+	}
+	// Pages tile the result without gaps or overlaps.
+	p1 := svc.List(Query{Search: "finance", Limit: 100})
+	p2 := svc.List(Query{Search: "finance", Limit: 100, Offset: 100})
+	if p1.Total != 33_333 || len(p1.Rows) != 100 || p1.Rows[99].Username >= p2.Rows[0].Username {
+		t.Fatalf("paging: %d rows, total %d", len(p1.Rows), p1.Total)
+	}
+	// Key status at the clock: expiry i%90 days out; within 30 days expiring, day 0 expired.
+	expired := svc.List(Query{KeyStatus: KeyExpired}).Total
+	expiring := svc.List(Query{KeyStatus: KeyExpiring}).Total
+	if expired != 1112 || expiring != 9*1112+21*1111 {
+		t.Fatalf("expired %d, expiring %d", expired, expiring)
+	}
+	desc := svc.List(Query{SortBy: "keyExpiresAt", Desc: true, Limit: 1}).Rows[0]
+	if desc.KeyExpiresAt.Sub(time.Date(2026, 11, 26, 9, 0, 0, 0, time.UTC)) != 89*24*time.Hour {
+		t.Fatalf("sort by expiry: %v", desc.KeyExpiresAt)
+	}
+}
+
+// BenchmarkSearch100k: the first page of a search, a filter and a sort over
+// 100,000 users (goal: under 100 ms each).
+func BenchmarkSearch100k(b *testing.B) {
+	svc := seedUsers(b, 100_000)
+	for _, c := range []struct {
+		name string
+		q    Query
+	}{
+		{"search=host00042", Query{Search: "host00042"}},
+		{"search=finance", Query{Search: "finance"}},
+		{"filter=expiring", Query{KeyStatus: KeyExpiring}},
+		{"sort=host-desc", Query{SortBy: "host", Desc: true}},
+		{"all-first-page", Query{}},
+	} {
+		b.Run(c.name, func(b *testing.B) {
+			for b.Loop() {
+				svc.List(c.q)
+			}
+		})
+	}
+}
+
+// BenchmarkLoadIndex100k: start-up cost of the index at 100,000 users.
+func BenchmarkLoadIndex100k(b *testing.B) {
+	svc := seedUsers(b, 100_000)
+	for b.Loop() {
+		if _, err := loadIndex(svc.st); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
