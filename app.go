@@ -18,33 +18,32 @@ type App struct {
 	ctx     context.Context
 	log     logrus.FieldLogger
 	session *desktop.Session
+	users   *desktop.Users
 }
 
 // NewApp wires the bound facades for the data directory.
 func NewApp(dataDir, logFile string, log *logrus.Logger) *App {
-	return &App{
-		log: log.WithField("component", "app"),
-		session: desktop.NewSession(desktop.Config{
-			DataDir: dataDir,
-			LogFile: logFile,
-			Keyring: masterkey.NewOSKeyring(),
-			Log:     log,
-			Clock:   time.Now,
-			Hasher:  users.DefaultHasher,
-		}),
-	}
+	session := desktop.NewSession(desktop.Config{
+		DataDir: dataDir,
+		LogFile: logFile,
+		Keyring: masterkey.NewOSKeyring(),
+		Log:     log,
+		Clock:   time.Now,
+		Hasher:  users.DefaultHasher,
+	})
+	return &App{log: log.WithField("component", "app"), session: session, users: desktop.NewUsers(session)}
 }
 
 // Bindings are the structs whose methods the frontend calls.
-func (a *App) Bindings() []any { return []any{a.session} }
+func (a *App) Bindings() []any { return []any{a.session, a.users} }
 
 func (a *App) startup(ctx context.Context) {
 	a.ctx = ctx
-	a.session.Start()
+	desktop.LifecycleOf(a.session).Start()
 }
 
 func (a *App) shutdown(context.Context) {
-	if err := a.session.Close(); err != nil {
+	if err := desktop.LifecycleOf(a.session).Close(); err != nil {
 		a.log.WithError(err).Error("close store")
 	}
 	a.log.Info("stopped")

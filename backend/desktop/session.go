@@ -13,6 +13,7 @@ import (
 
 	"github.com/sirupsen/logrus"
 
+	"hostbound/backend/apikey"
 	"hostbound/backend/apperr"
 	"hostbound/backend/audit"
 	"hostbound/backend/keys"
@@ -55,9 +56,13 @@ type Session struct {
 	users        *users.Service
 	operator     *users.User
 	lastActive   time.Time
+	// pendingKey is the API key Generate showed in the form, until Save
+	// stores its HMAC or Cancel discards it. It is never written anywhere.
+	pendingKey *apikey.Key
 }
 
-// NewSession returns a session for the data directory; call Start before use.
+// NewSession returns a session for the data directory; the app starts and
+// closes it through Lifecycle, which is kept off the bound struct.
 func NewSession(cfg Config) *Session {
 	return &Session{
 		cfg: cfg,
@@ -66,9 +71,21 @@ func NewSession(cfg Config) *Session {
 	}
 }
 
+// Lifecycle is the app's handle on a Session's start and close. It is not
+// bound, so the frontend cannot call them.
+type Lifecycle struct{ s *Session }
+
+// LifecycleOf returns the lifecycle handle of s.
+func LifecycleOf(s *Session) Lifecycle { return Lifecycle{s: s} }
+
 // Start reads the master key header and decides the first screen. With the
 // key in the OS keyring it opens the store right away.
-func (s *Session) Start() {
+func (l Lifecycle) Start() { l.s.start() }
+
+// Close closes the store; the app calls it on shutdown.
+func (l Lifecycle) Close() error { return l.s.close() }
+
+func (s *Session) start() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	h, err := s.mk.Header()
@@ -93,8 +110,7 @@ func (s *Session) Start() {
 	}
 }
 
-// Close closes the store; the app calls it on shutdown.
-func (s *Session) Close() error {
+func (s *Session) close() error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.st == nil {
@@ -319,6 +335,7 @@ func (s *Session) logOut(reason string) {
 	s.users.RecordLogout(s.operator, reason)
 	s.log.WithFields(logrus.Fields{"op": "logout", "user": s.operator.Username}).Info(reason)
 	s.operator = nil
+	s.pendingKey = nil
 	s.phase = PhaseLogin
 }
 

@@ -29,8 +29,8 @@ func (r *rig) start(t *testing.T) *Session {
 	t.Helper()
 	s := NewSession(Config{DataDir: r.dir, Keyring: r.keyring, Log: testenv.Log(), Clock: r.clock.Now,
 		Hasher: users.Hasher{Time: 1, Memory: 1024, Threads: 1}})
-	s.Start()
-	t.Cleanup(func() { s.Close() })
+	s.start()
+	t.Cleanup(func() { s.close() })
 	return s
 }
 
@@ -75,7 +75,7 @@ func TestKeyringModeFromFirstRunToLogin(t *testing.T) {
 	if e := uiErr(t, second(s.LogIn("admin", "wrong password"))); e.Code != apperr.Unauthenticated || e.Message != "Wrong username or password" {
 		t.Fatalf("wrong password: %+v", e)
 	}
-	s.Close()
+	s.close()
 
 	// A restart finds the key in the keyring and goes straight to login.
 	s = r.start(t)
@@ -122,7 +122,7 @@ func TestPassphraseModeWhenNoKeyringIsUsable(t *testing.T) {
 	if st, err := s.CreateFirstAdministrator(good); err != nil || st.Phase != PhaseReady || st.KeyStorage != "passphrase" {
 		t.Fatalf("setup: %+v, %v", st, err)
 	}
-	s.Close()
+	s.close()
 
 	s = r.start(t)
 	if st := s.GetAppState(); st.Phase != PhaseUnlock {
@@ -145,7 +145,7 @@ func TestAMissingKeyLocksTheAppAndNeverReinitialises(t *testing.T) {
 	if _, err := s.CreateFirstAdministrator(setup); err != nil {
 		t.Fatal(err)
 	}
-	s.Close()
+	s.close()
 	header, _ := os.ReadFile(filepath.Join(r.dir, masterkey.HeaderFile))
 
 	r.keyring.Forget()

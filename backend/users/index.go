@@ -35,7 +35,8 @@ type Row struct {
 	haystack string    // the same, joined, for search
 }
 
-func rowOf(u *User) *Row {
+// RowOf is u as lists show it.
+func RowOf(u *User) *Row {
 	r := &Row{
 		Username: u.Username, Kind: u.Kind, FullName: u.FullName, Email: u.Email, Host: u.Host,
 		Role: u.Role, Scope: u.Scope, Department: u.Department, Location: u.Location,
@@ -98,7 +99,7 @@ func loadIndex(st *store.Store) (*index, error) {
 			if err := decode(&u); err != nil {
 				return false, err
 			}
-			idx.rows = append(idx.rows, rowOf(&u)) // keys come in order
+			idx.rows = append(idx.rows, RowOf(&u)) // keys come in order
 			return true, nil
 		})
 	})
@@ -112,7 +113,7 @@ func (x *index) find(username string) (int, bool) {
 }
 
 func (x *index) set(u *User) {
-	r := rowOf(u)
+	r := RowOf(u)
 	x.mu.Lock()
 	defer x.mu.Unlock()
 	if i, ok := x.find(u.Username); ok {

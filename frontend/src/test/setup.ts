@@ -1,6 +1,10 @@
 import '@testing-library/jest-dom/vitest';
-import { cleanup } from '@testing-library/react';
-import { afterEach } from 'vitest';
+import { cleanup, configure } from '@testing-library/react';
+import { afterEach, vi } from 'vitest';
+
+// Whole-screen tests type into many fields; leave room for slow CI machines.
+vi.setConfig({ testTimeout: 20_000 });
+configure({ asyncUtilTimeout: 3_000 });
 
 afterEach(() => cleanup());
 

@@ -1,5 +1,43 @@
 export namespace desktop {
 	
+	export class APIUserRequest {
+	    username: string;
+	    host: string;
+	    fullName: string;
+	    email: string;
+	    role: string;
+	    scope: string;
+	    sshPublicKey: string;
+	    certificate: string;
+	    restEnabled: boolean;
+	    apiKey: string;
+	    neverExpires: boolean;
+	    expiresAt: string;
+	    department: string;
+	    location: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new APIUserRequest(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.username = source["username"];
+	        this.host = source["host"];
+	        this.fullName = source["fullName"];
+	        this.email = source["email"];
+	        this.role = source["role"];
+	        this.scope = source["scope"];
+	        this.sshPublicKey = source["sshPublicKey"];
+	        this.certificate = source["certificate"];
+	        this.restEnabled = source["restEnabled"];
+	        this.apiKey = source["apiKey"];
+	        this.neverExpires = source["neverExpires"];
+	        this.expiresAt = source["expiresAt"];
+	        this.department = source["department"];
+	        this.location = source["location"];
+	    }
+	}
 	export class OperatorView {
 	    username: string;
 	    fullName: string;
@@ -8,6 +46,7 @@ export namespace desktop {
 	    roleName: string;
 	    scope: string;
 	    superAdmin: boolean;
+	    permissions: string[];
 	
 	    static createFrom(source: any = {}) {
 	        return new OperatorView(source);
@@ -22,6 +61,7 @@ export namespace desktop {
 	        this.roleName = source["roleName"];
 	        this.scope = source["scope"];
 	        this.superAdmin = source["superAdmin"];
+	        this.permissions = source["permissions"];
 	    }
 	}
 	export class AppState {
@@ -68,7 +108,169 @@ export namespace desktop {
 		    return a;
 		}
 	}
+	export class OperatorRequest {
+	    username: string;
+	    fullName: string;
+	    email: string;
+	    password: string;
+	    confirmPassword: string;
+	    role: string;
+	    scope: string;
+	    department: string;
+	    location: string;
 	
+	    static createFrom(source: any = {}) {
+	        return new OperatorRequest(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.username = source["username"];
+	        this.fullName = source["fullName"];
+	        this.email = source["email"];
+	        this.password = source["password"];
+	        this.confirmPassword = source["confirmPassword"];
+	        this.role = source["role"];
+	        this.scope = source["scope"];
+	        this.department = source["department"];
+	        this.location = source["location"];
+	    }
+	}
+	
+	export class PermissionView {
+	    id: string;
+	    label: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new PermissionView(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.id = source["id"];
+	        this.label = source["label"];
+	    }
+	}
+	export class UserRow {
+	    username: string;
+	    kind: string;
+	    fullName: string;
+	    email: string;
+	    host: string;
+	    role: string;
+	    roleName: string;
+	    scope: string;
+	    superAdmin: boolean;
+	    department: string;
+	    location: string;
+	    disabled: boolean;
+	    restEnabled: boolean;
+	    keyStatus: string;
+	    keyHint: string;
+	    keyCreatedAt: string;
+	    keyExpiresAt: string;
+	    lastUsedAt: string;
+	    lastUsedFrom: string;
+	    useCount: number;
+	    createdAt: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new UserRow(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.username = source["username"];
+	        this.kind = source["kind"];
+	        this.fullName = source["fullName"];
+	        this.email = source["email"];
+	        this.host = source["host"];
+	        this.role = source["role"];
+	        this.roleName = source["roleName"];
+	        this.scope = source["scope"];
+	        this.superAdmin = source["superAdmin"];
+	        this.department = source["department"];
+	        this.location = source["location"];
+	        this.disabled = source["disabled"];
+	        this.restEnabled = source["restEnabled"];
+	        this.keyStatus = source["keyStatus"];
+	        this.keyHint = source["keyHint"];
+	        this.keyCreatedAt = source["keyCreatedAt"];
+	        this.keyExpiresAt = source["keyExpiresAt"];
+	        this.lastUsedAt = source["lastUsedAt"];
+	        this.lastUsedFrom = source["lastUsedFrom"];
+	        this.useCount = source["useCount"];
+	        this.createdAt = source["createdAt"];
+	    }
+	}
+	export class RegeneratedKey {
+	    apiKey: string;
+	    user: UserRow;
+	
+	    static createFrom(source: any = {}) {
+	        return new RegeneratedKey(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.apiKey = source["apiKey"];
+	        this.user = this.convertValues(source["user"], UserRow);
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	export class RoleRequest {
+	    name: string;
+	    permissions: string[];
+	
+	    static createFrom(source: any = {}) {
+	        return new RoleRequest(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.name = source["name"];
+	        this.permissions = source["permissions"];
+	    }
+	}
+	export class RoleView {
+	    id: string;
+	    name: string;
+	    builtIn: boolean;
+	    permissions: string[];
+	    users: number;
+	    mayHaveAllPasswords: boolean;
+	
+	    static createFrom(source: any = {}) {
+	        return new RoleView(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.id = source["id"];
+	        this.name = source["name"];
+	        this.builtIn = source["builtIn"];
+	        this.permissions = source["permissions"];
+	        this.users = source["users"];
+	        this.mayHaveAllPasswords = source["mayHaveAllPasswords"];
+	    }
+	}
 	export class SecurityInfo {
 	    keyStorage: string;
 	    keyStorageLabel: string;
@@ -111,6 +313,133 @@ export namespace desktop {
 	        this.confirmPassword = source["confirmPassword"];
 	        this.passphrase = source["passphrase"];
 	        this.confirmPassphrase = source["confirmPassphrase"];
+	    }
+	}
+	export class UserDetail {
+	    username: string;
+	    kind: string;
+	    fullName: string;
+	    email: string;
+	    host: string;
+	    role: string;
+	    roleName: string;
+	    scope: string;
+	    superAdmin: boolean;
+	    department: string;
+	    location: string;
+	    disabled: boolean;
+	    restEnabled: boolean;
+	    keyStatus: string;
+	    keyHint: string;
+	    keyCreatedAt: string;
+	    keyExpiresAt: string;
+	    lastUsedAt: string;
+	    lastUsedFrom: string;
+	    useCount: number;
+	    createdAt: string;
+	    sshPublicKey: string;
+	    sshFingerprint: string;
+	    certificate: string;
+	    certificateSubject: string;
+	    certificateNotAfter: string;
+	    certificateFingerprint: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new UserDetail(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.username = source["username"];
+	        this.kind = source["kind"];
+	        this.fullName = source["fullName"];
+	        this.email = source["email"];
+	        this.host = source["host"];
+	        this.role = source["role"];
+	        this.roleName = source["roleName"];
+	        this.scope = source["scope"];
+	        this.superAdmin = source["superAdmin"];
+	        this.department = source["department"];
+	        this.location = source["location"];
+	        this.disabled = source["disabled"];
+	        this.restEnabled = source["restEnabled"];
+	        this.keyStatus = source["keyStatus"];
+	        this.keyHint = source["keyHint"];
+	        this.keyCreatedAt = source["keyCreatedAt"];
+	        this.keyExpiresAt = source["keyExpiresAt"];
+	        this.lastUsedAt = source["lastUsedAt"];
+	        this.lastUsedFrom = source["lastUsedFrom"];
+	        this.useCount = source["useCount"];
+	        this.createdAt = source["createdAt"];
+	        this.sshPublicKey = source["sshPublicKey"];
+	        this.sshFingerprint = source["sshFingerprint"];
+	        this.certificate = source["certificate"];
+	        this.certificateSubject = source["certificateSubject"];
+	        this.certificateNotAfter = source["certificateNotAfter"];
+	        this.certificateFingerprint = source["certificateFingerprint"];
+	    }
+	}
+	export class UserPage {
+	    total: number;
+	    rows: UserRow[];
+	
+	    static createFrom(source: any = {}) {
+	        return new UserPage(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.total = source["total"];
+	        this.rows = this.convertValues(source["rows"], UserRow);
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+
+}
+
+export namespace users {
+	
+	export class Query {
+	    search: string;
+	    kind: string;
+	    role: string;
+	    keyStatus: string;
+	    sortBy: string;
+	    desc: boolean;
+	    offset: number;
+	    limit: number;
+	
+	    static createFrom(source: any = {}) {
+	        return new Query(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.search = source["search"];
+	        this.kind = source["kind"];
+	        this.role = source["role"];
+	        this.keyStatus = source["keyStatus"];
+	        this.sortBy = source["sortBy"];
+	        this.desc = source["desc"];
+	        this.offset = source["offset"];
+	        this.limit = source["limit"];
 	    }
 	}
 

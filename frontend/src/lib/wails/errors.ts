@@ -1,0 +1,69 @@
+/** Error codes the Go backend sends (backend/apperr). */
+export const ERROR_CODES = [
+  'invalid',
+  'not_found',
+  'conflict',
+  'unauthenticated',
+  'forbidden',
+  'locked',
+  'rate_limited',
+  'session_expired',
+  'internal',
+] as const;
+
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+/**
+ * A failed backend call. `field` is the JSON name of the offending form
+ * field (e.g. "password"), or '' for an error about the whole form.
+ */
+export class AppError extends Error {
+  readonly code: ErrorCode;
+  readonly field: string;
+
+  constructor(code: ErrorCode, field: string, message: string) {
+    super(message);
+    this.name = 'AppError';
+    this.code = code;
+    this.field = field;
+  }
+}
+
+const FALLBACK_MESSAGE = 'Internal error';
+
+function isErrorCode(value: unknown): value is ErrorCode {
+  return typeof value === 'string' && (ERROR_CODES as readonly string[]).includes(value);
+}
+
+function fromString(text: string): AppError {
+  const trimmed = text.trim();
+  if (trimmed.startsWith('{')) {
+    try {
+      const parsed: unknown = JSON.parse(trimmed);
+      if (parsed !== null && typeof parsed === 'object') {
+        const { code, field, message } = parsed as Record<string, unknown>;
+        if (typeof message === 'string' || isErrorCode(code)) {
+          return new AppError(
+            isErrorCode(code) ? code : 'internal',
+            typeof field === 'string' ? field : '',
+            typeof message === 'string' && message !== '' ? message : FALLBACK_MESSAGE,
+          );
+        }
+      }
+    } catch {
+      // Not JSON after all: fall through and show the text as it is.
+    }
+  }
+  return new AppError('internal', '', trimmed === '' ? FALLBACK_MESSAGE : text);
+}
+
+/**
+ * Turns whatever a rejected Wails call produced into an AppError.
+ * Wails rejects with a string; ours is JSON {code, field, message}.
+ */
+export function toAppError(e: unknown): AppError {
+  if (e instanceof AppError) return e;
+  if (typeof e === 'string') return fromString(e);
+  if (e instanceof Error) return fromString(e.message);
+  return new AppError('internal', '', FALLBACK_MESSAGE);
+}

@@ -1,0 +1,7 @@
+// The only module that talks to the generated Wails bindings (wailsjs).
+// Tests replace it with ./__mocks__/index.ts through vi.mock.
+export { api } from './api';
+export type { Api } from './api';
+export { AppError, ERROR_CODES, toAppError } from './errors';
+export type { ErrorCode } from './errors';
+export type * from './types';
