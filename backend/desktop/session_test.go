@@ -196,3 +196,12 @@ func TestCallsBeforeLoginAreRefused(t *testing.T) {
 }
 
 func second[T any](_ T, err error) error { return err }
+
+func toJSON(t *testing.T, v any) string {
+	t.Helper()
+	b, err := json.Marshal(v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}

@@ -1,0 +1,110 @@
+package desktop
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"hostbound/backend/apperr"
+	"hostbound/backend/users"
+)
+
+// loggedIn starts a rig, runs setup and returns the facades as Ada.
+func loggedIn(t *testing.T) (*rig, *Session, *Users) {
+	t.Helper()
+	r := newRig(t)
+	s := r.start(t)
+	if _, err := s.CreateFirstAdministrator(setup); err != nil {
+		t.Fatal(err)
+	}
+	return r, s, NewUsers(s)
+}
+
+func apiRequest(key string, exp time.Time) APIUserRequest {
+	return APIUserRequest{Username: "backup@web01.example.com", Host: "web01.example.com", FullName: "Nightly Backup",
+		Role: "password_user", Scope: "owned_shared", RESTEnabled: true, APIKey: key, ExpiresAt: exp.Format(time.RFC3339),
+		Department: "IT", Location: "Berlin"}
+}
+
+func TestTheGeneratedKeyIsSavedOnceAndNeverShownAgain(t *testing.T) {
+	r, _, u := loggedIn(t)
+	key, err := u.GenerateAPIKey()
+	if err != nil || !strings.HasPrefix(key, "hbk_") {
+		t.Fatalf("generate: %q, %v", key, err)
+	}
+	// A key the session did not generate is refused.
+	forged := apiRequest("hbk_"+strings.Repeat("A", 49), r.clock.Now().AddDate(0, 3, 0))
+	if e := uiErr(t, second(u.CreateAPIUser(forged))); e.Field != "apiKey" {
+		t.Fatalf("forged key: %+v", e)
+	}
+	row, err := u.CreateAPIUser(apiRequest(key, r.clock.Now().AddDate(0, 3, 0)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if row.KeyHint != key[:8] || row.KeyStatus != users.KeyActive || row.Host != "web01.example.com" || row.RoleName != "Password User" {
+		t.Fatalf("row %+v", row)
+	}
+	// The same key cannot be saved twice.
+	req := apiRequest(key, r.clock.Now().AddDate(0, 3, 0))
+	req.Username = "other@web01"
+	if e := uiErr(t, second(u.CreateAPIUser(req))); e.Field != "apiKey" {
+		t.Fatalf("reused key: %+v", e)
+	}
+	d, err := u.GetUser(row.Username)
+	if err != nil {
+		t.Fatal(err)
+	}
+	page, _ := u.ListUsers(users.Query{})
+	for _, v := range []any{d, page} {
+		if strings.Contains(strings.ReplaceAll(toJSON(t, v), key[:8], ""), key[8:20]) {
+			t.Fatal("the key is shown again")
+		}
+	}
+	regen, err := u.RegenerateAPIKey(row.Username)
+	if err != nil || regen.APIKey == key || regen.User.KeyHint != regen.APIKey[:8] {
+		t.Fatalf("regenerate: %+v, %v", regen, err)
+	}
+}
+
+func TestAPasswordAdministratorIsRefusedByTheBackend(t *testing.T) {
+	r, s, u := loggedIn(t)
+	if _, err := u.CreateOperator(OperatorRequest{Username: "pam", FullName: "Pam Passwords", Password: "pam's long password",
+		ConfirmPassword: "pam's long password", Role: "password_admin", Scope: "owned_shared"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.LogOut(); err != nil {
+		t.Fatal(err)
+	}
+	st, err := s.LogIn("pam", "pam's long password")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range st.Operator.Permissions {
+		if p == "apiusers.manage" || p == "users.manage" {
+			t.Fatalf("a Password Administrator holds %s", p)
+		}
+	}
+	if e := uiErr(t, second(u.GenerateAPIKey())); e.Code != apperr.Forbidden || e.Message != "You are not allowed to add API users" {
+		t.Fatalf("generate: %+v", e)
+	}
+	req := apiRequest("", r.clock.Now().AddDate(0, 3, 0))
+	req.RESTEnabled = false
+	if e := uiErr(t, second(u.CreateAPIUser(req))); e.Code != apperr.Forbidden || e.Message != "You are not allowed to add API users" {
+		t.Fatalf("create: %+v", e)
+	}
+}
+
+func TestFieldErrorsReachTheFrontendTogether(t *testing.T) {
+	r, _, u := loggedIn(t)
+	req := apiRequest("", r.clock.Now().AddDate(0, -1, 0))
+	req.Host = "not a host"
+	e := uiErr(t, second(u.CreateAPIUser(req)))
+	fields := map[string]string{}
+	for _, f := range e.Fields {
+		fields[f.Field] = f.Message
+	}
+	if fields["host"] != "Host Name: not a valid hostname, IP address or CIDR" || fields["expiresAt"] != "Expiry date must be in the future" ||
+		!strings.HasPrefix(fields["apiKey"], "API Key:") {
+		t.Fatalf("fields %+v", e.Fields)
+	}
+}
