@@ -222,7 +222,9 @@ func (s *Service) setKey(tx *store.Txn, actor, u *User, key apikey.Key, exp *tim
 	if auditOp == "" {
 		return nil
 	}
-	_, err := s.audit.Append(tx, s.record(actor, auditOp, u.Username, audit.Success, ""))
+	r := s.record(actor, auditOp, u.Username)
+	r.Result = audit.Success
+	_, err := s.audit.Append(tx, r)
 	return err
 }
 

@@ -30,25 +30,17 @@ func (s *Service) put(tx *store.Txn, u *User) error {
 // (any *apperr.Error) is audited too, in a transaction of its own, since
 // the refused change itself wrote nothing.
 func (s *Service) change(actor *User, op, target string, fn func(tx *store.Txn, actorRole access.Role) error) error {
-	err := s.st.Update(func(tx *store.Txn) error {
+	err := s.audit.Update(s.st, s.record(actor, op, target), func(tx *store.Txn) error {
 		a, err := s.actorRole(tx, actor)
 		if err != nil {
 			return err
 		}
-		if err := fn(tx, a); err != nil {
-			return err
-		}
-		_, err = s.audit.Append(tx, s.record(actor, op, target, audit.Success, ""))
-		return err
+		return fn(tx, a)
 	})
-	if e := apperr.As(err); e != nil {
-		s.recordAlone(s.record(actor, op, target, audit.Failure, e.Message))
-		return err
-	}
-	if err != nil {
+	if err != nil && apperr.As(err) == nil {
 		return fmt.Errorf("%s %q: %w", op, target, err)
 	}
-	return nil
+	return err
 }
 
 // actorRole re-reads the actor: a disabled or deleted operator, or one whose
@@ -68,16 +60,9 @@ func (s *Service) actorRole(tx *store.Txn, actor *User) (access.Role, error) {
 	return role(tx, cur.Role)
 }
 
-func (s *Service) record(actor *User, op, target, result, reason string) audit.Record {
+func (s *Service) record(actor *User, op, target string) audit.Record {
 	return audit.Record{Actor: actor.Username, ActorName: actor.FullName, ActorKind: audit.ActorOperator,
-		Source: "desktop", Operation: op, Target: target, Result: result, Reason: reason}
-}
-
-func (s *Service) recordAlone(r audit.Record) {
-	_ = s.st.Update(func(tx *store.Txn) error {
-		_, err := s.audit.Append(tx, r)
-		return err
-	})
+		Source: "desktop", Operation: op, Target: target}
 }
 
 // mayManage checks that the actor may manage users of kind k.

@@ -266,7 +266,7 @@ func (s *Service) RecordLogout(u *User, reason string) {
 // failure here is returned nowhere: the caller's outcome stands, and a store
 // error surfaces on the next write.
 func (s *Service) recordLogin(actor, fullName, op, result, reason string) {
-	s.recordAlone(audit.Record{
+	s.audit.Record(s.st, audit.Record{
 		Actor: actor, ActorName: fullName, ActorKind: audit.ActorOperator, Source: "desktop",
 		Operation: op, Target: actor, Result: result, Reason: reason,
 	})
