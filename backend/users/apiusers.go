@@ -240,22 +240,43 @@ func (s *Service) dropKey(tx *store.Txn, u *User) error {
 }
 
 // Lookup finds the API user holding key, by its HMAC: one store read, so
-// the time does not grow with the number of users. (The REST API's
-// authentication builds on this.)
+// the time does not grow with the number of users.
 func (s *Service) Lookup(key apikey.Key) (*User, error) {
-	sum := apikey.Hash(s.pepper, key)
 	var u *User
 	err := s.st.View(func(tx *store.Txn) error {
-		var name string
-		if err := tx.Get(keyHashKey(hex.EncodeToString(sum[:])), &name); err != nil {
-			return err
-		}
 		var err error
-		u, err = s.load(tx, name)
+		u, err = s.LookupIn(tx, key)
 		return err
 	})
-	if err != nil {
+	return u, err
+}
+
+// LookupIn is Lookup inside the caller's transaction; store.ErrNotFound when
+// no user holds key.
+func (s *Service) LookupIn(tx *store.Txn, key apikey.Key) (*User, error) {
+	sum := apikey.Hash(s.pepper, key)
+	var name string
+	if err := tx.Get(keyHashKey(hex.EncodeToString(sum[:])), &name); err != nil {
 		return nil, err
 	}
-	return u, nil
+	var u User
+	if err := tx.Get(userKey(name), &u); err != nil {
+		return nil, err
+	}
+	return &u, nil
+}
+
+// RoleIn resolves u's role inside the caller's transaction.
+func (s *Service) RoleIn(tx *store.Txn, u *User) (access.Role, error) { return role(tx, u.Role) }
+
+// MarkUsed records a use of u's key (time, source, count) in the caller's
+// transaction; the list shows it once that commits.
+func (s *Service) MarkUsed(tx *store.Txn, u *User, from string, now time.Time) error {
+	if u.APIKey == nil {
+		return nil
+	}
+	t := now.UTC()
+	u.APIKey.LastUsedAt, u.APIKey.LastUsedFrom = &t, from
+	u.APIKey.UseCount++
+	return s.put(tx, u)
 }
