@@ -127,7 +127,8 @@ func (s *Service) CreateAPIUser(actor *User, in APIUserInput, key *apikey.Key) (
 }
 
 // UpdateAPIUser edits an API user; the username is fixed. Turning the REST
-// API off removes the key; turning it on needs a newly generated key.
+// API off keeps the key but refuses it ("REST API access is not enabled");
+// turning it on again revives that key unless a new one is given.
 func (s *Service) UpdateAPIUser(actor *User, username string, in APIUserInput, key *apikey.Key) (*User, error) {
 	var out *User
 	err := s.change(actor, "edit api user", username, func(tx *store.Txn, a access.Role) error {
@@ -157,15 +158,11 @@ func (s *Service) UpdateAPIUser(actor *User, username string, in APIUserInput, k
 		u.SSHKey, u.Certificate, u.Department, u.Location = ssh, cert, in.Department, in.Location
 		u.UpdatedAt = now
 		switch {
-		case !in.RESTEnabled:
-			if err := s.dropKey(tx, u); err != nil {
-				return err
-			}
 		case key != nil:
 			if err := s.setKey(tx, actor, u, *key, in.expiry(), "generate api key"); err != nil {
 				return err
 			}
-		default:
+		case u.APIKey != nil && in.RESTEnabled:
 			u.APIKey.ExpiresAt = in.expiry()
 		}
 		u.RESTEnabled = in.RESTEnabled

@@ -348,15 +348,18 @@ func TestAPIUserLifecycle(t *testing.T) {
 	if got := e.svc.List(users.Query{KeyStatus: users.KeyExpired}).Total; got != 1 {
 		t.Fatalf("expired: %d", got)
 	}
-	// Edit: REST off drops the key.
+	// Edit: REST off keeps the key but the user shows no active key.
 	in := seedInput()
 	in.RESTEnabled = false
 	in.FullName = "Backup Job"
-	if u, err = e.svc.UpdateAPIUser(root, u.Username, in, nil); err != nil || u.APIKey != nil || u.FullName != "Backup Job" {
+	if u, err = e.svc.UpdateAPIUser(root, u.Username, in, nil); err != nil || u.RESTEnabled || u.FullName != "Backup Job" {
 		t.Fatalf("edit: %+v, %v", u, err)
 	}
-	if _, err := e.svc.Lookup(*key); !errors.Is(err, store.ErrNotFound) {
-		t.Fatalf("key after REST off: %v", err)
+	if got, err := e.svc.Lookup(*key); err != nil || got.RESTEnabled {
+		t.Fatalf("key after REST off: %+v, %v", got, err)
+	}
+	if got := e.svc.List(users.Query{KeyStatus: users.KeyNone, Kind: "api"}).Total; got != 1 {
+		t.Fatalf("key status after REST off: %d", got)
 	}
 	if _, err := e.svc.SetDisabled(root, u.Username, true); err != nil {
 		t.Fatal(err)
