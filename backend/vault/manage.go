@@ -175,10 +175,9 @@ func (s *Service) DeleteResource(a Actor, rid uint64) error {
 		if err := collect(acctListPrefix(rid), nil); err != nil {
 			return err
 		}
-		mine := fmt.Sprintf("/%020d", rid)
 		if err := collect(sharePrefix, func(k string) bool {
 			r2, _, ok := parseShareKey(k)
-			return ok && r2 == rid && strings.Contains(k, mine)
+			return ok && r2 == rid
 		}); err != nil {
 			return err
 		}
