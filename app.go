@@ -2,12 +2,14 @@ package main
 
 import (
 	"context"
+	"net"
 	"time"
 
 	"github.com/sirupsen/logrus"
 	"github.com/wailsapp/wails/v2/pkg/options"
 	"github.com/wailsapp/wails/v2/pkg/runtime"
 
+	"hostbound/backend/apiserver"
 	"hostbound/backend/desktop"
 	"hostbound/backend/masterkey"
 	"hostbound/backend/users"
@@ -19,6 +21,7 @@ type App struct {
 	log     logrus.FieldLogger
 	session *desktop.Session
 	users   *desktop.Users
+	vault   *desktop.Vault
 }
 
 // NewApp wires the bound facades for the data directory.
@@ -30,12 +33,16 @@ func NewApp(dataDir, logFile string, log *logrus.Logger) *App {
 		Log:     log,
 		Clock:   time.Now,
 		Hasher:  users.DefaultHasher,
+		// Host binding by hostname asks the system's DNS.
+		Resolver:  net.DefaultResolver,
+		APIListen: apiserver.DefaultListen,
 	})
-	return &App{log: log.WithField("component", "app"), session: session, users: desktop.NewUsers(session)}
+	return &App{log: log.WithField("component", "app"), session: session,
+		users: desktop.NewUsers(session), vault: desktop.NewVault(session)}
 }
 
 // Bindings are the structs whose methods the frontend calls.
-func (a *App) Bindings() []any { return []any{a.session, a.users} }
+func (a *App) Bindings() []any { return []any{a.session, a.users, a.vault} }
 
 func (a *App) startup(ctx context.Context) {
 	a.ctx = ctx

@@ -3,8 +3,11 @@ package desktop
 import (
 	"encoding/json"
 	"errors"
+	"strconv"
 
 	"hostbound/backend/apperr"
+	"hostbound/backend/store"
+	"hostbound/backend/vault"
 )
 
 // uiError is what a bound method returns on failure. Wails rejects the
@@ -37,3 +40,9 @@ func (s *Session) fail(op string, err error) error {
 	}
 	return uiError{Code: pub.Code, Field: pub.Field, Message: pub.Message, Fields: pub.Fields}
 }
+
+func isNotFound(err error) bool {
+	return errors.Is(err, vault.ErrNotFound) || errors.Is(err, store.ErrNotFound)
+}
+
+func itoa(n uint64) string { return strconv.FormatUint(n, 10) }

@@ -5,6 +5,7 @@
 package desktop
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"path/filepath"
@@ -14,12 +15,16 @@ import (
 	"github.com/sirupsen/logrus"
 
 	"hostbound/backend/apikey"
+	"hostbound/backend/apiserver"
 	"hostbound/backend/apperr"
 	"hostbound/backend/audit"
+	"hostbound/backend/hostcheck"
 	"hostbound/backend/keys"
 	"hostbound/backend/masterkey"
+	"hostbound/backend/restapi"
 	"hostbound/backend/store"
 	"hostbound/backend/users"
+	"hostbound/backend/vault"
 )
 
 // IdleTimeout ends a session after this long without activity.
@@ -40,6 +45,11 @@ type Config struct {
 	Log     logrus.FieldLogger
 	Clock   func() time.Time
 	Hasher  users.Hasher
+	// Resolver serves host binding by hostname (net.DefaultResolver).
+	Resolver hostcheck.Resolver
+	// APIListen is the REST API's address until Settings change it
+	// (apiserver.DefaultListen; tests use 127.0.0.1:0).
+	APIListen string
 }
 
 // Session is the app's unlock-and-login state, bound to the frontend.
@@ -53,7 +63,10 @@ type Session struct {
 	lockedReason string
 	keyringErr   error // nil when the OS keyring is usable
 	st           *store.Store
+	audit        *audit.Log
 	users        *users.Service
+	vault        *vault.Service
+	server       *apiserver.Server
 	operator     *users.User
 	lastActive   time.Time
 	// pendingKey is the API key Generate showed in the form, until Save
@@ -116,6 +129,11 @@ func (s *Session) close() error {
 	if s.st == nil {
 		return nil
 	}
+	if s.server != nil {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		_ = s.server.Stop(ctx)
+		cancel()
+	}
 	err := s.st.Close()
 	s.st = nil
 	return err
@@ -137,7 +155,9 @@ func (s *Session) open(key []byte) {
 		s.lock(err)
 		return
 	}
-	s.st, s.users = st, svc
+	s.st, s.users, s.audit = st, svc, log
+	s.vault = vault.NewService(st, log, s.cfg.Clock)
+	s.startAPIServer()
 	has, err := svc.HasUsers()
 	switch {
 	case err != nil:
@@ -146,6 +166,26 @@ func (s *Session) open(key []byte) {
 		s.phase = PhaseLogin
 	default:
 		s.phase = PhaseSetup
+	}
+}
+
+// startAPIServer serves the REST API while the vault is unlocked, unless
+// Settings turned it off. A failure (port in use) is shown in Settings and
+// does not keep the app from working. Called with mu held.
+func (s *Session) startAPIServer() {
+	set, err := apiserver.LoadSettings(s.st, s.cfg.APIListen)
+	if err != nil {
+		s.log.WithError(err).Error("load REST API settings")
+		return
+	}
+	proxies, _ := hostcheck.ParseProxies(set.TrustedProxies)
+	api := restapi.New(restapi.Config{Store: s.st, Users: s.users, Audit: s.audit, Clock: s.cfg.Clock, Log: s.cfg.Log,
+		Matcher: hostcheck.NewMatcher(s.cfg.Resolver, s.cfg.Clock), Proxies: proxies})
+	s.server = apiserver.New(api, s.st, s.cfg.Clock, s.cfg.Log)
+	if set.Enabled {
+		if err := s.server.Start(set.Listen); err != nil {
+			s.log.WithError(err).Warn("REST API not started")
+		}
 	}
 }
 

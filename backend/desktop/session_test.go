@@ -2,6 +2,7 @@ package desktop
 
 import (
 	"encoding/json"
+	"net"
 	"os"
 	"path/filepath"
 	"strings"
@@ -28,7 +29,7 @@ func newRig(t *testing.T) *rig {
 func (r *rig) start(t *testing.T) *Session {
 	t.Helper()
 	s := NewSession(Config{DataDir: r.dir, Keyring: r.keyring, Log: testenv.Log(), Clock: r.clock.Now,
-		Hasher: users.Hasher{Time: 1, Memory: 1024, Threads: 1}})
+		Hasher: users.Hasher{Time: 1, Memory: 1024, Threads: 1}, Resolver: net.DefaultResolver, APIListen: "127.0.0.1:0"})
 	s.start()
 	t.Cleanup(func() { s.close() })
 	return s

@@ -108,3 +108,5 @@ func TestFieldErrorsReachTheFrontendTogether(t *testing.T) {
 		t.Fatalf("fields %+v", e.Fields)
 	}
 }
+
+func usersQuery(search string) users.Query { return users.Query{Search: search} }

@@ -21,8 +21,8 @@ import (
 	"hostbound/backend/access"
 	"hostbound/backend/apikey"
 	"hostbound/backend/audit"
-	"hostbound/backend/internal/testenv"
 	"hostbound/backend/hostcheck"
+	"hostbound/backend/internal/testenv"
 	"hostbound/backend/store"
 	"hostbound/backend/users"
 	"hostbound/backend/vault"
@@ -90,7 +90,7 @@ func newWorldWithBurst(t *testing.T, burst int) *world {
 	w.pool = x509.NewCertPool()
 	w.pool.AddCert(leaf)
 	api := New(Config{Store: w.st, Users: w.users, Audit: w.log, Clock: w.clock.Now, Log: testenv.Log(),
-		Matcher: hostcheck.NewMatcher(staticDNS{"localhost": {netip.MustParseAddr("127.0.0.1")}}, w.clock.Now),
+		Matcher:   hostcheck.NewMatcher(staticDNS{"localhost": {netip.MustParseAddr("127.0.0.1")}}, w.clock.Now),
 		FailBurst: burst, FailWindow: time.Minute})
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {

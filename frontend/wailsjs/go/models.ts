@@ -1,5 +1,31 @@
 export namespace desktop {
 	
+	export class APIServerInfo {
+	    running: boolean;
+	    address: string;
+	    url: string;
+	    fingerprint: string;
+	    error: string;
+	    listen: string;
+	    enabled: boolean;
+	    trustedProxies: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new APIServerInfo(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.running = source["running"];
+	        this.address = source["address"];
+	        this.url = source["url"];
+	        this.fingerprint = source["fingerprint"];
+	        this.error = source["error"];
+	        this.listen = source["listen"];
+	        this.enabled = source["enabled"];
+	        this.trustedProxies = source["trustedProxies"];
+	    }
+	}
 	export class APIUserRequest {
 	    username: string;
 	    host: string;
@@ -36,6 +62,40 @@ export namespace desktop {
 	        this.expiresAt = source["expiresAt"];
 	        this.department = source["department"];
 	        this.location = source["location"];
+	    }
+	}
+	export class AccountRequest {
+	    accountName: string;
+	    password: string;
+	    notes: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new AccountRequest(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.accountName = source["accountName"];
+	        this.password = source["password"];
+	        this.notes = source["notes"];
+	    }
+	}
+	export class AccountView {
+	    id: string;
+	    name: string;
+	    notes: string;
+	    updatedAt: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new AccountView(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.id = source["id"];
+	        this.name = source["name"];
+	        this.notes = source["notes"];
+	        this.updatedAt = source["updatedAt"];
 	    }
 	}
 	export class OperatorView {
@@ -235,6 +295,111 @@ export namespace desktop {
 		    return a;
 		}
 	}
+	export class ShareView {
+	    grantee: string;
+	    accountId: string;
+	    permission: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new ShareView(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.grantee = source["grantee"];
+	        this.accountId = source["accountId"];
+	        this.permission = source["permission"];
+	    }
+	}
+	export class ResourceView {
+	    id: string;
+	    name: string;
+	    dnsName: string;
+	    type: string;
+	    description: string;
+	    department: string;
+	    location: string;
+	    url: string;
+	    owner: string;
+	    accounts: number;
+	
+	    static createFrom(source: any = {}) {
+	        return new ResourceView(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.id = source["id"];
+	        this.name = source["name"];
+	        this.dnsName = source["dnsName"];
+	        this.type = source["type"];
+	        this.description = source["description"];
+	        this.department = source["department"];
+	        this.location = source["location"];
+	        this.url = source["url"];
+	        this.owner = source["owner"];
+	        this.accounts = source["accounts"];
+	    }
+	}
+	export class ResourceDetail {
+	    resource: ResourceView;
+	    accounts: AccountView[];
+	    shares: ShareView[];
+	
+	    static createFrom(source: any = {}) {
+	        return new ResourceDetail(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.resource = this.convertValues(source["resource"], ResourceView);
+	        this.accounts = this.convertValues(source["accounts"], AccountView);
+	        this.shares = this.convertValues(source["shares"], ShareView);
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	export class ResourceRequest {
+	    name: string;
+	    dnsName: string;
+	    type: string;
+	    description: string;
+	    department: string;
+	    location: string;
+	    url: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new ResourceRequest(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.name = source["name"];
+	        this.dnsName = source["dnsName"];
+	        this.type = source["type"];
+	        this.description = source["description"];
+	        this.department = source["department"];
+	        this.location = source["location"];
+	        this.url = source["url"];
+	    }
+	}
+	
 	export class RoleRequest {
 	    name: string;
 	    permissions: string[];
@@ -315,6 +480,25 @@ export namespace desktop {
 	        this.confirmPassphrase = source["confirmPassphrase"];
 	    }
 	}
+	export class ShareRequest {
+	    resourceId: string;
+	    accountId: string;
+	    grantee: string;
+	    permission: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new ShareRequest(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.resourceId = source["resourceId"];
+	        this.accountId = source["accountId"];
+	        this.grantee = source["grantee"];
+	        this.permission = source["permission"];
+	    }
+	}
+	
 	export class UserDetail {
 	    username: string;
 	    kind: string;
