@@ -36,6 +36,9 @@ func main() {
 }
 
 func run(args []string) int {
+	if len(args) > 0 && args[0] == "serve" {
+		return runServe(args[1:])
+	}
 	fs := flag.NewFlagSet("hostbound", flag.ContinueOnError)
 	dataDirFlag := fs.String("data-dir", "", "data directory (default: $"+datadir.EnvVar+" or <user config dir>/hostbound)")
 	logLevel := fs.String("log-level", "info", "log level: debug, info, warn, error")

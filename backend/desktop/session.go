@@ -8,7 +8,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"path/filepath"
 	"sync"
 	"time"
 
@@ -18,10 +17,9 @@ import (
 	"hostbound/backend/apiserver"
 	"hostbound/backend/apperr"
 	"hostbound/backend/audit"
+	"hostbound/backend/core"
 	"hostbound/backend/hostcheck"
-	"hostbound/backend/keys"
 	"hostbound/backend/masterkey"
-	"hostbound/backend/restapi"
 	"hostbound/backend/store"
 	"hostbound/backend/users"
 	"hostbound/backend/vault"
@@ -67,6 +65,7 @@ type Session struct {
 	users        *users.Service
 	vault        *vault.Service
 	server       *apiserver.Server
+	core         *core.Services
 	operator     *users.User
 	lastActive   time.Time
 	// pendingKey is the API key Generate showed in the form, until Save
@@ -142,23 +141,15 @@ func (s *Session) close() error {
 // open opens the store with key and moves to setup (no operator yet) or
 // login. Called with mu held.
 func (s *Session) open(key []byte) {
-	st, err := store.Open(filepath.Join(s.cfg.DataDir, "db"), key, s.cfg.Log)
+	svc, err := core.Open(s.cfg.DataDir, key, core.Config{Log: s.cfg.Log, Clock: s.cfg.Clock, Hasher: s.cfg.Hasher, Resolver: s.cfg.Resolver})
 	if err != nil {
 		s.lock(err)
 		return
 	}
-	log := audit.New(keys.Derive(key, keys.AuditChain), s.cfg.Clock)
-	svc, err := users.NewService(users.Config{Store: st, Audit: log, Hasher: s.cfg.Hasher, Clock: s.cfg.Clock,
-		Pepper: keys.Derive(key, keys.APIKeyPepper)})
-	if err != nil {
-		st.Close()
-		s.lock(err)
-		return
-	}
-	s.st, s.users, s.audit = st, svc, log
-	s.vault = vault.NewService(st, log, s.cfg.Clock)
+	s.core = svc
+	s.st, s.users, s.audit, s.vault = svc.Store, svc.Users, svc.Audit, svc.Vault
 	s.startAPIServer()
-	has, err := svc.HasUsers()
+	has, err := svc.Users.HasUsers()
 	switch {
 	case err != nil:
 		s.lock(err)
@@ -173,17 +164,14 @@ func (s *Session) open(key []byte) {
 // Settings turned it off. A failure (port in use) is shown in Settings and
 // does not keep the app from working. Called with mu held.
 func (s *Session) startAPIServer() {
-	set, err := apiserver.LoadSettings(s.st, s.cfg.APIListen)
+	srv, set, err := s.core.APIServer(s.cfg.APIListen)
 	if err != nil {
-		s.log.WithError(err).Error("load REST API settings")
+		s.log.WithError(err).Error("REST API settings")
 		return
 	}
-	proxies, _ := hostcheck.ParseProxies(set.TrustedProxies)
-	api := restapi.New(restapi.Config{Store: s.st, Users: s.users, Audit: s.audit, Clock: s.cfg.Clock, Log: s.cfg.Log,
-		Matcher: hostcheck.NewMatcher(s.cfg.Resolver, s.cfg.Clock), Proxies: proxies})
-	s.server = apiserver.New(api, s.st, s.cfg.Clock, s.cfg.Log)
+	s.server = srv
 	if set.Enabled {
-		if err := s.server.Start(set.Listen); err != nil {
+		if err := srv.Start(set.Listen); err != nil {
 			s.log.WithError(err).Warn("REST API not started")
 		}
 	}
