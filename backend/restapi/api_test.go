@@ -54,7 +54,9 @@ func (staticDNS) LookupAddr(context.Context, string) ([]string, error) { return 
 
 func newWorld(t *testing.T) *world { return newWorldWithBurst(t, 1000) }
 
-func newWorldWithBurst(t *testing.T, burst int) *world {
+func newWorldTB(tb testing.TB) *world { return newWorldWithBurst(tb, 1000) }
+
+func newWorldWithBurst(t testing.TB, burst int) *world {
 	t.Helper()
 	w := &world{st: testenv.Store(t), clock: testenv.NewClock()}
 	w.log = audit.New([]byte("audit"), w.clock.Now)
@@ -111,7 +113,7 @@ func (w *world) actor(u *users.User) vault.Actor {
 
 // apiUser creates an API user bound to host with a key, sharing the
 // resource with it when share is not "".
-func (w *world) apiUser(t *testing.T, name, host, role string, share vault.Permission) string {
+func (w *world) apiUser(t testing.TB, name, host, role string, share vault.Permission) string {
 	t.Helper()
 	k, _ := apikey.Generate()
 	u, err := w.users.CreateAPIUser(w.admin, users.APIUserInput{Username: name, Host: host, FullName: "API " + name,

@@ -97,31 +97,21 @@ func (s *Service) CreateAPIUser(actor *User, in APIUserInput, key *apikey.Key) (
 		if err := mayManage(a, KindAPI); err != nil {
 			return err
 		}
-		now := s.clock().UTC()
-		var f apperr.Form
-		host, ssh, cert := in.validate(&f, true, now)
-		if in.RESTEnabled && key == nil {
-			f.Add("apiKey", "API Key: generate a key, or turn the REST API off")
-		}
-		if err := f.Err(); err != nil {
+		if err := s.createAPIUserIn(tx, actor, a, in, key); err != nil {
 			return err
 		}
-		if err := usernameFree(tx, in.Username); err != nil {
+		var err error
+		out, err = s.load(tx, in.Username)
+		if err != nil {
 			return err
 		}
-		if err := s.checkGrant(tx, actor, a, nil, in.Role, in.Scope); err != nil {
-			return err
-		}
-		u := &User{Username: in.Username, Kind: KindAPI, FullName: in.FullName, Email: in.Email, Host: host,
-			Role: in.Role, Scope: in.Scope, SSHKey: ssh, Certificate: cert, RESTEnabled: in.RESTEnabled,
-			Department: in.Department, Location: in.Location, CreatedAt: now, UpdatedAt: now, CreatedBy: actor.Username}
 		if in.RESTEnabled {
-			if err := s.setKey(tx, actor, u, *key, in.expiry(), "generate api key"); err != nil {
-				return err
-			}
+			// The key's generation is its own audit record.
+			r := s.record(actor, "generate api key", in.Username)
+			r.Result = audit.Success
+			_, err = s.audit.Append(tx, r)
 		}
-		out = u
-		return s.put(tx, u)
+		return err
 	})
 	return out, err
 }
