@@ -11,4 +11,6 @@ var (
 	ErrWrongKey = errors.New("the master key does not match this data directory")
 	// ErrAlreadyRunning: another process holds the directory lock.
 	ErrAlreadyRunning = errors.New("Hostbound is already running with this data directory")
+	// ErrClosed: a write after Close.
+	ErrClosed = errors.New("the store is closed")
 )

@@ -1,0 +1,92 @@
+package store
+
+import (
+	"errors"
+	"fmt"
+
+	"github.com/dgraph-io/badger/v4"
+)
+
+// maxBatch bounds how many writers share one commit.
+const maxBatch = 256
+
+// pending is one Update waiting for the committer.
+type pending struct {
+	fn   func(*Txn) error
+	done chan error
+}
+
+// committer is the store's only writer: it takes whatever Updates are
+// waiting and commits them together (group commit), so that concurrent
+// writers share one fsync instead of queueing for one each.
+func (s *Store) committer() {
+	defer close(s.committed)
+	for p := range s.queue {
+		batch := []*pending{p}
+	fill:
+		for len(batch) < maxBatch {
+			select {
+			case q, ok := <-s.queue:
+				if !ok {
+					break fill
+				}
+				batch = append(batch, q)
+			default:
+				break fill
+			}
+		}
+		s.commitBatch(batch)
+	}
+}
+
+// commitBatch runs the batch's functions in one transaction and commits.
+// A function that fails gets its error and the rest run again without it
+// (their earlier run shared the discarded transaction). When the batch
+// outgrows a Badger transaction, the part that fit commits first.
+func (s *Store) commitBatch(batch []*pending) {
+	for len(batch) > 0 {
+		txn := s.db.NewTransaction(true)
+		txs := make([]*Txn, 0, len(batch))
+		failed, ferr := -1, error(nil)
+		for i, p := range batch {
+			x := &Txn{t: txn}
+			if err := run(p.fn, x); err != nil {
+				failed, ferr = i, err
+				break
+			}
+			txs = append(txs, x)
+		}
+		if failed >= 0 {
+			txn.Discard()
+			if errors.Is(ferr, badger.ErrTxnTooBig) && failed > 0 {
+				s.commitBatch(batch[:failed])
+				batch = batch[failed:]
+				continue
+			}
+			batch[failed].done <- ferr
+			batch = append(batch[:failed:failed], batch[failed+1:]...)
+			continue
+		}
+		err := txn.Commit()
+		for i, p := range batch {
+			if err == nil {
+				for _, f := range txs[i].afterCommit {
+					f()
+				}
+			}
+			p.done <- err
+		}
+		return
+	}
+}
+
+// run calls fn, turning a panic into that caller's error so that one bad
+// write cannot take down the others or the process.
+func run(fn func(*Txn) error, x *Txn) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("update panicked: %v", r)
+		}
+	}()
+	return fn(x)
+}
