@@ -1,0 +1,439 @@
+// End-to-end tests: the dev-tag Hostbound binary (real Go backend, real
+// store, real keyring or passphrase) serving the real UI, driven in Chromium
+// through playwright-core.
+//
+//   make e2e                       (builds the dev binary, runs this under
+//                                   tools/with-secret-service.sh)
+//   node e2e/run.mjs [FILTER]      (from frontend/, with DISPLAY and, for the
+//                                   keyring scenario, a Secret Service)
+//
+// Each scenario gets a fresh data directory and fresh XDG directories, starts
+// the binary in its own process group with env assetdir=… devserver=…, waits
+// for the port, drives a fresh Chromium profile, and always kills the whole
+// process group at the end. Screenshots go to build/test-artifacts/e2e-*.png,
+// the app's output to build/test-artifacts/e2e-<scenario>-app.log.
+//
+// Env: HOSTBOUND_DEV_BIN, HOSTBOUND_ASSET_DIR, HOSTBOUND_ARTIFACTS, CHROMIUM,
+//      E2E_TIMEOUT_MS (per UI wait, default 30000), E2E_KEEP=1 keeps temp dirs.
+
+import { spawn } from 'node:child_process';
+import { createWriteStream, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const repo = path.resolve(here, '..', '..');
+const bin = process.env.HOSTBOUND_DEV_BIN ?? path.join(repo, 'build/bin/hostbound-dev');
+const assetDir = process.env.HOSTBOUND_ASSET_DIR ?? path.join(repo, 'frontend/dist');
+const artifacts = process.env.HOSTBOUND_ARTIFACTS ?? path.join(repo, 'build/test-artifacts');
+const chromiumPath = process.env.CHROMIUM ?? '/usr/bin/chromium';
+const uiTimeout = Number(process.env.E2E_TIMEOUT_MS ?? 30000);
+const keepTemp = process.env.E2E_KEEP === '1';
+const filter = process.argv[2] ?? '';
+
+const ADMIN = {
+  username: 'admin',
+  fullName: 'Ada Admin',
+  email: 'ada@example.com',
+  password: 'correct horse battery',
+};
+const PASSPHRASE = 'a long unlock passphrase';
+
+// ---- processes ---------------------------------------------------------------
+
+/** Every app process group started and not yet reaped, killed on any exit. */
+const running = new Set();
+process.on('exit', () => {
+  for (const child of running) killGroup(child, 'SIGKILL');
+});
+for (const sig of ['SIGINT', 'SIGTERM']) {
+  process.on(sig, () => process.exit(130));
+}
+
+function killGroup(child, signal) {
+  try {
+    process.kill(-child.pid, signal);
+  } catch {
+    // already gone
+  }
+}
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.unref();
+    srv.on('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address();
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * A running dev binary on dataDir. keyring=false removes
+ * DBUS_SESSION_BUS_ADDRESS, so the app cannot reach a keyring and falls back
+ * to a passphrase.
+ */
+async function startApp(ctx, { keyring }) {
+  const port = await freePort();
+  const env = {
+    ...process.env,
+    assetdir: assetDir,
+    devserver: `127.0.0.1:${port}`,
+    XDG_CONFIG_HOME: ctx.xdg.config,
+    XDG_DATA_HOME: ctx.xdg.data,
+    XDG_CACHE_HOME: ctx.xdg.cache,
+    XDG_STATE_HOME: ctx.xdg.state,
+  };
+  delete env.HOSTBOUND_DATA_DIR;
+  if (!keyring) delete env.DBUS_SESSION_BUS_ADDRESS;
+
+  ctx.starts += 1;
+  ctx.log.write(`\n===== start ${ctx.starts}: ${bin} --data-dir ${ctx.dataDir} (devserver ${env.devserver}, keyring ${keyring}) =====\n`);
+  const child = spawn(bin, ['--data-dir', ctx.dataDir, '--log-level', 'debug'], {
+    env,
+    detached: true, // own process group: WebKit helpers die with it
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  running.add(child);
+  child.stdout.pipe(ctx.log, { end: false });
+  child.stderr.pipe(ctx.log, { end: false });
+  const exited = new Promise((resolve) => {
+    child.on('exit', (code, signal) => {
+      running.delete(child);
+      resolve({ code, signal });
+    });
+    child.on('error', (err) => {
+      running.delete(child);
+      resolve({ code: null, signal: null, error: err });
+    });
+  });
+  const app = { child, exited, url: `http://127.0.0.1:${port}/`, dead: null };
+  exited.then((how) => (app.dead = how));
+
+  // Wait until the dev server answers with the UI.
+  const deadline = Date.now() + 60000;
+  for (;;) {
+    if (app.dead) {
+      throw new Error(`app exited before serving (${JSON.stringify(app.dead)}); see ${ctx.logPath}`);
+    }
+    try {
+      const res = await fetch(app.url, { signal: AbortSignal.timeout(2000) });
+      if (res.ok) break;
+    } catch {
+      // not yet listening
+    }
+    if (Date.now() > deadline) throw new Error(`app did not answer on ${app.url} within 60s; see ${ctx.logPath}`);
+    await sleep(250);
+  }
+  ctx.apps.push(app);
+  return app;
+}
+
+/** SIGTERM to the process group, SIGKILL after 10 s. */
+async function stopApp(app) {
+  if (app.dead) return;
+  killGroup(app.child, 'SIGTERM');
+  const timer = setTimeout(() => killGroup(app.child, 'SIGKILL'), 10000);
+  await app.exited;
+  clearTimeout(timer);
+  // Helpers left in the group (should be none) go too.
+  killGroup(app.child, 'SIGKILL');
+}
+
+// ---- UI helpers ----------------------------------------------------------------
+
+const escapeRe = (s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/** A form field by its visible label; Mantine adds " *" to required ones. */
+const field = (page, label) => page.getByLabel(new RegExp(`^\\s*${escapeRe(label)}\\s*\\*?\\s*$`));
+const button = (page, name) => page.getByRole('button', { name, exact: true });
+const text = (page, s) => page.getByText(s, { exact: false }).first();
+
+async function visible(locator, what) {
+  try {
+    await locator.first().waitFor({ state: 'visible', timeout: uiTimeout });
+  } catch (err) {
+    throw new Error(`not visible: ${what} (${err.message.split('\n')[0]})`, { cause: err });
+  }
+}
+
+async function absent(locator, what) {
+  const n = await locator.count();
+  if (n > 0) throw new Error(`should not be on the page: ${what} (${n} found)`);
+}
+
+async function fill(page, label, value) {
+  const loc = field(page, label);
+  await visible(loc, `field "${label}"`);
+  const n = await loc.count();
+  if (n !== 1) throw new Error(`field "${label}": ${n} elements match, want 1`);
+  await loc.fill(value);
+}
+
+async function click(page, name) {
+  const loc = button(page, name);
+  await visible(loc, `button "${name}"`);
+  await loc.first().click();
+}
+
+/** The Settings navigation entry, whatever role the nav gives it. */
+function settingsNav(page) {
+  const name = 'Settings';
+  return page
+    .getByRole('link', { name, exact: true })
+    .or(page.getByRole('button', { name, exact: true }))
+    .or(page.getByRole('tab', { name, exact: true }))
+    .or(page.getByRole('menuitem', { name, exact: true }));
+}
+
+async function shot(ctx, page, step) {
+  const file = path.join(artifacts, `e2e-${ctx.name}-${step}.png`);
+  await page.screenshot({ path: file, fullPage: true });
+}
+
+async function openPage(ctx, app) {
+  const page = ctx.browser.pages()[0] ?? (await ctx.browser.newPage());
+  page.setDefaultTimeout(uiTimeout);
+  if (!ctx.consoleHooked.has(page)) {
+    ctx.consoleHooked.add(page);
+    page.on('console', (m) => {
+      if (m.type() === 'error' || m.type() === 'warning') ctx.log.write(`[browser ${m.type()}] ${m.text()}\n`);
+    });
+    page.on('pageerror', (e) => ctx.log.write(`[browser pageerror] ${e.message}\n`));
+  }
+  await page.goto(app.url, { waitUntil: 'load' });
+  ctx.page = page;
+  return page;
+}
+
+/** The app header (Mantine AppShell.Header is a <header>: role banner). */
+const header = (page) => page.getByRole('banner');
+
+async function expectHeader(page, withRole) {
+  await visible(header(page).getByText(ADMIN.fullName, { exact: false }), `header with "${ADMIN.fullName}"`);
+  if (withRole) {
+    await visible(
+      header(page).getByText('Privileged Administrator', { exact: false }),
+      'header with role "Privileged Administrator"',
+    );
+  }
+}
+
+async function logInAndExpectName(ctx, page, step) {
+  await fill(page, 'Username', ADMIN.username);
+  await fill(page, 'Password', ADMIN.password);
+  await click(page, 'Log In');
+  await expectHeader(page, true);
+  await shot(ctx, page, step);
+}
+
+async function openSettings(ctx, page, mentions, step) {
+  const settings = settingsNav(page);
+  await visible(settings, 'navigation entry "Settings"');
+  await settings.first().click();
+  await visible(page.getByText(mentions).first(), `Settings mentions ${mentions}`);
+  await shot(ctx, page, step);
+}
+
+async function fillSetupAccount(page) {
+  await fill(page, 'Username', ADMIN.username);
+  await fill(page, 'Full Name', ADMIN.fullName);
+  await fill(page, 'Email', ADMIN.email);
+  await fill(page, 'Password', ADMIN.password);
+  await fill(page, 'Confirm Password', ADMIN.password);
+}
+
+// ---- scenarios -------------------------------------------------------------------
+
+const scenarios = [
+  {
+    name: 'keyring',
+    about: 'real Secret Service: setup, log out, wrong password, log in, settings, restart',
+    async run(ctx) {
+      if (!process.env.DBUS_SESSION_BUS_ADDRESS) {
+        throw new Error('no DBUS_SESSION_BUS_ADDRESS: run under tools/with-secret-service.sh');
+      }
+      let app = await startApp(ctx, { keyring: true });
+      let page = await openPage(ctx, app);
+
+      await visible(text(page, 'Welcome to Hostbound'), 'setup screen "Welcome to Hostbound"');
+      await visible(field(page, 'Username'), 'setup field Username');
+      await absent(field(page, 'Passphrase'), 'a Passphrase field in keyring mode');
+      await shot(ctx, page, '01-setup');
+
+      await fillSetupAccount(page);
+      await click(page, 'Create Administrator');
+      await expectHeader(page, true);
+      await shot(ctx, page, '02-after-setup');
+
+      await openSettings(ctx, page, /OS keyring/i, '03-settings');
+
+      await click(page, 'Log Out');
+      await visible(button(page, 'Log In'), 'login screen (button "Log In")');
+      await shot(ctx, page, '04-login');
+
+      await fill(page, 'Username', ADMIN.username);
+      await fill(page, 'Password', 'wrong password here');
+      await click(page, 'Log In');
+      await visible(text(page, 'Wrong username or password'), 'error "Wrong username or password"');
+      await shot(ctx, page, '05-wrong-password');
+
+      await logInAndExpectName(ctx, page, '06-logged-in');
+
+      // A second process reads the master key from the keyring: straight to
+      // the login screen, no Unlock.
+      await stopApp(app);
+      app = await startApp(ctx, { keyring: true });
+      page = await openPage(ctx, app);
+      await visible(button(page, 'Log In'), 'login screen after restart (key from the keyring)');
+      await absent(button(page, 'Unlock'), 'an Unlock button in keyring mode');
+      await logInAndExpectName(ctx, page, '07-restart-logged-in');
+      await stopApp(app);
+    },
+  },
+  {
+    name: 'passphrase',
+    about: 'no keyring: setup with passphrase, restart, wrong passphrase, unlock, log in',
+    async run(ctx) {
+      let app = await startApp(ctx, { keyring: false });
+      let page = await openPage(ctx, app);
+
+      await visible(text(page, 'Welcome to Hostbound'), 'setup screen "Welcome to Hostbound"');
+      await visible(field(page, 'Passphrase'), 'setup field Passphrase (no keyring)');
+      await visible(field(page, 'Confirm Passphrase'), 'setup field Confirm Passphrase');
+      await shot(ctx, page, '01-setup');
+
+      await fillSetupAccount(page);
+      await fill(page, 'Passphrase', PASSPHRASE);
+      await fill(page, 'Confirm Passphrase', PASSPHRASE);
+      await click(page, 'Create Administrator');
+      await expectHeader(page, true);
+      await shot(ctx, page, '02-after-setup');
+      await openSettings(ctx, page, /passphrase/i, '02b-settings');
+
+      await stopApp(app);
+      app = await startApp(ctx, { keyring: false });
+      page = await openPage(ctx, app);
+
+      await visible(button(page, 'Unlock'), 'Unlock screen (button "Unlock")');
+      await shot(ctx, page, '03-unlock');
+      await fill(page, 'Passphrase', 'not the passphrase at all');
+      await click(page, 'Unlock');
+      await visible(text(page, 'Wrong passphrase'), 'error "Wrong passphrase"');
+      await shot(ctx, page, '04-wrong-passphrase');
+
+      await fill(page, 'Passphrase', PASSPHRASE);
+      await click(page, 'Unlock');
+      await visible(button(page, 'Log In'), 'login screen after unlock');
+      await shot(ctx, page, '05-login');
+
+      await logInAndExpectName(ctx, page, '06-logged-in');
+      await stopApp(app);
+    },
+  },
+];
+
+// ---- runner ------------------------------------------------------------------------
+
+async function runScenario(sc) {
+  for (const f of readdirSync(artifacts)) {
+    if (f.startsWith(`e2e-${sc.name}-`)) rmSync(path.join(artifacts, f), { force: true });
+  }
+  const tmp = mkdtempSync(path.join(os.tmpdir(), `hostbound-e2e-${sc.name}-`));
+  const sub = (d) => {
+    const p = path.join(tmp, d);
+    mkdirSync(p, { recursive: true });
+    return p;
+  };
+  const logPath = path.join(artifacts, `e2e-${sc.name}-app.log`);
+  const ctx = {
+    name: sc.name,
+    dataDir: path.join(tmp, 'data'), // created by the app (0700)
+    xdg: { config: sub('xdg-config'), data: sub('xdg-data'), cache: sub('xdg-cache'), state: sub('xdg-state') },
+    logPath,
+    log: createWriteStream(logPath),
+    apps: [],
+    starts: 0,
+    browser: null,
+    page: null,
+    consoleHooked: new WeakSet(),
+  };
+  const t0 = Date.now();
+  console.log(`--- ${sc.name}: ${sc.about}`);
+  let error = null;
+  try {
+    ctx.browser = await chromium.launchPersistentContext(sub('chromium-profile'), {
+      executablePath: chromiumPath,
+      headless: true,
+      viewport: { width: 1280, height: 900 },
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
+    });
+    await sc.run(ctx);
+  } catch (err) {
+    error = err;
+    if (ctx.page) {
+      await shot(ctx, ctx.page, 'failure').catch(() => {});
+    }
+  } finally {
+    for (const app of ctx.apps) await stopApp(app).catch(() => {});
+    for (const child of [...running]) killGroup(child, 'SIGKILL');
+    if (ctx.browser) await ctx.browser.close().catch(() => {});
+    await new Promise((r) => ctx.log.end(r));
+    if (!keepTemp) rmSync(tmp, { recursive: true, force: true });
+  }
+  const secs = ((Date.now() - t0) / 1000).toFixed(1);
+  if (!error) {
+    console.log(`ok   ${sc.name} (${secs}s)`);
+    return true;
+  }
+  console.log(`FAIL ${sc.name} (${secs}s): ${error.message}`);
+  console.log(`     screenshot: ${path.join(artifacts, `e2e-${sc.name}-failure.png`)}`);
+  console.log(`     app output (${logPath}), last lines:`);
+  const tail = existsSync(logPath) ? readFileSync(logPath, 'utf8').trimEnd().split('\n').slice(-25) : [];
+  for (const line of tail) console.log(`     | ${line}`);
+  return false;
+}
+
+async function main() {
+  if (!existsSync(bin)) throw new Error(`${bin} not found: run make build-dev`);
+  if (!existsSync(path.join(assetDir, 'index.html'))) throw new Error(`${assetDir}/index.html not found: run make frontend`);
+  if (!existsSync(chromiumPath)) throw new Error(`${chromiumPath} not found: run tools/install-deps.sh`);
+  if (!process.env.DISPLAY) throw new Error('no DISPLAY: run under xvfb-run or tools/with-secret-service.sh');
+  mkdirSync(artifacts, { recursive: true });
+
+  const chosen = scenarios.filter((s) => s.name.includes(filter));
+  if (chosen.length === 0) throw new Error(`no scenario matches "${filter}"`);
+  let passed = 0;
+  let failed = 0;
+  for (const sc of chosen) {
+    if (await runScenario(sc)) passed += 1;
+    else failed += 1;
+  }
+  console.log(`e2e: ${passed} passed, ${failed} failed`);
+  return failed === 0 ? 0 : 1;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (err) => {
+    console.error(`e2e: ${err.message}`);
+    console.log('e2e: 0 passed, 1 failed');
+    process.exit(1);
+  },
+);
