@@ -8,6 +8,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"sync"
 	"time"
 
@@ -221,7 +222,8 @@ func (s *Session) state() AppState {
 		IdleTimeoutSeconds: int(IdleTimeout / time.Second),
 	}
 	if s.keyringErr != nil {
-		st.KeyringProblem = s.keyringErr.Error()
+		// The screen already says the keyring is unavailable; give the cause.
+		st.KeyringProblem = strings.TrimPrefix(s.keyringErr.Error(), masterkey.ErrKeyringUnavailable.Error()+": ")
 	}
 	if h, err := s.mk.Header(); err == nil {
 		st.KeyStorage = string(h.Mode)
