@@ -9,7 +9,6 @@ import (
 	"github.com/wailsapp/wails/v2/pkg/options"
 	"github.com/wailsapp/wails/v2/pkg/runtime"
 
-	"hostbound/backend/apiserver"
 	"hostbound/backend/desktop"
 	"hostbound/backend/masterkey"
 	"hostbound/backend/users"
@@ -25,7 +24,7 @@ type App struct {
 }
 
 // NewApp wires the bound facades for the data directory.
-func NewApp(dataDir, logFile string, log *logrus.Logger) *App {
+func NewApp(dataDir, logFile, apiListen string, log *logrus.Logger) *App {
 	session := desktop.NewSession(desktop.Config{
 		DataDir: dataDir,
 		LogFile: logFile,
@@ -35,7 +34,7 @@ func NewApp(dataDir, logFile string, log *logrus.Logger) *App {
 		Hasher:  users.DefaultHasher,
 		// Host binding by hostname asks the system's DNS.
 		Resolver:  net.DefaultResolver,
-		APIListen: apiserver.DefaultListen,
+		APIListen: apiListen,
 	})
 	return &App{log: log.WithField("component", "app"), session: session,
 		users: desktop.NewUsers(session), vault: desktop.NewVault(session)}

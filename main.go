@@ -18,6 +18,7 @@ import (
 	"github.com/wailsapp/wails/v2/pkg/options/linux"
 	"github.com/wailsapp/wails/v2/pkg/runtime"
 
+	"hostbound/backend/apiserver"
 	"hostbound/backend/applog"
 	"hostbound/backend/datadir"
 )
@@ -42,6 +43,7 @@ func run(args []string) int {
 	fs := flag.NewFlagSet("hostbound", flag.ContinueOnError)
 	dataDirFlag := fs.String("data-dir", "", "data directory (default: $"+datadir.EnvVar+" or <user config dir>/hostbound)")
 	logLevel := fs.String("log-level", "info", "log level: debug, info, warn, error")
+	apiListen := fs.String("api-listen", apiserver.DefaultListen, "REST API address until Settings change it")
 	showVersion := fs.Bool("version", false, "print the version and exit")
 	if err := fs.Parse(args); err != nil {
 		return 2
@@ -86,7 +88,7 @@ func run(args []string) int {
 	}
 	log.WithFields(map[string]any{"component": "main", "version": version, "dataDir": dir}).Info("starting")
 
-	app := NewApp(dir, logPath, log)
+	app := NewApp(dir, logPath, *apiListen, log)
 	err = wails.Run(&options.App{
 		Title:              "Hostbound",
 		Width:              1200,
