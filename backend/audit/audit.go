@@ -93,6 +93,11 @@ func (l *Log) Append(tx *store.Txn, r Record) (Record, error) {
 	if err := tx.Put(headKey, head{Seq: r.Seq, Hash: r.Hash}); err != nil {
 		return Record{}, fmt.Errorf("audit append: %w", err)
 	}
+	for field, value := range ixValues(r) {
+		if err := tx.PutKey(ixKey(field, value, r.Seq)); err != nil {
+			return Record{}, fmt.Errorf("audit append: %w", err)
+		}
+	}
 	return r, nil
 }
 

@@ -113,3 +113,49 @@ func (x *Txn) Any(prefix string) bool {
 	it.Rewind()
 	return it.Valid()
 }
+
+// PutKey stores a key with no value (index entries).
+func (x *Txn) PutKey(key string) error {
+	if err := x.t.Set([]byte(key), nil); err != nil {
+		return fmt.Errorf("put %s: %w", key, err)
+	}
+	return nil
+}
+
+// EachReverse is Each from the key at or below start down to the first key
+// with the prefix (newest first when keys end in a sequence number).
+func (x *Txn) EachReverse(prefix, start string, fn func(key string, decode func(v any) error) (bool, error)) error {
+	it := x.t.NewIterator(badger.IteratorOptions{Prefix: []byte(prefix), Reverse: true, PrefetchValues: true, PrefetchSize: 64})
+	defer it.Close()
+	for it.Seek([]byte(start)); it.Valid(); it.Next() {
+		item := it.Item()
+		key := string(item.Key())
+		decode := func(v any) error {
+			return item.Value(func(b []byte) error {
+				if err := json.Unmarshal(b, v); err != nil {
+					return fmt.Errorf("decode %s: %w", key, err)
+				}
+				return nil
+			})
+		}
+		more, err := fn(key, decode)
+		if err != nil || !more {
+			return err
+		}
+	}
+	return nil
+}
+
+// EachKeyReverse walks keys only (no values), from start down to the first
+// key with the prefix.
+func (x *Txn) EachKeyReverse(prefix, start string, fn func(key string) (bool, error)) error {
+	it := x.t.NewIterator(badger.IteratorOptions{Prefix: []byte(prefix), Reverse: true})
+	defer it.Close()
+	for it.Seek([]byte(start)); it.Valid(); it.Next() {
+		more, err := fn(string(it.Item().Key()))
+		if err != nil || !more {
+			return err
+		}
+	}
+	return nil
+}

@@ -1,0 +1,154 @@
+package audit
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"hostbound/backend/store"
+)
+
+// Secondary indexes, written with each record: key-only entries
+// "audit/ix/<field>/<value>\x00<seq>", so that an exact filter walks only
+// the records that match instead of the whole trail.
+const ixPrefix = "audit/ix/"
+
+var indexed = []string{"actor", "operation", "result", "source"}
+
+func ixKey(field, value string, seq uint64) string {
+	return fmt.Sprintf("%s%s/%s\x00%020d", ixPrefix, field, strings.ToLower(value), seq)
+}
+
+func ixValues(r Record) map[string]string {
+	return map[string]string{"actor": r.Actor, "operation": r.Operation, "result": r.Result, "source": r.Source}
+}
+
+// Filter selects records; empty fields match everything. Actor, Operation,
+// Result and Source match exactly (any case), Target as a substring.
+type Filter struct {
+	From      time.Time `json:"from"`
+	To        time.Time `json:"to"`
+	Actor     string    `json:"actor"`
+	Operation string    `json:"operation"`
+	Target    string    `json:"target"`
+	Result    string    `json:"result"`
+	Source    string    `json:"source"`
+}
+
+func (f Filter) match(r Record) bool {
+	eq := func(want, got string) bool { return want == "" || strings.EqualFold(want, got) }
+	return eq(f.Actor, r.Actor) && eq(f.Operation, r.Operation) && eq(f.Result, r.Result) && eq(f.Source, r.Source) &&
+		(f.Target == "" || strings.Contains(strings.ToLower(r.Target), strings.ToLower(f.Target))) &&
+		(f.From.IsZero() || !r.Time.Before(f.From)) && (f.To.IsZero() || r.Time.Before(f.To))
+}
+
+// Page is a slice of the filtered trail, newest first.
+type Page struct {
+	Records []Record `json:"records"`
+	// Next is the sequence number to pass as Before for the next page; 0
+	// when there is no more.
+	Next uint64 `json:"next"`
+}
+
+// Query returns up to limit records matching f with sequence numbers below
+// before (0: from the newest), newest first.
+func (l *Log) Query(tx *store.Txn, f Filter, before uint64, limit int) (Page, error) {
+	if limit <= 0 || limit > 1000 {
+		limit = 100
+	}
+	var h head
+	if err := tx.Get(headKey, &h); err != nil {
+		return Page{}, nil
+	}
+	top := h.Seq
+	if before != 0 && before-1 < top {
+		top = before - 1
+	}
+	if !f.To.IsZero() {
+		t, err := lastBefore(tx, f.To, top)
+		if err != nil {
+			return Page{}, err
+		}
+		top = t
+	}
+	if top == 0 {
+		return Page{}, nil
+	}
+	var page Page
+	add := func(r Record) bool {
+		if len(page.Records) == limit {
+			page.Next = r.Seq + 1
+			return false
+		}
+		page.Records = append(page.Records, r)
+		return true
+	}
+	// Walk the index of the exact filter likely to be most selective (in
+	// this order), or else the records themselves.
+	for _, fv := range [][2]string{{"actor", f.Actor}, {"source", f.Source}, {"operation", f.Operation}, {"result", f.Result}} {
+		field, value := fv[0], fv[1]
+		if value == "" {
+			continue
+		}
+		prefix := fmt.Sprintf("%s%s/%s\x00", ixPrefix, field, strings.ToLower(value))
+		err := tx.EachKeyReverse(prefix, fmt.Sprintf("%s%020d", prefix, top), func(key string) (bool, error) {
+			var seq uint64
+			fmt.Sscanf(key[len(prefix):], "%d", &seq)
+			var r Record
+			if err := tx.Get(recKey(seq), &r); err != nil {
+				return false, err
+			}
+			if !f.From.IsZero() && r.Time.Before(f.From) {
+				return false, nil // older than the range: done
+			}
+			if !f.match(r) {
+				return true, nil
+			}
+			return add(r), nil
+		})
+		return page, err
+	}
+	err := tx.EachReverse(recPrefix, recKey(top), func(_ string, decode func(any) error) (bool, error) {
+		var r Record
+		if err := decode(&r); err != nil {
+			return false, err
+		}
+		if !f.From.IsZero() && r.Time.Before(f.From) {
+			return false, nil
+		}
+		if !f.match(r) {
+			return true, nil
+		}
+		return add(r), nil
+	})
+	return page, err
+}
+
+// lastBefore finds the newest record (at or below top) older than t by
+// binary search: records are appended in time order, so a time range
+// starts its walk there instead of at the newest record.
+func lastBefore(tx *store.Txn, t time.Time, top uint64) (uint64, error) {
+	lo, hi := uint64(0), top // answer in [lo, hi]; record lo is older (0 = none)
+	for lo < hi {
+		mid := lo + (hi-lo+1)/2
+		var r Record
+		if err := tx.Get(recKey(mid), &r); err != nil {
+			return 0, err
+		}
+		if r.Time.Before(t) {
+			lo = mid
+		} else {
+			hi = mid - 1
+		}
+	}
+	return lo, nil
+}
+
+// Count returns the number of records in the trail.
+func (l *Log) Count(tx *store.Txn) (uint64, error) {
+	var h head
+	if err := tx.Get(headKey, &h); err != nil {
+		return 0, nil
+	}
+	return h.Seq, nil
+}

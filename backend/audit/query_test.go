@@ -1,0 +1,95 @@
+package audit
+
+import (
+	"fmt"
+	"testing"
+	"time"
+
+	"hostbound/backend/internal/testenv"
+	"hostbound/backend/store"
+)
+
+// seed appends n records: actors a0..a4, operations op0..op2, results
+// alternating, sources 10.0.0.(i%7), targets "res-<i>", one minute apart.
+func seed(tb testing.TB, st *store.Store, log *Log, n int, start time.Time) {
+	tb.Helper()
+	for i := 0; i < n; i += 200 {
+		err := st.Update(func(tx *store.Txn) error {
+			for j := i; j < min(i+200, n); j++ {
+				res := Success
+				if j%2 == 1 {
+					res = Failure
+				}
+				_, err := log.Append(tx, Record{Time: start.Add(time.Duration(j) * time.Minute), Actor: fmt.Sprintf("a%d", j%5),
+					ActorName: "Actor", Operation: fmt.Sprintf("op%d", j%3), Target: fmt.Sprintf("res-%d", j), Result: res,
+					Source: fmt.Sprintf("10.0.0.%d", j%7)})
+				if err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			tb.Fatal(err)
+		}
+	}
+}
+
+func TestQueryFiltersAgainstAKnownSet(t *testing.T) {
+	t.Parallel()
+	st := testenv.Store(t)
+	start := time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)
+	log := New([]byte("k"), time.Now)
+	seed(t, st, log, 1000, start)
+	brute := func(f Filter) []uint64 {
+		var out []uint64
+		for j := 999; j >= 0; j-- {
+			r := Record{Time: start.Add(time.Duration(j) * time.Minute), Actor: fmt.Sprintf("a%d", j%5), Operation: fmt.Sprintf("op%d", j%3),
+				Target: fmt.Sprintf("res-%d", j), Result: map[bool]string{true: Success, false: Failure}[j%2 == 0], Source: fmt.Sprintf("10.0.0.%d", j%7)}
+			if f.match(r) {
+				out = append(out, uint64(j+1))
+			}
+		}
+		return out
+	}
+	cases := []struct {
+		name string
+		f    Filter
+	}{
+		{"no filter", Filter{}},
+		{"actor", Filter{Actor: "A3"}},
+		{"actor and result", Filter{Actor: "a3", Result: Failure}},
+		{"operation and source", Filter{Operation: "op1", Source: "10.0.0.4"}},
+		{"target substring", Filter{Target: "res-99"}},
+		{"time range", Filter{From: start.Add(100 * time.Minute), To: start.Add(250 * time.Minute)}},
+		{"time range and actor", Filter{From: start.Add(100 * time.Minute), To: start.Add(250 * time.Minute), Actor: "a1"}},
+		{"nothing matches", Filter{Actor: "nobody"}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			want := brute(c.f)
+			var got []uint64
+			var before uint64
+			st.View(func(tx *store.Txn) error {
+				for {
+					p, err := log.Query(tx, c.f, before, 37)
+					if err != nil {
+						t.Fatal(err)
+					}
+					for _, r := range p.Records {
+						got = append(got, r.Seq)
+					}
+					if p.Next == 0 {
+						return nil
+					}
+					before = p.Next
+				}
+			})
+			if fmt.Sprint(got) != fmt.Sprint(want) {
+				t.Fatalf("got %d records, want %d\n%v\n%v", len(got), len(want), head10(got), head10(want))
+			}
+		})
+	}
+}
+
+func head10(s []uint64) []uint64 { return s[:min(10, len(s))] }
