@@ -21,11 +21,13 @@ type App struct {
 	session *desktop.Session
 	users   *desktop.Users
 	vault   *desktop.Vault
+	audit   *desktop.Audit
 }
 
 // NewApp wires the bound facades for the data directory.
 func NewApp(dataDir, logFile, apiListen string, log *logrus.Logger) *App {
-	session := desktop.NewSession(desktop.Config{
+	a := &App{log: log.WithField("component", "app")}
+	a.session = desktop.NewSession(desktop.Config{
 		DataDir: dataDir,
 		LogFile: logFile,
 		Keyring: masterkey.NewOSKeyring(),
@@ -35,13 +37,21 @@ func NewApp(dataDir, logFile, apiListen string, log *logrus.Logger) *App {
 		// Host binding by hostname asks the system's DNS.
 		Resolver:  net.DefaultResolver,
 		APIListen: apiListen,
+		Emit:      a.emit,
 	})
-	return &App{log: log.WithField("component", "app"), session: session,
-		users: desktop.NewUsers(session), vault: desktop.NewVault(session)}
+	a.users, a.vault, a.audit = desktop.NewUsers(a.session), desktop.NewVault(a.session), desktop.NewAudit(a.session)
+	return a
+}
+
+// emit sends a progress event to the window once it exists.
+func (a *App) emit(event string, data any) {
+	if a.ctx != nil {
+		runtime.EventsEmit(a.ctx, event, data)
+	}
 }
 
 // Bindings are the structs whose methods the frontend calls.
-func (a *App) Bindings() []any { return []any{a.session, a.users, a.vault} }
+func (a *App) Bindings() []any { return []any{a.session, a.users, a.vault, a.audit} }
 
 func (a *App) startup(ctx context.Context) {
 	a.ctx = ctx

@@ -49,6 +49,10 @@ type Config struct {
 	// APIListen is the REST API's address until Settings change it
 	// (apiserver.DefaultListen; tests use 127.0.0.1:0).
 	APIListen string
+	// Emit sends an event to the frontend (progress); nil in tests.
+	Emit func(event string, data any)
+	// ExportDir overrides where exports go (tests).
+	ExportDir string
 }
 
 // Session is the app's unlock-and-login state, bound to the frontend.
@@ -72,6 +76,8 @@ type Session struct {
 	// pendingKey is the API key Generate showed in the form, until Save
 	// stores its HMAC or Cancel discards it. It is never written anywhere.
 	pendingKey *apikey.Key
+	// integrity is the last audit chain verification.
+	integrity IntegrityResult
 }
 
 // NewSession returns a session for the data directory; the app starts and
@@ -150,6 +156,19 @@ func (s *Session) open(key []byte) {
 	s.core = svc
 	s.st, s.users, s.audit, s.vault = svc.Store, svc.Users, svc.Audit, svc.Vault
 	s.startAPIServer()
+	// Verify the audit chain in the background: a long trail must not hold
+	// up the login screen. The banner shows the result when it fails.
+	go func() {
+		res := verifyChain(svc.Store, svc.Audit, s.cfg.Clock)
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		if s.st == svc.Store {
+			s.integrity = res
+			if !res.OK {
+				s.log.WithField("op", "verify audit trail").Error(res.Message)
+			}
+		}
+	}()
 	has, err := svc.Users.HasUsers()
 	switch {
 	case err != nil:
@@ -230,6 +249,7 @@ func (s *Session) state() AppState {
 	}
 	if s.operator != nil {
 		st.Operator = s.operatorView(s.operator)
+		st.AuditIntegrity = s.integrity
 	}
 	return st
 }

@@ -98,6 +98,26 @@ export namespace desktop {
 	        this.updatedAt = source["updatedAt"];
 	    }
 	}
+	export class IntegrityResult {
+	    checked: boolean;
+	    ok: boolean;
+	    records: number;
+	    message: string;
+	    at: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new IntegrityResult(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.checked = source["checked"];
+	        this.ok = source["ok"];
+	        this.records = source["records"];
+	        this.message = source["message"];
+	        this.at = source["at"];
+	    }
+	}
 	export class OperatorView {
 	    username: string;
 	    fullName: string;
@@ -133,6 +153,7 @@ export namespace desktop {
 	    dataDir: string;
 	    operator?: OperatorView;
 	    idleTimeoutSeconds: number;
+	    auditIntegrity: IntegrityResult;
 	
 	    static createFrom(source: any = {}) {
 	        return new AppState(source);
@@ -148,6 +169,7 @@ export namespace desktop {
 	        this.dataDir = source["dataDir"];
 	        this.operator = this.convertValues(source["operator"], OperatorView);
 	        this.idleTimeoutSeconds = source["idleTimeoutSeconds"];
+	        this.auditIntegrity = this.convertValues(source["auditIntegrity"], IntegrityResult);
 	    }
 	
 		convertValues(a: any, classs: any, asMap: boolean = false): any {
@@ -168,6 +190,124 @@ export namespace desktop {
 		    return a;
 		}
 	}
+	export class AuditFilter {
+	    from: string;
+	    to: string;
+	    actor: string;
+	    operation: string;
+	    target: string;
+	    result: string;
+	    source: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new AuditFilter(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.from = source["from"];
+	        this.to = source["to"];
+	        this.actor = source["actor"];
+	        this.operation = source["operation"];
+	        this.target = source["target"];
+	        this.result = source["result"];
+	        this.source = source["source"];
+	    }
+	}
+	export class AuditRecord {
+	    seq: number;
+	    time: string;
+	    actor: string;
+	    actorName: string;
+	    actorKind: string;
+	    source: string;
+	    operation: string;
+	    target: string;
+	    result: string;
+	    reason: string;
+	    hash: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new AuditRecord(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.seq = source["seq"];
+	        this.time = source["time"];
+	        this.actor = source["actor"];
+	        this.actorName = source["actorName"];
+	        this.actorKind = source["actorKind"];
+	        this.source = source["source"];
+	        this.operation = source["operation"];
+	        this.target = source["target"];
+	        this.result = source["result"];
+	        this.reason = source["reason"];
+	        this.hash = source["hash"];
+	    }
+	}
+	export class AuditPage {
+	    records: AuditRecord[];
+	    next: number;
+	
+	    static createFrom(source: any = {}) {
+	        return new AuditPage(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.records = this.convertValues(source["records"], AuditRecord);
+	        this.next = source["next"];
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	
+	export class ExportResult {
+	    path: string;
+	    records: number;
+	
+	    static createFrom(source: any = {}) {
+	        return new ExportResult(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.path = source["path"];
+	        this.records = source["records"];
+	    }
+	}
+	export class HostCount {
+	    host: string;
+	    count: number;
+	
+	    static createFrom(source: any = {}) {
+	        return new HostCount(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.host = source["host"];
+	        this.count = source["count"];
+	    }
+	}
+	
 	export class OperatorRequest {
 	    username: string;
 	    fullName: string;
@@ -275,6 +415,44 @@ export namespace desktop {
 	        if ('string' === typeof source) source = JSON.parse(source);
 	        this.apiKey = source["apiKey"];
 	        this.user = this.convertValues(source["user"], UserRow);
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	export class ReportView {
+	    keyStatus: {[key: string]: number};
+	    expiringSoon: UserRow[];
+	    idleKeys: UserRow[];
+	    superAdmins: UserRow[];
+	    perHost: HostCount[];
+	
+	    static createFrom(source: any = {}) {
+	        return new ReportView(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.keyStatus = source["keyStatus"];
+	        this.expiringSoon = this.convertValues(source["expiringSoon"], UserRow);
+	        this.idleKeys = this.convertValues(source["idleKeys"], UserRow);
+	        this.superAdmins = this.convertValues(source["superAdmins"], UserRow);
+	        this.perHost = this.convertValues(source["perHost"], HostCount);
 	    }
 	
 		convertValues(a: any, classs: any, asMap: boolean = false): any {

@@ -1,0 +1,56 @@
+package users
+
+import (
+	"testing"
+	"time"
+
+	"hostbound/backend/access"
+)
+
+func TestReportKeyStatusBucketsAtTheirBoundaries(t *testing.T) {
+	t.Parallel()
+	now := time.Date(2026, 11, 26, 9, 0, 0, 0, time.UTC)
+	at := func(d time.Duration) *time.Time { x := now.Add(d); return &x }
+	day := 24 * time.Hour
+	rows := []*Row{
+		{Username: "a", Kind: KindAPI, Host: "h1", RESTEnabled: true, KeyHint: "k", KeyExpiresAt: nil, LastUsedAt: at(-day)},
+		{Username: "b", Kind: KindAPI, Host: "h1", RESTEnabled: true, KeyHint: "k", KeyExpiresAt: at(30*day + time.Second)},
+		{Username: "c", Kind: KindAPI, Host: "h1", RESTEnabled: true, KeyHint: "k", KeyExpiresAt: at(30 * day)},
+		{Username: "d", Kind: KindAPI, Host: "h2", RESTEnabled: true, KeyHint: "k", KeyExpiresAt: at(7 * day)},
+		{Username: "e", Kind: KindAPI, Host: "h2", RESTEnabled: true, KeyHint: "k", KeyExpiresAt: at(day)},
+		{Username: "f", Kind: KindAPI, Host: "h3", RESTEnabled: true, KeyHint: "k", KeyExpiresAt: at(0)},
+		{Username: "g", Kind: KindAPI, Host: "h3", RESTEnabled: false},
+		{Username: "h", Kind: KindAPI, Host: "h3", Disabled: true, RESTEnabled: true, KeyHint: "k"},
+		{Username: "i", Kind: KindAPI, Host: "h3", RESTEnabled: true, KeyHint: "k", LastUsedAt: at(-90 * day)},
+		{Username: "root", Kind: KindOperator, Role: access.PrivilegedAdmin, Scope: access.ScopeAll},
+	}
+	svc := &Service{idx: &index{rows: rows}}
+	rep := svc.Report(now, func(r *Row) bool { return r.Scope == access.ScopeAll })
+	want := map[string]int{"active": 3, "expiring30": 1, "expiring7": 1, "expiring1": 1, "expired": 1, "none": 1, "disabled": 1}
+	for k, v := range want {
+		if rep.KeyStatus[k] != v {
+			t.Errorf("%s: %d, want %d (all: %v)", k, rep.KeyStatus[k], v, rep.KeyStatus)
+		}
+	}
+	if len(rep.ExpiringSoon) != 3 || rep.ExpiringSoon[0].Username != "e" {
+		t.Errorf("expiring soon: %v", names(rep.ExpiringSoon))
+	}
+	// Idle: never used (b, c, d, e) or 90 days ago (i); a used yesterday.
+	if got := names(rep.IdleKeys); got != "b,c,d,e,i" {
+		t.Errorf("idle: %s", got)
+	}
+	if len(rep.SuperAdmins) != 1 || rep.PerHost[0] != (HostCount{"h3", 4}) || len(rep.PerHost) != 3 {
+		t.Errorf("super %d, per host %v", len(rep.SuperAdmins), rep.PerHost)
+	}
+}
+
+func names(rs []*Row) string {
+	s := ""
+	for i, r := range rs {
+		if i > 0 {
+			s += ","
+		}
+		s += r.Username
+	}
+	return s
+}
