@@ -430,8 +430,7 @@ func (s *Session) GetSecurityInfo() (SecurityInfo, error) {
 		info.KeyStorageLabel = "Passphrase: the master key is wrapped with your passphrase (argon2id) and asked for at every start."
 	}
 	if s.st != nil {
-		lsm, vlog := s.st.Size()
-		info.StoreBytes = lsm + vlog
+		info.StoreBytes = s.st.Size()
 	}
 	return info, nil
 }

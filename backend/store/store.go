@@ -11,7 +11,9 @@ package store
 import (
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 
@@ -26,6 +28,7 @@ const KeySize = 32
 
 // Store is an open, unlocked database.
 type Store struct {
+	dir   string
 	db    *badger.DB
 	queue chan *pending
 	// closeMu keeps Close from closing queue while an Update sends on it.
@@ -70,7 +73,7 @@ func Open(dir string, key []byte, log logrus.FieldLogger) (*Store, error) {
 	case err != nil:
 		return nil, fmt.Errorf("open store: %w", err)
 	}
-	s := &Store{db: db, queue: make(chan *pending, maxBatch), committed: make(chan struct{})}
+	s := &Store{dir: dir, db: db, queue: make(chan *pending, maxBatch), committed: make(chan struct{})}
 	go s.committer()
 	return s, nil
 }
@@ -125,5 +128,17 @@ func (s *Store) View(fn func(*Txn) error) error {
 	return s.db.View(func(t *badger.Txn) error { return fn(&Txn{t: t}) })
 }
 
-// Size returns the on-disk size of the LSM tree and the value log.
-func (s *Store) Size() (lsm, vlog int64) { return s.db.Size() }
+// Size returns the bytes the database takes on disk now (Badger's own
+// figure is refreshed only once a minute).
+func (s *Store) Size() int64 {
+	var n int64
+	_ = filepath.WalkDir(s.dir, func(_ string, d fs.DirEntry, err error) error {
+		if err == nil && !d.IsDir() {
+			if fi, err := d.Info(); err == nil {
+				n += fi.Size()
+			}
+		}
+		return nil
+	})
+	return n
+}
