@@ -431,6 +431,10 @@ func (s *Session) GetSecurityInfo() (SecurityInfo, error) {
 	}
 	if s.st != nil {
 		info.StoreBytes = s.st.Size()
+		_ = s.st.View(func(tx *store.Txn) error {
+			info.AuditRecords, _ = s.audit.Count(tx)
+			return nil
+		})
 	}
 	return info, nil
 }

@@ -65,4 +65,5 @@ type SecurityInfo struct {
 	DataDir         string `json:"dataDir"`
 	LogFile         string `json:"logFile"`
 	StoreBytes      int64  `json:"storeBytes"`
+	AuditRecords    uint64 `json:"auditRecords"` // never deleted by the app
 }

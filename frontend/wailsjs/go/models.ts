@@ -620,6 +620,7 @@ export namespace desktop {
 	    dataDir: string;
 	    logFile: string;
 	    storeBytes: number;
+	    auditRecords: number;
 	
 	    static createFrom(source: any = {}) {
 	        return new SecurityInfo(source);
@@ -632,6 +633,7 @@ export namespace desktop {
 	        this.dataDir = source["dataDir"];
 	        this.logFile = source["logFile"];
 	        this.storeBytes = source["storeBytes"];
+	        this.auditRecords = source["auditRecords"];
 	    }
 	}
 	export class SetupRequest {
