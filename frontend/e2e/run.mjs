@@ -82,6 +82,8 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
  */
 async function startApp(ctx, { keyring }) {
   const port = await freePort();
+  // The REST API on a port of its own, so that runs never collide on 7272.
+  const apiPort = await freePort();
   const env = {
     ...process.env,
     assetdir: assetDir,
@@ -96,7 +98,7 @@ async function startApp(ctx, { keyring }) {
 
   ctx.starts += 1;
   ctx.log.write(`\n===== start ${ctx.starts}: ${bin} --data-dir ${ctx.dataDir} (devserver ${env.devserver}, keyring ${keyring}) =====\n`);
-  const child = spawn(bin, ['--data-dir', ctx.dataDir, '--log-level', 'debug'], {
+  const child = spawn(bin, ['--data-dir', ctx.dataDir, '--log-level', 'debug', '--api-listen', `127.0.0.1:${apiPort}`], {
     env,
     detached: true, // own process group: WebKit helpers die with it
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -114,7 +116,13 @@ async function startApp(ctx, { keyring }) {
       resolve({ code: null, signal: null, error: err });
     });
   });
-  const app = { child, exited, url: `http://127.0.0.1:${port}/`, dead: null };
+  const app = {
+    child,
+    exited,
+    url: `http://127.0.0.1:${port}/`,
+    apiBase: `https://127.0.0.1:${apiPort}/restapi/json/v1`,
+    dead: null,
+  };
   exited.then((how) => (app.dead = how));
 
   // Wait until the dev server answers with the UI.
