@@ -3,5 +3,5 @@
 export { api } from './api';
 export type { Api } from './api';
 export { AppError, ERROR_CODES, toAppError } from './errors';
-export type { ErrorCode } from './errors';
+export type { ErrorCode, FieldError } from './errors';
 export type * from './types';

@@ -4,20 +4,41 @@ import { useState } from 'react';
 import { BrandMark } from '../../../components/BrandMark';
 import type { Operator } from '../../../lib/wails';
 import { HomeScreen } from '../../dashboard/components/HomeScreen';
+import { RolesScreen } from '../../roles/components/RolesScreen';
 import { SettingsScreen } from '../../settings/components/SettingsScreen';
+import { UsersScreen } from '../../users/components/UsersScreen';
+import { canManageRoles, canSeeUsers } from '../../users/permissions';
 import { useSession } from '../useSession';
 
-type Page = 'home' | 'settings';
+type Page = 'home' | 'users' | 'roles' | 'settings';
 
-const PAGES: { id: Page; label: string }[] = [
-  { id: 'home', label: 'Home' },
-  { id: 'settings', label: 'Settings' },
+const PAGES: { id: Page; label: string; shown: (op: Operator) => boolean }[] = [
+  { id: 'home', label: 'Home', shown: () => true },
+  { id: 'users', label: 'Users', shown: canSeeUsers },
+  { id: 'roles', label: 'Roles', shown: canManageRoles },
+  { id: 'settings', label: 'Settings', shown: () => true },
 ];
+
+function PageContent({ page, operator }: { page: Page; operator: Operator }) {
+  switch (page) {
+    case 'users':
+      return <UsersScreen operator={operator} />;
+    case 'roles':
+      return <RolesScreen operator={operator} />;
+    case 'settings':
+      return <SettingsScreen />;
+    default:
+      return <HomeScreen operator={operator} />;
+  }
+}
 
 /** The logged-in app: header with the operator, navigation, the current page. */
 export function AppLayout({ operator }: { operator: Operator }) {
   const { logOut } = useSession();
-  const [page, setPage] = useState<Page>('home');
+  const [selected, setPage] = useState<Page>('home');
+  const pages = PAGES.filter((p) => p.shown(operator));
+  // A page the operator may no longer see (their role changed) falls back to Home.
+  const page = pages.some((p) => p.id === selected) ? selected : 'home';
   const [navOpened, { toggle: toggleNav, close: closeNav }] = useDisclosure(false);
   const [loggingOut, setLoggingOut] = useState(false);
 
@@ -73,7 +94,7 @@ export function AppLayout({ operator }: { operator: Operator }) {
       </AppShell.Header>
 
       <AppShell.Navbar p="sm" component="nav" aria-label="Main navigation">
-        {PAGES.map((p) => (
+        {pages.map((p) => (
           <NavLink
             key={p.id}
             component="button"
@@ -90,7 +111,7 @@ export function AppLayout({ operator }: { operator: Operator }) {
       </AppShell.Navbar>
 
       <AppShell.Main>
-        {page === 'home' ? <HomeScreen operator={operator} /> : <SettingsScreen />}
+        <PageContent page={page} operator={operator} />
       </AppShell.Main>
     </AppShell>
   );

@@ -4,7 +4,7 @@
 import type { Api } from '../api';
 
 export { AppError, ERROR_CODES, toAppError } from '../errors';
-export type { ErrorCode } from '../errors';
+export type { ErrorCode, FieldError } from '../errors';
 export type * from '../types';
 export type { Api } from '../api';
 
@@ -16,4 +16,20 @@ export const api = {
   logOut: vi.fn<Api['logOut']>(),
   keepAlive: vi.fn<Api['keepAlive']>(),
   getSecurityInfo: vi.fn<Api['getSecurityInfo']>(),
+  listUsers: vi.fn<Api['listUsers']>(),
+  getUser: vi.fn<Api['getUser']>(),
+  generateAPIKey: vi.fn<Api['generateAPIKey']>(),
+  discardAPIKey: vi.fn<Api['discardAPIKey']>(),
+  createAPIUser: vi.fn<Api['createAPIUser']>(),
+  updateAPIUser: vi.fn<Api['updateAPIUser']>(),
+  regenerateAPIKey: vi.fn<Api['regenerateAPIKey']>(),
+  createOperator: vi.fn<Api['createOperator']>(),
+  updateOperator: vi.fn<Api['updateOperator']>(),
+  setUserDisabled: vi.fn<Api['setUserDisabled']>(),
+  deleteUser: vi.fn<Api['deleteUser']>(),
+  listRoles: vi.fn<Api['listRoles']>(),
+  listPermissions: vi.fn<Api['listPermissions']>(),
+  createRole: vi.fn<Api['createRole']>(),
+  updateRole: vi.fn<Api['updateRole']>(),
+  deleteRole: vi.fn<Api['deleteRole']>(),
 } satisfies Api;

@@ -42,3 +42,38 @@ describe('toAppError', () => {
     expect(toAppError(undefined).message).toBe('Internal error');
   });
 });
+
+describe('field errors', () => {
+  it('keeps every field error of a form', () => {
+    const err = toAppError(
+      JSON.stringify({
+        code: 'invalid',
+        field: 'host',
+        message: 'Host Name: not a valid hostname, IP address or CIDR',
+        fields: [
+          { field: 'host', message: 'Host Name: not a valid hostname, IP address or CIDR' },
+          { field: 'expiresAt', message: 'Expiry date must be in the future' },
+        ],
+      }),
+    );
+    expect(err.fields).toHaveLength(2);
+    expect(err.fieldMessages()).toEqual({
+      host: 'Host Name: not a valid hostname, IP address or CIDR',
+      expiresAt: 'Expiry date must be in the future',
+    });
+  });
+
+  it('turns a single field error into one entry and a form error into none', () => {
+    expect(toAppError('{"code":"conflict","field":"username","message":"Username already exists"}').fieldMessages()).toEqual({
+      username: 'Username already exists',
+    });
+    expect(toAppError('{"code":"forbidden","field":"","message":"You are not allowed to add API users"}').fieldMessages()).toEqual(
+      {},
+    );
+  });
+
+  it('ignores malformed entries in fields', () => {
+    const err = toAppError('{"code":"invalid","field":"","message":"Bad","fields":[1,{"field":"a"},{"field":"b","message":"B"}]}');
+    expect(err.fields).toEqual([{ field: 'b', message: 'B' }]);
+  });
+});

@@ -1,0 +1,86 @@
+import { screen, waitFor, within } from '@testing-library/react';
+import { backendFieldErrors, makeUserRow } from '../../../test/fixtures';
+import { mockApi, resetApiMock } from '../../../test/wailsMock';
+import { openUsers } from './helpers';
+
+vi.mock('../../../lib/wails');
+
+beforeEach(() => {
+  resetApiMock();
+});
+
+describe('Add User (operator)', () => {
+  it('sends the form and shows the password errors from the backend under their fields', async () => {
+    mockApi.createOperator.mockRejectedValueOnce(
+      backendFieldErrors([
+        { field: 'password', message: 'Password: at least 12 characters' },
+        { field: 'email', message: 'Email: not a valid address' },
+      ]),
+    );
+    const { user } = await openUsers();
+    await user.click(await screen.findByRole('button', { name: 'Add User' }));
+    await user.click(await screen.findByRole('menuitem', { name: 'Add User' }));
+    const dialog = await screen.findByRole('dialog', { name: 'Add User' });
+
+    await user.type(within(dialog).getByLabelText(/^Username/), 'carol');
+    await user.type(within(dialog).getByLabelText(/^Full Name/), 'Carol Operator');
+    await user.type(within(dialog).getByLabelText(/^Email/), 'carol@');
+    await user.type(within(dialog).getByLabelText(/^Password( \*)?$/), 'short');
+    await user.type(within(dialog).getByLabelText(/^Confirm Password/), 'short');
+    await user.click(within(dialog).getByRole('button', { name: 'Save' }));
+
+    expect(mockApi.createOperator).toHaveBeenCalledWith({
+      username: 'carol',
+      fullName: 'Carol Operator',
+      email: 'carol@',
+      password: 'short',
+      confirmPassword: 'short',
+      role: 'password_user',
+      scope: 'owned_shared',
+      department: '',
+      location: '',
+    });
+    await waitFor(() =>
+      expect(within(dialog).getByLabelText(/^Password( \*)?$/)).toHaveAccessibleDescription(
+        expect.stringContaining('Password: at least 12 characters'),
+      ),
+    );
+    expect(within(dialog).getByLabelText(/^Email/)).toHaveAccessibleDescription(
+      expect.stringContaining('Email: not a valid address'),
+    );
+
+    await user.clear(within(dialog).getByLabelText(/^Email/));
+    await user.click(within(dialog).getByRole('button', { name: 'Save' }));
+    await waitFor(() => expect(screen.queryByRole('dialog')).not.toBeInTheDocument());
+    expect(await screen.findByText('carol was added.')).toBeInTheDocument();
+  });
+
+  it('Edit User keeps the password when it is left empty', async () => {
+    mockApi.listUsers.mockResolvedValue({
+      total: 1,
+      rows: [makeUserRow({ username: 'carol', kind: 'operator', host: '', keyHint: '', restEnabled: false, keyStatus: 'none' })],
+    });
+    mockApi.getUser.mockResolvedValue({
+      ...makeUserRow({ username: 'carol', kind: 'operator', fullName: 'Carol Operator', host: '', keyHint: '' }),
+      sshPublicKey: '',
+      sshFingerprint: '',
+      certificate: '',
+      certificateSubject: '',
+      certificateNotAfter: '',
+      certificateFingerprint: '',
+    });
+    const { user } = await openUsers();
+    await user.click(await screen.findByRole('button', { name: 'Actions for carol' }));
+    expect(screen.queryByRole('menuitem', { name: 'Regenerate API Key' })).not.toBeInTheDocument();
+    await user.click(await screen.findByRole('menuitem', { name: 'Edit' }));
+    const dialog = await screen.findByRole('dialog', { name: 'Edit User' });
+    expect(await within(dialog).findByText('Leave empty to keep the current password.')).toBeInTheDocument();
+    expect(within(dialog).getByLabelText(/^Username/)).toHaveAttribute('readonly');
+
+    await user.click(within(dialog).getByRole('button', { name: 'Save' }));
+    expect(mockApi.updateOperator).toHaveBeenCalledWith(
+      'carol',
+      expect.objectContaining({ fullName: 'Carol Operator', password: '', confirmPassword: '' }),
+    );
+  });
+});

@@ -1,0 +1,459 @@
+import {
+  Badge,
+  Button,
+  Center,
+  Checkbox,
+  Fieldset,
+  Group,
+  Loader,
+  Modal,
+  Stack,
+  Text,
+  TextInput,
+  Textarea,
+} from '@mantine/core';
+import { useForm } from '@mantine/form';
+import { useEffect, useState } from 'react';
+import { ErrorAlert } from '../../../components/ErrorAlert';
+import { api, type AppError, type Operator, type RoleView, type Scope, type UserDetail, type UserRow } from '../../../lib/wails';
+import { useSession } from '../../session/useSession';
+import { endOfDayIso, isoToDateInput, keyExpiryText, keyHintText, toDateInputValue } from '../format';
+import { splitErrors } from '../formErrors';
+import { AccessFields } from './AccessFields';
+import { CopyKeyButton } from './CopyButton';
+import { KeyOnceWarning } from './KeyOnceWarning';
+import { RegenerateKeyModal } from './RegenerateKeyModal';
+
+interface Values {
+  username: string;
+  host: string;
+  fullName: string;
+  email: string;
+  role: string;
+  scope: Scope;
+  sshPublicKey: string;
+  certificate: string;
+  restEnabled: boolean;
+  /** The key Generate showed, until Save. */
+  apiKey: string;
+  neverExpires: boolean;
+  /** "YYYY-MM-DD" from the date input. */
+  expiresAt: string;
+  department: string;
+  location: string;
+}
+
+const FIELDS: (keyof Values)[] = [
+  'username',
+  'host',
+  'fullName',
+  'email',
+  'role',
+  'scope',
+  'sshPublicKey',
+  'certificate',
+  'apiKey',
+  'expiresAt',
+  'department',
+  'location',
+];
+
+export type APIUserFormMode = { kind: 'add' } | { kind: 'edit'; username: string };
+
+interface Props {
+  mode: APIUserFormMode;
+  operator: Operator;
+  roles: RoleView[];
+  onClose: () => void;
+  onSaved: (row: UserRow, created: boolean) => void;
+  /** The list changed without closing the form (Regenerate API Key). */
+  onChanged: () => void;
+}
+
+function defaultRole(roles: RoleView[]): string {
+  return roles.find((r) => r.id === 'password_user')?.id ?? roles[0]?.id ?? '';
+}
+
+function initialValues(roles: RoleView[], detail: UserDetail | null): Values {
+  if (!detail) {
+    return {
+      username: '',
+      host: '',
+      fullName: '',
+      email: '',
+      role: defaultRole(roles),
+      scope: 'owned_shared',
+      sshPublicKey: '',
+      certificate: '',
+      restEnabled: false,
+      apiKey: '',
+      neverExpires: false,
+      expiresAt: '',
+      department: '',
+      location: '',
+    };
+  }
+  const hasKey = detail.restEnabled && detail.keyHint !== '';
+  return {
+    username: detail.username,
+    host: detail.host,
+    fullName: detail.fullName,
+    email: detail.email,
+    role: detail.role,
+    scope: detail.scope === 'all' ? 'all' : 'owned_shared',
+    sshPublicKey: detail.sshPublicKey,
+    certificate: detail.certificate,
+    restEnabled: detail.restEnabled,
+    apiKey: '',
+    neverExpires: hasKey && detail.keyExpiresAt === '',
+    expiresAt: isoToDateInput(detail.keyExpiresAt),
+    department: detail.department,
+    location: detail.location,
+  };
+}
+
+/** Add API User / Edit API User in a modal (PMP's 12 steps). */
+export function APIUserFormModal(props: Props) {
+  const { mode, onClose } = props;
+  const { handleError } = useSession();
+  const [detail, setDetail] = useState<UserDetail | null>(null);
+  const [loadError, setLoadError] = useState<AppError | null>(null);
+  const editing = mode.kind === 'edit' ? mode.username : null;
+
+  useEffect(() => {
+    if (editing === null) return;
+    let cancelled = false;
+    api.getUser(editing).then(
+      (d) => {
+        if (!cancelled) setDetail(d);
+      },
+      (e: unknown) => {
+        const err = handleError(e);
+        if (!cancelled) setLoadError(err);
+      },
+    );
+    return () => {
+      cancelled = true;
+    };
+  }, [editing, handleError]);
+
+  const cancel = () => {
+    // The backend holds a generated key until Save; Cancel makes it forget it.
+    api.discardAPIKey().catch(() => undefined);
+    onClose();
+  };
+
+  return (
+    <Modal
+      opened
+      onClose={cancel}
+      title={editing === null ? 'Add API User' : 'Edit API User'}
+      size="lg"
+      closeOnClickOutside={false}
+    >
+      {editing === null || detail ? (
+        <APIUserForm {...props} detail={detail} onCancel={cancel} />
+      ) : loadError ? (
+        <Stack>
+          <ErrorAlert title="Could not load the user" message={loadError.message} />
+          <Group justify="flex-end">
+            <Button variant="default" onClick={cancel}>
+              Cancel
+            </Button>
+          </Group>
+        </Stack>
+      ) : (
+        <Center py="xl">
+          <Loader aria-label="Loading user" />
+        </Center>
+      )}
+    </Modal>
+  );
+}
+
+function APIUserForm({
+  operator,
+  roles,
+  detail,
+  onSaved,
+  onChanged,
+  onCancel,
+}: Props & { detail: UserDetail | null; onCancel: () => void }) {
+  const { handleError } = useSession();
+  const editing = detail !== null;
+  const [saving, setSaving] = useState(false);
+  const [generating, setGenerating] = useState(false);
+  const [formError, setFormError] = useState<string | null>(null);
+  // The current key's hint and expiry (edit only); Regenerate updates them.
+  const [currentKey, setCurrentKey] = useState(() =>
+    detail && detail.restEnabled && detail.keyHint
+      ? { hint: detail.keyHint, expiresAt: detail.keyExpiresAt, status: detail.keyStatus }
+      : null,
+  );
+  const [regenerating, setRegenerating] = useState(false);
+  const self = editing && detail.username.toLowerCase() === operator.username.toLowerCase();
+
+  const form = useForm<Values>({
+    initialValues: initialValues(roles, detail),
+    validate: {
+      username: (v) => (!editing && v.trim() === '' ? 'Username: required' : null),
+      host: (v) => (v.trim() === '' ? 'Host Name: required' : null),
+      fullName: (v) => (v.trim() === '' ? 'Full Name: required' : null),
+      role: (v) => (v === '' ? 'Access Level: required' : null),
+      expiresAt: (v, values) =>
+        values.restEnabled && !values.neverExpires && v === '' ? 'Expiry date: choose a date or Never Expires' : null,
+    },
+  });
+  const values = form.getValues();
+  const showGenerate = !currentKey || values.apiKey !== '';
+
+  const generate = async () => {
+    setGenerating(true);
+    form.clearFieldError('apiKey');
+    try {
+      const key = await api.generateAPIKey();
+      form.setFieldValue('apiKey', key);
+    } catch (e) {
+      form.setFieldError('apiKey', handleError(e).message);
+    } finally {
+      setGenerating(false);
+    }
+  };
+
+  const enableRest = () => {
+    form.setFieldValue('restEnabled', true);
+  };
+
+  const disableRest = () => {
+    if (form.getValues().apiKey) api.discardAPIKey().catch(() => undefined);
+    form.setFieldValue('apiKey', '');
+    form.setFieldValue('restEnabled', false);
+    form.clearFieldError('apiKey');
+    form.clearFieldError('expiresAt');
+  };
+
+  const submit = async (v: Values) => {
+    setFormError(null);
+    setSaving(true);
+    const req = {
+      username: v.username.trim(),
+      host: v.host.trim(),
+      fullName: v.fullName.trim(),
+      email: v.email.trim(),
+      role: v.role,
+      scope: v.scope,
+      sshPublicKey: v.sshPublicKey,
+      certificate: v.certificate,
+      restEnabled: v.restEnabled,
+      apiKey: v.restEnabled ? v.apiKey : '',
+      neverExpires: v.restEnabled && v.neverExpires,
+      expiresAt: v.restEnabled && !v.neverExpires ? endOfDayIso(v.expiresAt) : '',
+      department: v.department,
+      location: v.location,
+    };
+    try {
+      const row = editing ? await api.updateAPIUser(detail.username, req) : await api.createAPIUser(req);
+      // The key has been stored as an HMAC: forget the plaintext before anything else renders.
+      form.setFieldValue('apiKey', '');
+      onSaved(row, !editing);
+    } catch (e) {
+      const { fieldErrors, formError: rest } = splitErrors(handleError(e), FIELDS);
+      form.setErrors(fieldErrors);
+      setFormError(rest);
+      setSaving(false);
+    }
+  };
+
+  const today = toDateInputValue(new Date());
+
+  return (
+    <>
+      <form onSubmit={form.onSubmit(submit)} noValidate>
+        <Stack gap="md">
+          <TextInput
+            label="Username"
+            required={!editing}
+            readOnly={editing}
+            description={editing ? 'Username cannot be changed' : 'Identifies the API user; one API user per host.'}
+            placeholder="name@host"
+            autoComplete="off"
+            data-autofocus={!editing || undefined}
+            key={form.key('username')}
+            {...form.getInputProps('username')}
+          />
+          <TextInput
+            label="Host Name"
+            required
+            description="The one host this API user may call from: a hostname, an IP address or a CIDR."
+            placeholder="web01.example.com"
+            autoComplete="off"
+            key={form.key('host')}
+            {...form.getInputProps('host')}
+          />
+          <TextInput
+            label="Full Name"
+            required
+            description="Shown in reports and audit trails."
+            autoComplete="off"
+            key={form.key('fullName')}
+            {...form.getInputProps('fullName')}
+          />
+          <TextInput label="Email" type="email" autoComplete="off" key={form.key('email')} {...form.getInputProps('email')} />
+          <AccessFields
+            operator={operator}
+            roles={roles}
+            role={values.role}
+            scope={values.scope}
+            onRoleChange={(r) => form.setFieldValue('role', r)}
+            onScopeChange={(s) => form.setFieldValue('scope', s)}
+            roleError={form.errors.role}
+            scopeError={form.errors.scope}
+            locked={self}
+          />
+          <Textarea
+            label="Public key for SSH CLI access"
+            description="Optional: one authorized_keys line (ed25519, ecdsa, or rsa of 2048 bits or more)."
+            placeholder="ssh-ed25519 AAAA… backup@web01"
+            autosize
+            minRows={2}
+            maxRows={5}
+            styles={{ input: { fontFamily: 'var(--mantine-font-family-monospace)' } }}
+            key={form.key('sshPublicKey')}
+            {...form.getInputProps('sshPublicKey')}
+          />
+          {detail?.sshFingerprint && (
+            <Text size="xs" c="dimmed" mt={-8}>
+              Fingerprint: {detail.sshFingerprint}
+            </Text>
+          )}
+          <Textarea
+            label="SSL Certificate for XML-RPC API access"
+            description="Optional: one PEM X.509 client certificate."
+            placeholder="-----BEGIN CERTIFICATE-----"
+            autosize
+            minRows={2}
+            maxRows={8}
+            styles={{ input: { fontFamily: 'var(--mantine-font-family-monospace)' } }}
+            key={form.key('certificate')}
+            {...form.getInputProps('certificate')}
+          />
+          {detail?.certificateSubject && (
+            <Text size="xs" c="dimmed" mt={-8}>
+              {detail.certificateSubject}
+              {detail.certificateNotAfter && `, valid until ${isoToDateInput(detail.certificateNotAfter)}`}
+            </Text>
+          )}
+
+          <Fieldset legend="REST API" variant="filled">
+            <Stack gap="md">
+              {values.restEnabled ? (
+                <Group gap="sm">
+                  <Badge color="green" variant="light" size="lg">
+                    Enabled
+                  </Badge>
+                  <Button variant="subtle" color="gray" size="compact-sm" onClick={disableRest}>
+                    Disable REST API
+                  </Button>
+                </Group>
+              ) : (
+                <Group gap="sm">
+                  <Button variant="light" onClick={enableRest}>
+                    Enable Now
+                  </Button>
+                  <Text size="sm" c="dimmed">
+                    {currentKey ? 'Saving removes the current API key.' : 'Scripts on the host fetch passwords with an API key.'}
+                  </Text>
+                </Group>
+              )}
+
+              {values.restEnabled && (
+                <>
+                  {showGenerate ? (
+                    <Group gap="xs" align="flex-start" wrap="nowrap">
+                      <TextInput
+                        label="API Key"
+                        readOnly
+                        style={{ flex: 1 }}
+                        placeholder="Click Generate"
+                        styles={{
+                          input: {
+                            fontFamily: 'var(--mantine-font-family-monospace)',
+                            fontSize: 'var(--mantine-font-size-xs)',
+                          },
+                        }}
+                        onFocus={(e) => e.currentTarget.select()}
+                        key={form.key('apiKey')}
+                        {...form.getInputProps('apiKey')}
+                      />
+                      <Group gap="xs" mt={25} wrap="nowrap">
+                        <Button variant="default" onClick={generate} loading={generating}>
+                          Generate
+                        </Button>
+                        <CopyKeyButton text={values.apiKey} />
+                      </Group>
+                    </Group>
+                  ) : (
+                    <Group gap="xs" align="flex-start" wrap="nowrap">
+                      <TextInput
+                        label="API Key"
+                        readOnly
+                        style={{ flex: 1 }}
+                        value={currentKey ? keyHintText(currentKey.hint) : ''}
+                        description={`Only the first characters are kept${
+                          currentKey ? `; ${keyExpiryText({ keyHint: currentKey.hint, keyExpiresAt: currentKey.expiresAt, keyStatus: currentKey.status })}` : ''
+                        }. The key cannot be shown again.`}
+                        styles={{ input: { fontFamily: 'var(--mantine-font-family-monospace)' } }}
+                        error={form.errors.apiKey}
+                      />
+                      <Button variant="default" color="orange" mt={25} onClick={() => setRegenerating(true)}>
+                        Regenerate API Key
+                      </Button>
+                    </Group>
+                  )}
+                  {values.apiKey !== '' && <KeyOnceWarning />}
+                  <Checkbox
+                    label="Never Expires"
+                    key={form.key('neverExpires')}
+                    {...form.getInputProps('neverExpires', { type: 'checkbox' })}
+                  />
+                  <TextInput
+                    label="Expiry Date"
+                    type="date"
+                    min={today}
+                    disabled={values.neverExpires}
+                    description="The key stops working at the end of this day."
+                    key={form.key('expiresAt')}
+                    {...form.getInputProps('expiresAt')}
+                  />
+                </>
+              )}
+            </Stack>
+          </Fieldset>
+
+          <TextInput label="Department" key={form.key('department')} {...form.getInputProps('department')} />
+          <TextInput label="Location" key={form.key('location')} {...form.getInputProps('location')} />
+
+          <ErrorAlert title="Could not save the API user" message={formError} />
+          <Group justify="flex-end">
+            <Button variant="default" onClick={onCancel} disabled={saving}>
+              Cancel
+            </Button>
+            <Button type="submit" loading={saving}>
+              Save
+            </Button>
+          </Group>
+        </Stack>
+      </form>
+      {regenerating && detail && (
+        <RegenerateKeyModal
+          username={detail.username}
+          onClose={() => setRegenerating(false)}
+          onRegenerated={(row) => {
+            setCurrentKey({ hint: row.keyHint, expiresAt: row.keyExpiresAt, status: row.keyStatus });
+            onChanged();
+          }}
+        />
+      )}
+    </>
+  );
+}

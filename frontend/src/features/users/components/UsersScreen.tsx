@@ -1,0 +1,288 @@
+import { ActionIcon, Button, Group, Menu, Notification, Select, Stack, Text, TextInput, Title } from '@mantine/core';
+import { useDebouncedValue } from '@mantine/hooks';
+import { useCallback, useEffect, useMemo, useState } from 'react';
+import { ErrorAlert } from '../../../components/ErrorAlert';
+import { api, type KeyStatus, type Operator, type UserKind, type UserRow, type UserSortBy } from '../../../lib/wails';
+import { useRoles } from '../../roles/api/useRoles';
+import { useSession } from '../../session/useSession';
+import { useUserList, type UserFilters } from '../api/useUserList';
+import { countUsers } from '../format';
+import { canManageAPIUsers, canManageOperators } from '../permissions';
+import { APIUserFormModal, type APIUserFormMode } from './APIUserFormModal';
+import { DeleteUserModal } from './DeleteUserModal';
+import { OperatorFormModal, type OperatorFormMode } from './OperatorFormModal';
+import { RegenerateKeyModal } from './RegenerateKeyModal';
+import { UserTable } from './UserTable';
+
+const SEARCH_DEBOUNCE_MS = 200;
+
+const KIND_OPTIONS = [
+  { value: 'all', label: 'All' },
+  { value: 'operator', label: 'Operators' },
+  { value: 'api', label: 'API users' },
+];
+
+const KEY_STATUS_OPTIONS = [
+  { value: 'all', label: 'All' },
+  { value: 'active', label: 'Active' },
+  { value: 'expiring', label: 'Expiring within 30 days' },
+  { value: 'expired', label: 'Expired' },
+  { value: 'none', label: 'None' },
+  { value: 'disabled', label: 'Disabled' },
+];
+
+type Dialog =
+  | { type: 'api'; mode: APIUserFormMode }
+  | { type: 'operator'; mode: OperatorFormMode }
+  | { type: 'delete'; row: UserRow }
+  | { type: 'regenerate'; username: string }
+  | null;
+
+interface Notice {
+  color: 'green' | 'red';
+  title: string;
+  message: string;
+}
+
+/** Users: every operator and API user, searchable, filterable, sortable, windowed. */
+export function UsersScreen({ operator }: { operator: Operator }) {
+  const { handleError } = useSession();
+  const roles = useRoles();
+  const [search, setSearch] = useState('');
+  const [debouncedSearch] = useDebouncedValue(search.trim(), SEARCH_DEBOUNCE_MS);
+  const [kind, setKind] = useState('all');
+  const [role, setRole] = useState('all');
+  const [keyStatus, setKeyStatus] = useState('all');
+  const [sort, setSort] = useState<{ by: UserSortBy; desc: boolean }>({ by: 'username', desc: false });
+  const [dialog, setDialog] = useState<Dialog>(null);
+  const [notice, setNotice] = useState<Notice | null>(null);
+
+  const filters = useMemo<UserFilters>(
+    () => ({
+      search: debouncedSearch,
+      kind: kind === 'all' ? '' : (kind as UserKind),
+      role: role === 'all' ? '' : role,
+      keyStatus: keyStatus === 'all' ? '' : (keyStatus as KeyStatus),
+      sortBy: sort.by,
+      desc: sort.desc,
+    }),
+    [debouncedSearch, kind, role, keyStatus, sort],
+  );
+  const list = useUserList(filters);
+  const { refresh } = list;
+  const reloadRoles = roles.reload;
+  const resetKey = JSON.stringify(filters);
+
+  useEffect(() => {
+    if (!notice) return;
+    const t = window.setTimeout(() => setNotice(null), 6000);
+    return () => window.clearTimeout(t);
+  }, [notice]);
+
+  const mayAPI = canManageAPIUsers(operator);
+  const mayOperators = canManageOperators(operator);
+  const isSelf = (row: UserRow) => row.username.toLowerCase() === operator.username.toLowerCase();
+  const mayManage = (row: UserRow) => (row.kind === 'api' ? mayAPI : mayOperators);
+
+  const onSort = (by: UserSortBy) =>
+    setSort((prev) => (prev.by === by ? { by, desc: !prev.desc } : { by, desc: false }));
+
+  const changed = useCallback(() => {
+    refresh();
+    reloadRoles();
+  }, [refresh, reloadRoles]);
+
+  const saved = (row: UserRow, created: boolean) => {
+    setDialog(null);
+    changed();
+    setNotice({
+      color: 'green',
+      title: created ? 'User added' : 'User saved',
+      message: created ? `${row.username} was added.` : `${row.username} was saved.`,
+    });
+  };
+
+  const toggleDisabled = async (row: UserRow) => {
+    try {
+      const next = await api.setUserDisabled(row.username, !row.disabled);
+      refresh();
+      setNotice(
+        next.disabled
+          ? {
+              color: 'green',
+              title: 'User disabled',
+              message:
+                row.kind === 'api'
+                  ? `${row.username} is disabled; its API key is refused until it is enabled again.`
+                  : `${row.username} is disabled and can no longer log in.`,
+            }
+          : { color: 'green', title: 'User enabled', message: `${row.username} is enabled again.` },
+      );
+    } catch (e) {
+      setNotice({ color: 'red', title: 'Could not change the user', message: handleError(e).message });
+    }
+  };
+
+  const actions = (row: UserRow) => {
+    if (!mayManage(row)) return null;
+    const self = isSelf(row);
+    return (
+      <Menu position="bottom-end" withinPortal shadow="md">
+        <Menu.Target>
+          <ActionIcon variant="subtle" color="gray" aria-label={`Actions for ${row.username}`}>
+            <span aria-hidden style={{ fontSize: 18, lineHeight: 1 }}>
+              ⋯
+            </span>
+          </ActionIcon>
+        </Menu.Target>
+        <Menu.Dropdown>
+          <Menu.Item
+            onClick={() =>
+              setDialog(
+                row.kind === 'api'
+                  ? { type: 'api', mode: { kind: 'edit', username: row.username } }
+                  : { type: 'operator', mode: { kind: 'edit', username: row.username } },
+              )
+            }
+          >
+            Edit
+          </Menu.Item>
+          {row.kind === 'api' && row.restEnabled && (
+            <Menu.Item onClick={() => setDialog({ type: 'regenerate', username: row.username })}>
+              Regenerate API Key
+            </Menu.Item>
+          )}
+          {!self && <Menu.Item onClick={() => void toggleDisabled(row)}>{row.disabled ? 'Enable' : 'Disable'}</Menu.Item>}
+          {!self && (
+            <>
+              <Menu.Divider />
+              <Menu.Item color="red" onClick={() => setDialog({ type: 'delete', row })}>
+                Delete
+              </Menu.Item>
+            </>
+          )}
+        </Menu.Dropdown>
+      </Menu>
+    );
+  };
+
+  const roleOptions = [{ value: 'all', label: 'All' }, ...roles.data.map((r) => ({ value: r.id, label: r.name }))];
+
+  return (
+    <Stack gap="md">
+      <Group justify="space-between" align="flex-end">
+        <Group gap="sm" align="baseline">
+          <Title order={1} size="h2">
+            Users
+          </Title>
+          <Text c="dimmed" size="sm" aria-live="polite">
+            {list.total === null ? 'Loading…' : countUsers(list.total)}
+          </Text>
+        </Group>
+        {(mayAPI || mayOperators) && (
+          <Menu position="bottom-end" shadow="md">
+            <Menu.Target>
+              <Button rightSection={<span aria-hidden>▾</span>} disabled={roles.data.length === 0}>
+                Add User
+              </Button>
+            </Menu.Target>
+            <Menu.Dropdown>
+              {mayOperators && (
+                <Menu.Item onClick={() => setDialog({ type: 'operator', mode: { kind: 'add' } })}>Add User</Menu.Item>
+              )}
+              {mayAPI && <Menu.Item onClick={() => setDialog({ type: 'api', mode: { kind: 'add' } })}>Add API User</Menu.Item>}
+            </Menu.Dropdown>
+          </Menu>
+        )}
+      </Group>
+
+      <Group gap="sm" align="flex-end" wrap="wrap">
+        <TextInput
+          label="Search"
+          placeholder="Username, host, full name, department, location"
+          value={search}
+          onChange={(e) => setSearch(e.currentTarget.value)}
+          style={{ flex: '1 1 320px' }}
+          type="search"
+        />
+        <Select label="Kind" data={KIND_OPTIONS} value={kind} onChange={(v) => setKind(v ?? 'all')} allowDeselect={false} w={150} />
+        <Select
+          label="Access Level"
+          data={roleOptions}
+          value={role}
+          onChange={(v) => setRole(v ?? 'all')}
+          allowDeselect={false}
+          w={220}
+        />
+        <Select
+          label="Key Status"
+          data={KEY_STATUS_OPTIONS}
+          value={keyStatus}
+          onChange={(v) => setKeyStatus(v ?? 'all')}
+          allowDeselect={false}
+          w={220}
+        />
+      </Group>
+
+      {notice && (
+        <Notification
+          color={notice.color}
+          title={notice.title}
+          onClose={() => setNotice(null)}
+          role="status"
+          withBorder
+          closeButtonProps={{ 'aria-label': 'Dismiss' }}
+        >
+          {notice.message}
+        </Notification>
+      )}
+      <ErrorAlert title="Could not load users" message={list.error?.message} />
+      <ErrorAlert title="Could not load the access levels" message={roles.error?.message} />
+
+      <UserTable
+        total={list.total}
+        rowAt={list.rowAt}
+        onRangeChange={list.setVisibleRange}
+        sortBy={sort.by}
+        desc={sort.desc}
+        onSort={onSort}
+        resetKey={resetKey}
+        actions={actions}
+      />
+
+      {dialog?.type === 'api' && (
+        <APIUserFormModal
+          mode={dialog.mode}
+          operator={operator}
+          roles={roles.data}
+          onClose={() => setDialog(null)}
+          onSaved={saved}
+          onChanged={changed}
+        />
+      )}
+      {dialog?.type === 'operator' && (
+        <OperatorFormModal
+          mode={dialog.mode}
+          operator={operator}
+          roles={roles.data}
+          onClose={() => setDialog(null)}
+          onSaved={saved}
+        />
+      )}
+      {dialog?.type === 'delete' && (
+        <DeleteUserModal
+          row={dialog.row}
+          onClose={() => setDialog(null)}
+          onDeleted={(username) => {
+            setDialog(null);
+            changed();
+            setNotice({ color: 'green', title: 'User deleted', message: `${username} was deleted.` });
+          }}
+        />
+      )}
+      {dialog?.type === 'regenerate' && (
+        <RegenerateKeyModal username={dialog.username} onClose={() => setDialog(null)} onRegenerated={() => refresh()} />
+      )}
+    </Stack>
+  );
+}
