@@ -39,7 +39,11 @@ type APIUserInput struct {
 
 // validate checks every field, collecting all failures, and returns the
 // parsed credentials.
-func (in *APIUserInput) validate(f *apperr.Form, creating bool, now time.Time) (host string, ssh *credentials.SSHKey, cert *credentials.Certificate) {
+//
+// current is the expiry already stored (edits): keeping it unchanged is
+// allowed even when it has passed, so that an expired user can still be
+// edited.
+func (in *APIUserInput) validate(f *apperr.Form, creating bool, now time.Time, current *time.Time) (host string, ssh *credentials.SSHKey, cert *credentials.Certificate) {
 	in.Username, in.FullName, in.Email = strings.TrimSpace(in.Username), strings.TrimSpace(in.FullName), strings.TrimSpace(in.Email)
 	if creating {
 		f.Check(ValidateUsername(in.Username))
@@ -72,7 +76,7 @@ func (in *APIUserInput) validate(f *apperr.Form, creating bool, now time.Time) (
 		switch {
 		case in.ExpiresAt == nil:
 			f.Add("expiresAt", "Expiry date: choose a date or Never Expires")
-		case !in.ExpiresAt.After(now):
+		case !in.ExpiresAt.After(now) && (current == nil || !in.ExpiresAt.Equal(*current)):
 			f.Add("expiresAt", "Expiry date must be in the future")
 		}
 	}
@@ -134,7 +138,11 @@ func (s *Service) UpdateAPIUser(actor *User, username string, in APIUserInput, k
 		}
 		now := s.clock().UTC()
 		var f apperr.Form
-		host, ssh, cert := in.validate(&f, false, now)
+		var current *time.Time
+		if u.APIKey != nil && key == nil {
+			current = u.APIKey.ExpiresAt
+		}
+		host, ssh, cert := in.validate(&f, false, now, current)
 		if in.RESTEnabled && u.APIKey == nil && key == nil {
 			f.Add("apiKey", "API Key: generate a key, or turn the REST API off")
 		}
@@ -177,12 +185,15 @@ func (s *Service) RegenerateAPIKey(actor *User, username string, key apikey.Key)
 		if u.Kind != KindAPI || !u.RESTEnabled {
 			return apperr.New(apperr.Invalid, "Enable the REST API for %s first", username)
 		}
+		// The new key keeps the old expiry; when that has passed, it gets
+		// the same validity period again from now (never "never expires").
 		var exp *time.Time
-		if u.APIKey != nil {
-			exp = u.APIKey.ExpiresAt
-		}
-		if exp != nil && !exp.After(s.clock()) {
-			exp = nil // an expired date would make the new key dead on arrival
+		if old := u.APIKey; old != nil && old.ExpiresAt != nil {
+			e := *old.ExpiresAt
+			if !e.After(s.clock()) {
+				e = s.clock().UTC().Add(max(old.ExpiresAt.Sub(old.CreatedAt), 24*time.Hour))
+			}
+			exp = &e
 		}
 		if err := s.setKey(tx, actor, u, key, exp, ""); err != nil {
 			return err

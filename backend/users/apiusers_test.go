@@ -348,6 +348,19 @@ func TestAPIUserLifecycle(t *testing.T) {
 	if got := e.svc.List(users.Query{KeyStatus: users.KeyExpired}).Total; got != 1 {
 		t.Fatalf("expired: %d", got)
 	}
+	// An expired user can still be edited without touching the date.
+	dept := seedInput()
+	dept.Department = "Ops"
+	if _, err := e.svc.UpdateAPIUser(root, u.Username, dept, nil); err != nil {
+		t.Fatalf("edit with the expired date kept: %v", err)
+	}
+	// Regenerating an expired key gives the same validity period again,
+	// never "never expires".
+	k2 := newKey(t)
+	u2, err := e.svc.RegenerateAPIKey(root, u.Username, *k2)
+	if err != nil || u2.APIKey.ExpiresAt == nil || !u2.APIKey.ExpiresAt.After(e.clock.Now()) {
+		t.Fatalf("regenerate expired: %+v, %v", u2.APIKey, err)
+	}
 	// Edit: REST off keeps the key but the user shows no active key.
 	in := seedInput()
 	in.RESTEnabled = false
@@ -355,7 +368,7 @@ func TestAPIUserLifecycle(t *testing.T) {
 	if u, err = e.svc.UpdateAPIUser(root, u.Username, in, nil); err != nil || u.RESTEnabled || u.FullName != "Backup Job" {
 		t.Fatalf("edit: %+v, %v", u, err)
 	}
-	if got, err := e.svc.Lookup(*key); err != nil || got.RESTEnabled {
+	if got, err := e.svc.Lookup(*k2); err != nil || got.RESTEnabled {
 		t.Fatalf("key after REST off: %+v, %v", got, err)
 	}
 	if got := e.svc.List(users.Query{KeyStatus: users.KeyNone, Kind: "api"}).Total; got != 1 {

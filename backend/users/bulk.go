@@ -60,7 +60,7 @@ func (s *Service) CreateAPIUsers(actor *User, ins []APIUserInput, keys []apikey.
 func (s *Service) createAPIUserIn(tx *store.Txn, actor *User, a access.Role, in APIUserInput, key *apikey.Key) error {
 	now := s.clock().UTC()
 	var f apperr.Form
-	host, ssh, cert := in.validate(&f, true, now)
+	host, ssh, cert := in.validate(&f, true, now, nil)
 	if in.RESTEnabled && key == nil {
 		f.Add("apiKey", "API Key: generate a key, or turn the REST API off")
 	}
