@@ -259,15 +259,15 @@ func (u *Users) UpdateAPIUser(username string, req APIUserRequest) (UserRow, err
 }
 
 // RegenerateAPIKey issues a new key for an API user and returns it once;
-// the old key stops working at once.
-func (u *Users) RegenerateAPIKey(username string) (RegeneratedKey, error) {
+// the old key stops working at once, or after graceMinutes.
+func (u *Users) RegenerateAPIKey(username string, graceMinutes int) (RegeneratedKey, error) {
 	var out RegeneratedKey
 	err := u.run("regenerate api key", func(actor *users.User) error {
 		k, err := apikey.Generate()
 		if err != nil {
 			return err
 		}
-		x, err := u.s.users.RegenerateAPIKey(actor, username, k)
+		x, err := u.s.users.RegenerateAPIKey(actor, username, k, time.Duration(graceMinutes)*time.Minute)
 		if err != nil {
 			return err
 		}

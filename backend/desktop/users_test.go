@@ -60,7 +60,7 @@ func TestTheGeneratedKeyIsSavedOnceAndNeverShownAgain(t *testing.T) {
 			t.Fatal("the key is shown again")
 		}
 	}
-	regen, err := u.RegenerateAPIKey(row.Username)
+	regen, err := u.RegenerateAPIKey(row.Username, 0)
 	if err != nil || regen.APIKey == key || regen.User.KeyHint != regen.APIKey[:8] {
 		t.Fatalf("regenerate: %+v, %v", regen, err)
 	}

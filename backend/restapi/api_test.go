@@ -356,7 +356,7 @@ func TestRegeneratedKeysStopWorkingAtOnce(t *testing.T) {
 		t.Fatal(r.raw)
 	}
 	k, _ := apikey.Generate()
-	if _, err := w.users.RegenerateAPIKey(w.admin, "rot@host", k); err != nil {
+	if _, err := w.users.RegenerateAPIKey(w.admin, "rot@host", k, 0); err != nil {
 		t.Fatal(err)
 	}
 	if r := w.do(t, c, "GET", pw, old, nil); r.status != 401 {
@@ -364,6 +364,27 @@ func TestRegeneratedKeysStopWorkingAtOnce(t *testing.T) {
 	}
 	if r := w.do(t, c, "GET", pw, k.String(), nil); r.status != 200 {
 		t.Fatalf("new key: %d", r.status)
+	}
+
+	// With a grace period both keys work until it ends, then only the new.
+	k3, _ := apikey.Generate()
+	if _, err := w.users.RegenerateAPIKey(w.admin, "rot@host", k3, 10*time.Minute); err != nil {
+		t.Fatal(err)
+	}
+	for _, key := range []string{k.String(), k3.String()} {
+		if r := w.do(t, c, "GET", pw, key, nil); r.status != 200 {
+			t.Fatalf("within the grace period: %d", r.status)
+		}
+	}
+	w.clock.Advance(10*time.Minute + time.Second)
+	if r := w.do(t, c, "GET", pw, k.String(), nil); r.status != 401 {
+		t.Fatalf("old key after the grace period: %d", r.status)
+	}
+	if r := w.do(t, c, "GET", pw, k3.String(), nil); r.status != 200 {
+		t.Fatalf("new key after the grace period: %d", r.status)
+	}
+	if _, err := w.users.RegenerateAPIKey(w.admin, "rot@host", k3, 8*24*time.Hour); err == nil {
+		t.Fatal("a grace period over 7 days was accepted")
 	}
 }
 

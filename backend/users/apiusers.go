@@ -170,9 +170,13 @@ func (s *Service) UpdateAPIUser(actor *User, username string, in APIUserInput, k
 	return out, err
 }
 
-// RegenerateAPIKey replaces an API user's key with key; the old key stops
-// working when this commits. The expiry stays as it was.
-func (s *Service) RegenerateAPIKey(actor *User, username string, key apikey.Key) (*User, error) {
+// MaxGrace is the longest an old key may keep working after Regenerate.
+const MaxGrace = 7 * 24 * time.Hour
+
+// RegenerateAPIKey replaces an API user's key with key. The old key stops
+// working when this commits, or, with a grace period, at the end of it, so
+// that scripts can switch without downtime. The expiry stays as it was.
+func (s *Service) RegenerateAPIKey(actor *User, username string, key apikey.Key, grace time.Duration) (*User, error) {
 	var out *User
 	err := s.change(actor, "regenerate api key", username, func(tx *store.Txn, a access.Role) error {
 		u, err := s.load(tx, username)
@@ -195,9 +199,24 @@ func (s *Service) RegenerateAPIKey(actor *User, username string, key apikey.Key)
 			}
 			exp = &e
 		}
+		if grace < 0 || grace > MaxGrace {
+			return apperr.Field("grace", "Grace period: from none to 7 days")
+		}
+		var prev *PreviousKey
+		if old := u.APIKey; old != nil && grace > 0 {
+			// Keep the old key's index entry; drop the one before it.
+			if old.Previous != nil {
+				if err := tx.Delete(keyHashKey(old.Previous.Hash)); err != nil {
+					return err
+				}
+			}
+			prev = &PreviousKey{Hash: old.Hash, ValidUntil: s.clock().UTC().Add(grace)}
+			u.APIKey = nil
+		}
 		if err := s.setKey(tx, actor, u, key, exp, ""); err != nil {
 			return err
 		}
+		u.APIKey.Previous = prev
 		u.UpdatedAt = s.clock().UTC()
 		out = u
 		return s.put(tx, u)
@@ -230,11 +249,22 @@ func (s *Service) dropKey(tx *store.Txn, u *User) error {
 	if u.APIKey == nil {
 		return nil
 	}
-	if err := tx.Delete(keyHashKey(u.APIKey.Hash)); err != nil {
-		return err
+	for _, h := range u.APIKey.hashes() {
+		if err := tx.Delete(keyHashKey(h)); err != nil {
+			return err
+		}
 	}
 	u.APIKey = nil
 	return nil
+}
+
+// hashes are the index entries of a key: its own and, within a grace
+// period, the one it replaced.
+func (k *KeyInfo) hashes() []string {
+	if k.Previous != nil {
+		return []string{k.Hash, k.Previous.Hash}
+	}
+	return []string{k.Hash}
 }
 
 // Lookup finds the API user holding key, by its HMAC: one store read, so
@@ -261,7 +291,16 @@ func (s *Service) LookupIn(tx *store.Txn, key apikey.Key) (*User, error) {
 	if err := tx.Get(userKey(name), &u); err != nil {
 		return nil, err
 	}
-	return &u, nil
+	h := hex.EncodeToString(sum[:])
+	switch k := u.APIKey; {
+	case k == nil:
+		return nil, store.ErrNotFound
+	case k.Hash == h:
+		return &u, nil
+	case k.Previous != nil && k.Previous.Hash == h && s.clock().Before(k.Previous.ValidUntil):
+		return &u, nil // a replaced key within its grace period
+	}
+	return nil, store.ErrNotFound
 }
 
 // RoleIn resolves u's role inside the caller's transaction.

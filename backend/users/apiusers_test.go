@@ -296,7 +296,7 @@ func TestAPIKeysAreStoredOnlyAsHMACs(t *testing.T) {
 	}
 	// Regenerate: the old key stops working at once.
 	newer := newKey(t)
-	if _, err := svc.RegenerateAPIKey(root, u.Username, *newer); err != nil {
+	if _, err := svc.RegenerateAPIKey(root, u.Username, *newer, 0); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := svc.Lookup(*key); !errors.Is(err, store.ErrNotFound) {
@@ -357,7 +357,7 @@ func TestAPIUserLifecycle(t *testing.T) {
 	// Regenerating an expired key gives the same validity period again,
 	// never "never expires".
 	k2 := newKey(t)
-	u2, err := e.svc.RegenerateAPIKey(root, u.Username, *k2)
+	u2, err := e.svc.RegenerateAPIKey(root, u.Username, *k2, 0)
 	if err != nil || u2.APIKey.ExpiresAt == nil || !u2.APIKey.ExpiresAt.After(e.clock.Now()) {
 		t.Fatalf("regenerate expired: %+v, %v", u2.APIKey, err)
 	}

@@ -174,10 +174,8 @@ func (s *Service) Delete(actor *User, username string) error {
 		if err := s.keepsAPrivilegedAdmin(u, u.Role, false, true); err != nil {
 			return err
 		}
-		if u.APIKey != nil {
-			if err := tx.Delete(keyHashKey(u.APIKey.Hash)); err != nil {
-				return err
-			}
+		if err := s.dropKey(tx, u); err != nil {
+			return err
 		}
 		if err := tx.Delete(userKey(u.Username)); err != nil {
 			return err

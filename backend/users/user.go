@@ -59,6 +59,15 @@ type KeyInfo struct {
 	LastUsedAt   *time.Time `json:"lastUsedAt,omitempty"`
 	LastUsedFrom string     `json:"lastUsedFrom,omitempty"`
 	UseCount     int64      `json:"useCount"`
+	// Previous is the key this one replaced, still accepted until its
+	// ValidUntil (rotation without downtime); nil once it stopped.
+	Previous *PreviousKey `json:"previous,omitempty"`
+}
+
+// PreviousKey is a replaced key within its grace period.
+type PreviousKey struct {
+	Hash       string    `json:"hash"`
+	ValidUntil time.Time `json:"validUntil"`
 }
 
 // Limits of the form fields.

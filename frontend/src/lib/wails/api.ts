@@ -5,6 +5,7 @@ import { toAppError } from './errors';
 import type {
   APIUserRequest,
   AppState,
+  IntegrityResult,
   KeyStatus,
   KeyStorage,
   Operator,
@@ -55,6 +56,17 @@ function toAppState(s: desktop.AppState): AppState {
     dataDir: s.dataDir ?? '',
     operator: toOperator(s.operator),
     idleTimeoutSeconds: s.idleTimeoutSeconds ?? 0,
+    auditIntegrity: toIntegrityResult(s.auditIntegrity),
+  };
+}
+
+export function toIntegrityResult(r: desktop.IntegrityResult | null | undefined): IntegrityResult {
+  return {
+    checked: Boolean(r?.checked),
+    ok: Boolean(r?.ok),
+    records: r?.records ?? 0,
+    message: r?.message ?? '',
+    at: r?.at ?? '',
   };
 }
 
@@ -68,7 +80,7 @@ function toSecurityInfo(i: desktop.SecurityInfo): SecurityInfo {
   };
 }
 
-function toUserRow(r: desktop.UserRow): UserRow {
+export function toUserRow(r: desktop.UserRow): UserRow {
   return {
     username: r.username ?? '',
     kind: (r.kind === 'api' ? 'api' : 'operator') as UserKind,
@@ -164,8 +176,8 @@ export const api = {
   updateAPIUser: (username: string, req: APIUserRequest): Promise<UserRow> =>
     call(() => Users.UpdateAPIUser(username, desktop.APIUserRequest.createFrom(req))).then(toUserRow),
 
-  regenerateAPIKey: (username: string): Promise<RegeneratedKey> =>
-    call(() => Users.RegenerateAPIKey(username)).then((r) => ({
+  regenerateAPIKey: (username: string, graceMinutes = 0): Promise<RegeneratedKey> =>
+    call(() => Users.RegenerateAPIKey(username, graceMinutes)).then((r) => ({
       apiKey: r.apiKey ?? '',
       user: toUserRow(r.user ?? desktop.UserRow.createFrom({})),
     })),

@@ -25,7 +25,7 @@ export function ListRoles():Promise<Array<desktop.RoleView>>;
 
 export function ListUsers(arg1:users.Query):Promise<desktop.UserPage>;
 
-export function RegenerateAPIKey(arg1:string):Promise<desktop.RegeneratedKey>;
+export function RegenerateAPIKey(arg1:string,arg2:number):Promise<desktop.RegeneratedKey>;
 
 export function SetUserDisabled(arg1:string,arg2:boolean):Promise<desktop.UserRow>;
 

@@ -46,8 +46,8 @@ export function ListUsers(arg1) {
   return window['go']['desktop']['Users']['ListUsers'](arg1);
 }
 
-export function RegenerateAPIKey(arg1) {
-  return window['go']['desktop']['Users']['RegenerateAPIKey'](arg1);
+export function RegenerateAPIKey(arg1, arg2) {
+  return window['go']['desktop']['Users']['RegenerateAPIKey'](arg1, arg2);
 }
 
 export function SetUserDisabled(arg1, arg2) {

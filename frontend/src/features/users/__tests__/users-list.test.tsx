@@ -225,13 +225,13 @@ describe('row actions', () => {
     await user.click(await screen.findByRole('menuitem', { name: 'Regenerate API Key' }));
 
     const confirm = await screen.findByRole('dialog', { name: 'Regenerate API Key' });
-    expect(within(confirm).getByText(/current key stops working at once/)).toBeInTheDocument();
+    expect(within(confirm).getAllByLabelText('Old key keeps working for')[0]).toHaveValue('None: it stops at once');
     expect(mockApi.regenerateAPIKey).not.toHaveBeenCalled();
     await user.click(within(confirm).getByRole('button', { name: 'Regenerate' }));
 
     const shown = await screen.findByRole('dialog', { name: 'New API Key' });
     const newKey = 'hbk_RegeneratedKey00000000000000000000000000000zyxwv';
-    expect(mockApi.regenerateAPIKey).toHaveBeenCalledWith('backup@web01.example.com');
+    expect(mockApi.regenerateAPIKey).toHaveBeenCalledWith('backup@web01.example.com', 0);
     expect(within(shown).getByLabelText('API Key')).toHaveValue(newKey);
     expect(newKey.startsWith('hbk_AbCd')).toBe(false);
     expect(within(shown).getByText(/shown only once/)).toBeInTheDocument();

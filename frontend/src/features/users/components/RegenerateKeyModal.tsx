@@ -1,4 +1,4 @@
-import { Button, Group, Modal, Stack, Text, TextInput } from '@mantine/core';
+import { Button, Group, Modal, Select, Stack, Text, TextInput } from '@mantine/core';
 import { useState } from 'react';
 import { ErrorAlert } from '../../../components/ErrorAlert';
 import { api, type UserRow } from '../../../lib/wails';
@@ -6,9 +6,17 @@ import { useSession } from '../../session/useSession';
 import { CopyKeyButton } from './CopyButton';
 import { KeyOnceWarning } from './KeyOnceWarning';
 
+/** How long the replaced key keeps working (rotation without downtime). */
+const GRACE_OPTIONS = [
+  { value: '0', label: 'None: it stops at once' },
+  { value: '60', label: '1 hour' },
+  { value: '1440', label: '24 hours' },
+  { value: '10080', label: '7 days' },
+];
+
 /**
- * Regenerate API Key: asks first (the current key stops working at once),
- * then shows the new key once. Closing forgets it.
+ * Regenerate API Key: asks first, with a grace period for the current key
+ * (none by default), then shows the new key once. Closing forgets it.
  */
 export function RegenerateKeyModal({
   username,
@@ -23,12 +31,13 @@ export function RegenerateKeyModal({
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [key, setKey] = useState('');
+  const [grace, setGrace] = useState('0');
 
   const regenerate = async () => {
     setBusy(true);
     setError(null);
     try {
-      const res = await api.regenerateAPIKey(username);
+      const res = await api.regenerateAPIKey(username, Number(grace));
       setKey(res.apiKey);
       onRegenerated(res.user);
     } catch (e) {
@@ -48,7 +57,10 @@ export function RegenerateKeyModal({
       {key ? (
         <Stack gap="md">
           <Text size="sm">
-            The new API key of <strong>{username}</strong> is active; the previous key no longer works.
+            The new API key of <strong>{username}</strong> is active;{' '}
+            {grace === '0'
+              ? 'the previous key no longer works.'
+              : `the previous key keeps working for ${GRACE_OPTIONS.find((o) => o.value === grace)?.label}.`}
           </Text>
           <Group gap="xs" align="flex-end" wrap="nowrap">
             <TextInput label="API Key" value={key} readOnly ff="monospace" style={{ flex: 1 }} onFocus={(e) => e.currentTarget.select()} />
@@ -62,9 +74,16 @@ export function RegenerateKeyModal({
       ) : (
         <Stack gap="md">
           <Text size="sm">
-            Regenerate the API key of <strong>{username}</strong>? The current key stops working at once; the new key
-            is shown once.
+            Regenerate the API key of <strong>{username}</strong>? The new key is shown once.
           </Text>
+          <Select
+            label="Old key keeps working for"
+            description="A grace period lets scripts switch to the new key without downtime."
+            data={GRACE_OPTIONS}
+            value={grace}
+            onChange={(v) => setGrace(v ?? '0')}
+            allowDeselect={false}
+          />
           <ErrorAlert title="Could not regenerate the key" message={error} />
           <Group justify="flex-end">
             <Button variant="default" onClick={close} disabled={busy}>
