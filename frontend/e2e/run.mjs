@@ -41,6 +41,7 @@ const ADMIN = {
   password: 'correct horse battery',
 };
 const PASSPHRASE = 'a long unlock passphrase';
+const API_USER = 'backup@web01.example.com';
 
 // ---- processes ---------------------------------------------------------------
 
@@ -185,15 +186,20 @@ async function fill(page, label, value) {
   await loc.fill(value);
 }
 
+/** Picks an option of a Mantine Select. */
+async function choose(page, scope, label, option) {
+  await field(scope, label).click();
+  await page.getByRole('option', { name: option, exact: true }).click();
+}
+
 async function click(page, name) {
   const loc = button(page, name);
   await visible(loc, `button "${name}"`);
   await loc.first().click();
 }
 
-/** The Settings navigation entry, whatever role the nav gives it. */
-function settingsNav(page) {
-  const name = 'Settings';
+/** A navigation entry, whatever role the nav gives it. */
+function nav(page, name) {
   return page
     .getByRole('link', { name, exact: true })
     .or(page.getByRole('button', { name, exact: true }))
@@ -243,7 +249,7 @@ async function logInAndExpectName(ctx, page, step) {
 }
 
 async function openSettings(ctx, page, mentions, step) {
-  const settings = settingsNav(page);
+  const settings = nav(page, 'Settings');
   await visible(settings, 'navigation entry "Settings"');
   await settings.first().click();
   await visible(page.getByText(mentions).first(), `Settings mentions ${mentions}`);
@@ -343,6 +349,105 @@ const scenarios = [
       await shot(ctx, page, '05-login');
 
       await logInAndExpectName(ctx, page, '06-logged-in');
+      await stopApp(app);
+    },
+  },
+  {
+    name: 'api-user',
+    about: "the seed's 12 steps: add an API user with a key shown once, regenerate, a Password Administrator is refused",
+    async run(ctx) {
+      const app = await startApp(ctx, { keyring: false });
+      const page = await openPage(ctx, app);
+      await ctx.browser.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: app.url });
+      await visible(text(page, 'Welcome to Hostbound'), 'setup screen');
+      await fillSetupAccount(page);
+      await fill(page, 'Passphrase', PASSPHRASE);
+      await fill(page, 'Confirm Passphrase', PASSPHRASE);
+      await click(page, 'Create Administrator');
+      await expectHeader(page, true);
+
+      // Steps 1-2: Users, Add User > Add API User.
+      await nav(page, 'Users').click();
+      await click(page, 'Add User');
+      await page.getByRole('menuitem', { name: 'Add API User' }).click();
+      const form = page.getByRole('dialog', { name: 'Add API User' });
+      await visible(form, 'the Add API User form');
+      // Steps 3-8: the fields in the seed's order.
+      await fill(form, 'Username', API_USER);
+      await fill(form, 'Host Name', 'web01.example.com');
+      await fill(form, 'Full Name', 'Nightly Backup');
+      await fill(form, 'Email', 'ops@example.com');
+      await choose(page, form, 'Access Level', 'Password User');
+      // Step 9-10: REST API, Enable Now, Generate, Copy.
+      await click(form, 'Enable Now');
+      await click(form, 'Generate');
+      const keyBox = field(form, 'API Key');
+      await visible(keyBox, 'the generated key');
+      const key = await keyBox.inputValue();
+      if (!/^hbk_[0-9A-Za-z]{49}$/.test(key)) throw new Error(`generated key looks wrong: ${key}`);
+      await visible(form.getByText(/shown only once/i), 'the once-only warning');
+      await click(form, 'Copy');
+      const copied = await page.evaluate(() => navigator.clipboard.readText());
+      if (copied !== key) throw new Error('Copy did not put the key on the clipboard');
+      // Step 11: an expiry date 90 days out.
+      const expiry = new Date(Date.now() + 90 * 24 * 3600 * 1000).toISOString().slice(0, 10);
+      const never = field(form, 'Never Expires');
+      if (await never.isChecked()) await never.uncheck();
+      await fill(form, 'Expiry Date', expiry);
+      await fill(form, 'Department', 'IT');
+      await fill(form, 'Location', 'Berlin');
+      await shot(ctx, page, '01-form-filled');
+      // Step 12: Save.
+      await click(form, 'Save');
+      await form.waitFor({ state: 'detached', timeout: uiTimeout });
+      const row = page.getByRole('row').filter({ hasText: API_USER });
+      await visible(row, 'the new API user in the list');
+      for (const want of ['web01.example.com', 'Password User', /expires in (89|90) days/]) {
+        await visible(row.getByText(want), `the row shows ${want}`);
+      }
+      if ((await page.content()).includes(key.slice(8))) throw new Error('the key is still on the page after Save');
+      await shot(ctx, page, '02-list');
+
+      // Regenerate shows a different key once.
+      await click(page, `Actions for ${API_USER}`);
+      await page.getByRole('menuitem', { name: 'Regenerate API Key' }).click();
+      await click(page.getByRole('dialog', { name: 'Regenerate API Key' }), 'Regenerate');
+      const shown = page.getByRole('dialog', { name: 'New API Key' });
+      await visible(shown, 'the New API Key dialog');
+      const key2 = await field(shown, 'API Key').inputValue();
+      if (!key2.startsWith('hbk_') || key2 === key) throw new Error('Regenerate did not show a different key');
+      await shot(ctx, page, '03-regenerated');
+      await click(shown, 'Done');
+
+      // A Password Administrator.
+      await click(page, 'Add User');
+      await page.getByRole('menuitem', { name: 'Add User', exact: true }).click();
+      const op = page.getByRole('dialog', { name: 'Add User' });
+      await fill(op, 'Username', 'pam');
+      await fill(op, 'Full Name', 'Pam Passwords');
+      await fill(op, 'Password', 'pam has a long password');
+      await fill(op, 'Confirm Password', 'pam has a long password');
+      await choose(page, op, 'Access Level', 'Password Administrator');
+      await click(op, 'Save');
+      await op.waitFor({ state: 'detached', timeout: uiTimeout });
+      await click(page, 'Log Out');
+      await fill(page, 'Username', 'pam');
+      await fill(page, 'Password', 'pam has a long password');
+      await click(page, 'Log In');
+      await visible(header(page).getByText('Pam Passwords'), 'Pam logged in');
+      await absent(nav(page, 'Users'), 'a Users entry for a Password Administrator');
+      await absent(page.getByText('Add API User'), 'an Add API User entry for a Password Administrator');
+      // The backend refuses the bound call too.
+      const refusal = await page.evaluate(async (req) => {
+        try {
+          await globalThis.go.desktop.Users.CreateAPIUser(req);
+          return 'accepted';
+        } catch (e) {
+          return String(e);
+        }
+      }, { username: 'sneaky@web02', host: 'web02', fullName: 'Sneaky', role: 'password_user', scope: 'owned_shared', restEnabled: false });
+      if (!refusal.includes('You are not allowed to add API users')) throw new Error(`the backend did not refuse Pam: ${refusal}`);
+      await shot(ctx, page, '04-pam');
       await stopApp(app);
     },
   },

@@ -35,12 +35,15 @@ function KeyCell({ row }: { row: UserRow }) {
       </Badge>
       <Text span size="sm" truncate>
         {row.keyHint ? (
-          <>
-            <Text span ff="monospace" size="sm">
-              {keyHintText(row.keyHint)}
-            </Text>
-            {expiry && <Dimmed> · {expiry}</Dimmed>}
-          </>
+          <span title={keyHintText(row.keyHint)}>
+            {expiry}
+            <Dimmed>
+              {' · '}
+              <Text span ff="monospace" size="sm">
+                {keyHintText(row.keyHint)}
+              </Text>
+            </Dimmed>
+          </span>
         ) : (
           <Dimmed>{row.restEnabled ? 'no key' : 'REST API off'}</Dimmed>
         )}
@@ -53,7 +56,7 @@ const COLUMNS: Column[] = [
   {
     label: 'Username',
     sortBy: 'username',
-    width: 250,
+    width: 230,
     cell: (r) => (
       <Text span size="sm" fw={600} truncate title={r.username}>
         {r.username}
@@ -70,12 +73,12 @@ const COLUMNS: Column[] = [
       </Badge>
     ),
   },
-  { label: 'Full Name', sortBy: 'fullName', width: 170, cell: (r) => r.fullName },
-  { label: 'Host Name', sortBy: 'host', width: 190, cell: (r) => r.host || <Dimmed>—</Dimmed> },
+  { label: 'Host Name', sortBy: 'host', width: 180, cell: (r) => r.host || <Dimmed>—</Dimmed> },
+  { label: 'Key', sortBy: 'keyExpiresAt', width: 250, cell: (r) => <KeyCell row={r} /> },
   {
     label: 'Access Level',
     sortBy: 'role',
-    width: 280,
+    width: 240,
     cell: (r) => (
       <Group gap={6} wrap="nowrap">
         <Text span size="sm" truncate>
@@ -89,7 +92,7 @@ const COLUMNS: Column[] = [
       </Group>
     ),
   },
-  { label: 'Key', sortBy: 'keyExpiresAt', width: 320, cell: (r) => <KeyCell row={r} /> },
+  { label: 'Full Name', sortBy: 'fullName', width: 160, cell: (r) => r.fullName },
   {
     label: 'Last Used',
     sortBy: 'lastUsedAt',
@@ -103,8 +106,8 @@ const COLUMNS: Column[] = [
         <Dimmed>never</Dimmed>
       ),
   },
-  { label: 'Department', sortBy: 'department', width: 150, cell: (r) => r.department },
-  { label: 'Location', sortBy: 'location', width: 140, cell: (r) => r.location },
+  { label: 'Department', sortBy: 'department', width: 130, cell: (r) => r.department },
+  { label: 'Location', sortBy: 'location', width: 120, cell: (r) => r.location },
 ];
 const ACTIONS_WIDTH = 70;
 const TABLE_WIDTH = COLUMNS.reduce((w, c) => w + c.width, ACTIONS_WIDTH);
@@ -197,7 +200,7 @@ export function UserTable({ total, rowAt, onRangeChange, sortBy, desc, onSort, r
                 </Table.Th>
               );
             })}
-            <Table.Th w={ACTIONS_WIDTH}>
+            <Table.Th w={ACTIONS_WIDTH} className={classes.actions}>
               <span className={classes.srOnly}>Actions</span>
             </Table.Th>
           </Table.Tr>
@@ -227,7 +230,7 @@ export function UserTable({ total, rowAt, onRangeChange, sortBy, desc, onSort, r
                     {c.cell(row)}
                   </Table.Td>
                 ))}
-                <Table.Td className={classes.cell}>{actions(row)}</Table.Td>
+                <Table.Td className={`${classes.cell} ${classes.actions}`}>{actions(row)}</Table.Td>
               </Table.Tr>
             );
           })}
