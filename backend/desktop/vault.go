@@ -124,6 +124,10 @@ func parseIDs(ids ...string) ([]uint64, error) {
 	return out, nil
 }
 
+func accountView(x vault.Account) AccountView {
+	return AccountView{ID: itoa(x.ID), Name: x.Name, Notes: x.Notes, UpdatedAt: x.UpdatedAt.Format(time.RFC3339)}
+}
+
 func resourceView(r vault.Resource, accounts int) ResourceView {
 	return ResourceView{ID: itoa(r.ID), Name: r.Name, DNSName: r.DNSName, Type: r.Type, Description: r.Description,
 		Department: r.Department, Location: r.Location, URL: r.URL, Owner: r.Owner, Accounts: accounts}
@@ -172,7 +176,7 @@ func (v *Vault) GetResource(id string) (ResourceDetail, error) {
 			d.Resource = resourceView(r, len(accts))
 			d.Accounts = make([]AccountView, len(accts))
 			for i, x := range accts {
-				d.Accounts[i] = AccountView{ID: itoa(x.ID), Name: x.Name, Notes: x.Notes, UpdatedAt: x.UpdatedAt.Format(time.RFC3339)}
+				d.Accounts[i] = accountView(x)
 			}
 			return nil
 		})
@@ -238,7 +242,7 @@ func (v *Vault) CreateAccount(resourceID string, req AccountRequest) (AccountVie
 			return err
 		}
 		x, err := v.s.vault.CreateAccount(a, ids[0], vault.AccountInput(req))
-		out = AccountView{ID: itoa(x.ID), Name: x.Name, Notes: x.Notes, UpdatedAt: x.UpdatedAt.Format(time.RFC3339)}
+		out = accountView(x)
 		return err
 	})
 	return out, err
@@ -253,7 +257,7 @@ func (v *Vault) UpdateAccount(resourceID, accountID string, req AccountRequest) 
 			return err
 		}
 		x, err := v.s.vault.UpdateAccount(a, ids[0], ids[1], vault.AccountInput(req))
-		out = AccountView{ID: itoa(x.ID), Name: x.Name, Notes: x.Notes, UpdatedAt: x.UpdatedAt.Format(time.RFC3339)}
+		out = accountView(x)
 		return err
 	})
 	return out, err
