@@ -15,6 +15,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"hostbound/backend/apperr"
@@ -82,6 +83,13 @@ func (l *Log) Append(tx *store.Txn, r Record) (Record, error) {
 		return Record{}, fmt.Errorf("audit append: %w", err)
 	}
 	r.Seq = h.Seq + 1
+	// Fields can hold what a client sent (a resource name in a URL, a
+	// REASON). JSON turns invalid UTF-8 into "\ufffd" escapes, which read
+	// back as U+FFFD and marshal differently: the stored record would no
+	// longer match its hash. Store the repaired text, as it will be read.
+	for _, f := range []*string{&r.Actor, &r.ActorName, &r.ActorKind, &r.Source, &r.Operation, &r.Target, &r.Result, &r.Reason} {
+		*f = strings.ToValidUTF8(*f, "\uFFFD")
+	}
 	if r.Time.IsZero() {
 		r.Time = l.clock().UTC()
 	}

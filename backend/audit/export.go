@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"strconv"
+	"strings"
 	"time"
 
 	"hostbound/backend/store"
@@ -34,8 +35,8 @@ func (l *Log) Export(tx *store.Txn, f Filter, format string, w io.Writer, progre
 			return 0, err
 		}
 		write = func(r Record) error {
-			return cw.Write([]string{strconv.FormatUint(r.Seq, 10), r.Time.Format(time.RFC3339Nano), r.Actor, r.ActorName,
-				r.ActorKind, r.Source, r.Operation, r.Target, r.Result, r.Reason, r.Hash})
+			return cw.Write([]string{strconv.FormatUint(r.Seq, 10), r.Time.Format(time.RFC3339Nano), cell(r.Actor), cell(r.ActorName),
+				r.ActorKind, cell(r.Source), cell(r.Operation), cell(r.Target), r.Result, cell(r.Reason), r.Hash})
 		}
 		flush = func() error { cw.Flush(); return cw.Error() }
 	case JSONL:
@@ -66,4 +67,15 @@ func (l *Log) Export(tx *store.Txn, f Filter, format string, w io.Writer, progre
 		}
 		before = p.Next
 	}
+}
+
+// cell keeps a spreadsheet from running a field as a formula: text that
+// starts with = + - @ (or a tab or CR) gets a leading apostrophe (OWASP's
+// advice for CSV injection). Names and targets come from outside, so
+// they are not trusted.
+func cell(s string) string {
+	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
+		return "'" + s
+	}
+	return s
 }

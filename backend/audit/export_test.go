@@ -19,6 +19,7 @@ func TestCSVRoundTripKeepsCommasQuotesAndNewlines(t *testing.T) {
 	tricky := []Record{
 		{Actor: "admin", ActorName: `Ada "The Admin", Sr.`, Operation: "create api user", Target: "backup@web01,db01", Result: Success},
 		{Actor: "bob", ActorName: "Bob\nNewline", Operation: "login", Target: "a;b", Result: Failure, Reason: "line1\r\nline2, \"quoted\""},
+		{Actor: "eve", ActorName: "=HYPERLINK(\"http://x\")", Operation: "login", Target: "@SUM(1)", Result: Failure},
 	}
 	st.Update(func(tx *store.Txn) error {
 		for _, r := range tricky {
@@ -31,7 +32,7 @@ func TestCSVRoundTripKeepsCommasQuotesAndNewlines(t *testing.T) {
 	var buf bytes.Buffer
 	st.View(func(tx *store.Txn) error {
 		n, err := log.Export(tx, Filter{}, CSV, &buf, nil)
-		if err != nil || n != 2 {
+		if err != nil || n != 3 {
 			t.Fatalf("export: %d, %v", n, err)
 		}
 		return nil
@@ -40,10 +41,14 @@ func TestCSVRoundTripKeepsCommasQuotesAndNewlines(t *testing.T) {
 		t.Fatalf("no CRLF header row: %q", buf.String()[:40])
 	}
 	rows, err := csv.NewReader(&buf).ReadAll()
-	if err != nil || len(rows) != 3 {
+	if err != nil || len(rows) != 4 {
 		t.Fatalf("parse: %d rows, %v", len(rows), err)
 	}
-	// Newest first: rows[1] is bob.
+	// Newest first: rows[1] is eve, whose formulas are defused.
+	if rows[1][3] != `'=HYPERLINK("http://x")` || rows[1][7] != "'@SUM(1)" {
+		t.Fatalf("formula not defused: %q", rows[1])
+	}
+	rows = rows[1:]
 	if rows[1][3] != "Bob\nNewline" || rows[1][9] != "line1\nline2, \"quoted\"" || rows[2][3] != `Ada "The Admin", Sr.` || rows[2][7] != "backup@web01,db01" {
 		t.Fatalf("fields changed: %q", rows)
 	}

@@ -138,7 +138,13 @@ func (u *Users) run(op string, fn func(actor *users.User) error) error {
 // ListUsers returns one page of users matching the query.
 func (u *Users) ListUsers(q users.Query) (UserPage, error) {
 	var page UserPage
-	err := u.run("list users", func(*users.User) error {
+	err := u.run("list users", func(actor *users.User) error {
+		// Managing users, reading reports and choosing whom to share with
+		// all need the list; nothing else does.
+		r, _ := u.s.users.RoleOf(actor)
+		if !r.Has(access.UsersManage) && !r.Has(access.APIUsersManage) && !r.Has(access.ReportsView) && !r.Has(access.PasswordsShare) {
+			return apperr.New(apperr.Forbidden, "You are not allowed to list users")
+		}
 		p := u.s.users.List(q)
 		page.Total = p.Total
 		page.Rows = make([]UserRow, len(p.Rows))

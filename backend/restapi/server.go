@@ -45,6 +45,7 @@ const (
 	MsgDisabled    = "API user is disabled. Authentication failed."
 	MsgRESTOff     = "REST API access is not enabled for this user"
 	MsgTooMany     = "Too many failed authentication attempts from this address. Try again later."
+	MsgDiskFull    = "The server's disk is full: nothing was done. Try again once space is freed."
 	opAuth         = "Authentication"
 	maxBody        = 64 << 10
 	maxHeaderBytes = 16 << 10
@@ -177,6 +178,11 @@ func (a *API) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	})
 	if err != nil {
 		a.log.WithFields(logrus.Fields{"op": c.op, "user": c.user.Username, "remote": src.String()}).WithError(err).Error("request failed")
+		if errors.Is(err, store.ErrDiskFull) {
+			// Nothing was done (not even the audit record): say why.
+			failure(http.StatusInsufficientStorage, c.op, MsgDiskFull).write(w, 0)
+			return
+		}
 		failure(http.StatusInternalServerError, c.op, "Internal error").write(w, 0)
 		return
 	}

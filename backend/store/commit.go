@@ -35,6 +35,12 @@ func (s *Store) committer() {
 				break fill
 			}
 		}
+		if err := s.checkSpace(); err != nil {
+			for _, q := range batch {
+				q.done <- err
+			}
+			continue
+		}
 		s.commitBatch(batch)
 	}
 }

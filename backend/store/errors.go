@@ -13,4 +13,7 @@ var (
 	ErrAlreadyRunning = errors.New("Hostbound is already running with this data directory")
 	// ErrClosed: a write after Close.
 	ErrClosed = errors.New("the store is closed")
+	// ErrDiskFull: the data directory's disk is (nearly) full; the write was
+	// refused before it reached Badger, and nothing was changed.
+	ErrDiskFull = errors.New("not enough free disk space for the data directory")
 )

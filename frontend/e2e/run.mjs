@@ -16,7 +16,7 @@
 // Env: HOSTBOUND_DEV_BIN, HOSTBOUND_ASSET_DIR, HOSTBOUND_ARTIFACTS, CHROMIUM,
 //      E2E_TIMEOUT_MS (per UI wait, default 30000), E2E_KEEP=1 keeps temp dirs.
 
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { createWriteStream, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
@@ -42,6 +42,7 @@ const ADMIN = {
 };
 const PASSPHRASE = 'a long unlock passphrase';
 const API_USER = 'backup@web01.example.com';
+const DB_PASSWORD = 'pg-S3cret-value';
 
 // ---- processes ---------------------------------------------------------------
 
@@ -256,12 +257,52 @@ async function openSettings(ctx, page, mentions, step) {
   await shot(ctx, page, step);
 }
 
+/** First-run setup in passphrase mode, ending logged in. */
+async function setUpWithPassphrase(page) {
+  await visible(text(page, 'Welcome to Hostbound'), 'setup screen');
+  await fillSetupAccount(page);
+  await fill(page, 'Passphrase', PASSPHRASE);
+  await fill(page, 'Confirm Passphrase', PASSPHRASE);
+  await click(page, 'Create Administrator');
+  await expectHeader(page, true);
+}
+
 async function fillSetupAccount(page) {
   await fill(page, 'Username', ADMIN.username);
   await fill(page, 'Full Name', ADMIN.fullName);
   await fill(page, 'Email', ADMIN.email);
   await fill(page, 'Password', ADMIN.password);
   await fill(page, 'Confirm Password', ADMIN.password);
+}
+
+/** RFC 4180 CSV into rows of fields. */
+function parseCsv(s) {
+  const rows = [];
+  let row = [];
+  let f = '';
+  let quoted = false;
+  for (let i = 0; i < s.length; i++) {
+    const c = s[i];
+    if (quoted) {
+      if (c === '"' && s[i + 1] === '"') {
+        f += '"';
+        i++;
+      } else if (c === '"') quoted = false;
+      else f += c;
+    } else if (c === '"') quoted = true;
+    else if (c === ',') {
+      row.push(f);
+      f = '';
+    } else if (c === '\r' && s[i + 1] === '\n') {
+      row.push(f);
+      rows.push(row);
+      row = [];
+      f = '';
+      i++;
+    } else f += c;
+  }
+  if (f !== '' || row.length) rows.push([...row, f]);
+  return rows;
 }
 
 // ---- scenarios -------------------------------------------------------------------
@@ -359,12 +400,7 @@ const scenarios = [
       const app = await startApp(ctx, { keyring: false });
       const page = await openPage(ctx, app);
       await ctx.browser.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: app.url });
-      await visible(text(page, 'Welcome to Hostbound'), 'setup screen');
-      await fillSetupAccount(page);
-      await fill(page, 'Passphrase', PASSPHRASE);
-      await fill(page, 'Confirm Passphrase', PASSPHRASE);
-      await click(page, 'Create Administrator');
-      await expectHeader(page, true);
+      await setUpWithPassphrase(page);
 
       // Steps 1-2: Users, Add User > Add API User.
       await nav(page, 'Users').click();
@@ -448,6 +484,106 @@ const scenarios = [
       }, { username: 'sneaky@web02', host: 'web02', fullName: 'Sneaky', role: 'password_user', scope: 'owned_shared', restEnabled: false });
       if (!refusal.includes('You are not allowed to add API users')) throw new Error(`the backend did not refuse Pam: ${refusal}`);
       await shot(ctx, page, '04-pam');
+      await stopApp(app);
+    },
+  },
+  {
+    name: 'rest-api',
+    about: 'a resource, an API user bound to localhost, a share; curl fetches the password; the list shows last used',
+    async run(ctx) {
+      const app = await startApp(ctx, { keyring: false });
+      const page = await openPage(ctx, app);
+      await setUpWithPassphrase(page);
+
+      // A resource with an account.
+      await nav(page, 'Resources').click();
+      await click(page, 'Add Resource');
+      const res = page.getByRole('dialog', { name: 'Add Resource' });
+      await fill(res, 'Resource Name', 'db01');
+      await fill(res, 'DNS Name / IP Address', 'db01.example.com');
+      await click(res, 'Save');
+      await res.waitFor({ state: 'detached', timeout: uiTimeout });
+      await click(page, 'db01');
+      await click(page, 'Add Account');
+      const acct = page.getByRole('dialog', { name: 'Add Account to db01' });
+      await fill(acct, 'Account Name', 'postgres');
+      await fill(acct, 'Password', DB_PASSWORD);
+      await click(acct, 'Save');
+      await acct.waitFor({ state: 'detached', timeout: uiTimeout });
+
+      // An API user bound to localhost, with a key.
+      await nav(page, 'Users').click();
+      await click(page, 'Add User');
+      await page.getByRole('menuitem', { name: 'Add API User' }).click();
+      const form = page.getByRole('dialog', { name: 'Add API User' });
+      await fill(form, 'Username', 'job@localhost');
+      await fill(form, 'Host Name', 'localhost');
+      await fill(form, 'Full Name', 'Nightly Job');
+      await click(form, 'Enable Now');
+      await click(form, 'Generate');
+      const key = await field(form, 'API Key').inputValue();
+      const never = field(form, 'Never Expires');
+      if (!(await never.isChecked())) await never.check();
+      await click(form, 'Save');
+      await form.waitFor({ state: 'detached', timeout: uiTimeout });
+
+      // Share the resource with it.
+      await nav(page, 'Resources').click();
+      await click(page, 'db01');
+      await click(page, 'Share');
+      const share = page.getByRole('dialog', { name: 'Share db01' });
+      await field(share, 'Share with').fill('job');
+      await page.getByRole('option', { name: /job@localhost/ }).click();
+      await click(share, 'Save');
+      await share.waitFor({ state: 'detached', timeout: uiTimeout });
+      await visible(page.getByRole('table', { name: 'Shares' }).getByText('job@localhost'), 'the share in the list');
+      await shot(ctx, page, '01-resource-shared');
+
+      // curl, as a script on this host would.
+      const curl = (url) => JSON.parse(execFileSync('curl', ['-sk', '--max-time', '20', '-H', `AUTHTOKEN: ${key}`, url], { encoding: 'utf8' }));
+      const ids = curl(`${app.apiBase}/resources/getResourceIdAccountId?RESOURCENAME=db01&ACCOUNTNAME=postgres`);
+      const d = ids.operation?.Details;
+      if (!d?.RESOURCEID || !d?.ACCOUNTID) throw new Error(`ids by name: ${JSON.stringify(ids)}`);
+      const pw = curl(`${app.apiBase}/resources/${d.RESOURCEID}/accounts/${d.ACCOUNTID}/password`);
+      if (pw.operation?.Details?.PASSWORD !== DB_PASSWORD) throw new Error(`password: ${JSON.stringify(pw.operation?.result)}`);
+      const list = curl(`${app.apiBase}/resources`);
+      if (list.operation?.totalRows !== 1) throw new Error(`GET RESOURCES: ${JSON.stringify(list.operation?.result)}`);
+
+      // The Users list shows the key's last use.
+      await nav(page, 'Users').click();
+      const row = page.getByRole('row').filter({ hasText: 'job@localhost' });
+      await visible(row.locator('[title="from 127.0.0.1"]'), 'last used from 127.0.0.1 in the Users list');
+      await shot(ctx, page, '02-last-used');
+
+      // The Audit screen shows what was done, with full names; the CSV
+      // export is written and parses; the chain verifies.
+      await nav(page, 'Audit').click();
+      const records = page.getByRole('table', { name: 'Audit records' });
+      for (const [who, what] of [
+        [ADMIN.fullName, 'create resource'],
+        [ADMIN.fullName, 'create api user'],
+        [ADMIN.fullName, 'share'],
+        ['Nightly Job', 'GET PASSWORD'],
+      ]) {
+        await visible(records.getByRole('row').filter({ hasText: who }).filter({ hasText: what }), `an audit record of ${who}: ${what}`);
+      }
+      await click(page, 'Verify integrity');
+      await visible(page.getByText('Audit trail verified'), 'the integrity check passed');
+      await click(page, 'Export CSV');
+      const done = page.getByRole('status').filter({ hasText: /Exported .* to / });
+      await visible(done, 'the export result');
+      const csvPath = (await done.innerText()).match(/ to (\S+\.csv)/)?.[1];
+      if (!csvPath || !existsSync(csvPath)) throw new Error(`export file not found: ${csvPath}`);
+      const csv = readFileSync(csvPath, 'utf8');
+      const rows = parseCsv(csv);
+      if (rows[0].join(',') !== 'seq,time,actor,actor_name,actor_kind,source,operation,target,result,reason,hash') {
+        throw new Error(`CSV header: ${rows[0]}`);
+      }
+      if (!rows.some((r) => r[3] === 'Nightly Job' && r[6] === 'GET PASSWORD' && r[5] === '127.0.0.1')) {
+        throw new Error('the CSV lacks the password retrieval by the API user');
+      }
+      if (csv.includes(key.slice(8)) || csv.includes(DB_PASSWORD)) throw new Error('the CSV export holds a secret');
+      await shot(ctx, page, '03-audit');
       await stopApp(app);
     },
   },

@@ -71,6 +71,7 @@ export function makeState(overrides: Partial<AppState> = {}): AppState {
     lockedReason: '',
     dataDir: DATA_DIR,
     idleTimeoutSeconds: 900,
+    auditIntegrity: { checked: true, ok: true, records: 0, message: 'All 0 records verified', at: '' },
     ...overrides,
   };
 }

@@ -3,11 +3,15 @@
 // src/lib/wails/__mocks__/index.ts to every importer in that file.
 import { api } from '../lib/wails';
 import { makeRoles, makeState, makeUserRow, permissions, securityInfo } from './fixtures';
+import { resetVaultMock } from './vaultMock';
+import { resetAuditMock } from './auditMock';
 
 export const mockApi = vi.mocked(api);
 
 /** Resets every mock to a harmless default; call it in beforeEach. */
 export function resetApiMock(): void {
+  resetVaultMock();
+  resetAuditMock();
   mockApi.getAppState.mockReset().mockResolvedValue(makeState());
   mockApi.createFirstAdministrator.mockReset().mockResolvedValue(makeState());
   mockApi.unlock.mockReset().mockResolvedValue(makeState());

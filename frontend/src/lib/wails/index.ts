@@ -5,3 +5,5 @@ export type { Api } from './api';
 export { AppError, ERROR_CODES, toAppError } from './errors';
 export type { ErrorCode, FieldError } from './errors';
 export type * from './types';
+export * from './vault';
+export * from './audit';

@@ -32,6 +32,21 @@ export interface AppState {
   dataDir: string;
   operator?: Operator;
   idleTimeoutSeconds: number;
+  /** The last audit chain verification (at unlock, or the last Verify). */
+  auditIntegrity: IntegrityResult;
+}
+
+/** The outcome of an audit chain verification. */
+export interface IntegrityResult {
+  /** False while the first check after unlock still runs. */
+  checked: boolean;
+  ok: boolean;
+  /** Records walked. */
+  records: number;
+  /** "All N records verified", or which record failed. */
+  message: string;
+  /** RFC 3339, or '' before the first check. */
+  at: string;
 }
 
 /** The first-run form. */

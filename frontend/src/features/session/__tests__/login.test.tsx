@@ -34,7 +34,7 @@ describe('login', () => {
     expect(screen.getByRole('cell', { name: 'alice' })).toBeInTheDocument();
     expect(screen.getByRole('cell', { name: 'Passwords Owned and Shared' })).toBeInTheDocument();
     const nav = screen.getByRole('navigation', { name: 'Main navigation' });
-    expect(within(nav).getAllByRole('button').map((b) => b.textContent)).toEqual(['Home', 'Users', 'Roles', 'Settings']);
+    expect(within(nav).getAllByRole('button').map((b) => b.textContent)).toEqual(['Home', 'Resources', 'Users', 'Roles', 'Audit', 'Reports', 'Settings']);
   });
 
   it('shows the backend message for a wrong password', async () => {

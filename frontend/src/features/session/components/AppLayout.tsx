@@ -3,30 +3,47 @@ import { useDisclosure } from '@mantine/hooks';
 import { useState } from 'react';
 import { BrandMark } from '../../../components/BrandMark';
 import type { Operator } from '../../../lib/wails';
+import { AuditIntegrityProvider } from '../../audit/components/AuditIntegrityProvider';
+import { AuditScreen } from '../../audit/components/AuditScreen';
+import { IntegrityBanner } from '../../audit/components/IntegrityBanner';
+import { canViewAudit, canViewReports } from '../../audit/permissions';
 import { HomeScreen } from '../../dashboard/components/HomeScreen';
+import { ExpiringKeysBanner } from '../../reports/components/ExpiringKeysBanner';
+import { ReportsScreen } from '../../reports/components/ReportsScreen';
+import { ResourcesScreen } from '../../resources/components/ResourcesScreen';
+import { canSeeResources } from '../../resources/permissions';
 import { RolesScreen } from '../../roles/components/RolesScreen';
 import { SettingsScreen } from '../../settings/components/SettingsScreen';
 import { UsersScreen } from '../../users/components/UsersScreen';
 import { canManageRoles, canSeeUsers } from '../../users/permissions';
 import { useSession } from '../useSession';
 
-type Page = 'home' | 'users' | 'roles' | 'settings';
+type Page = 'home' | 'resources' | 'users' | 'roles' | 'audit' | 'reports' | 'settings';
 
 const PAGES: { id: Page; label: string; shown: (op: Operator) => boolean }[] = [
   { id: 'home', label: 'Home', shown: () => true },
+  { id: 'resources', label: 'Resources', shown: canSeeResources },
   { id: 'users', label: 'Users', shown: canSeeUsers },
   { id: 'roles', label: 'Roles', shown: canManageRoles },
+  { id: 'audit', label: 'Audit', shown: canViewAudit },
+  { id: 'reports', label: 'Reports', shown: canViewReports },
   { id: 'settings', label: 'Settings', shown: () => true },
 ];
 
 function PageContent({ page, operator }: { page: Page; operator: Operator }) {
   switch (page) {
+    case 'resources':
+      return <ResourcesScreen operator={operator} />;
     case 'users':
       return <UsersScreen operator={operator} />;
     case 'roles':
       return <RolesScreen operator={operator} />;
+    case 'audit':
+      return <AuditScreen />;
+    case 'reports':
+      return <ReportsScreen />;
     case 'settings':
-      return <SettingsScreen />;
+      return <SettingsScreen operator={operator} />;
     default:
       return <HomeScreen operator={operator} />;
   }
@@ -111,7 +128,11 @@ export function AppLayout({ operator }: { operator: Operator }) {
       </AppShell.Navbar>
 
       <AppShell.Main>
-        <PageContent page={page} operator={operator} />
+        <AuditIntegrityProvider>
+          <IntegrityBanner />
+          <ExpiringKeysBanner operator={operator} />
+          <PageContent page={page} operator={operator} />
+        </AuditIntegrityProvider>
       </AppShell.Main>
     </AppShell>
   );

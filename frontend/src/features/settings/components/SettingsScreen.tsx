@@ -1,10 +1,12 @@
 import { Card, Code, Group, Loader, Stack, Table, Text, Title } from '@mantine/core';
 import { ErrorAlert } from '../../../components/ErrorAlert';
 import { formatBytes } from '../../../lib/format';
+import type { Operator } from '../../../lib/wails';
 import { useSecurityInfo } from '../api/useSecurityInfo';
+import { RestApiCard } from './RestApiCard';
 
 /** Where and how Hostbound keeps its data. */
-export function SettingsScreen() {
+export function SettingsScreen({ operator }: { operator: Operator }) {
   const result = useSecurityInfo();
 
   return (
@@ -59,6 +61,7 @@ export function SettingsScreen() {
           )}
         </Stack>
       </Card>
+      <RestApiCard operator={operator} />
     </Stack>
   );
 }

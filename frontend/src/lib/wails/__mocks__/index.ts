@@ -33,3 +33,5 @@ export const api = {
   updateRole: vi.fn<Api['updateRole']>(),
   deleteRole: vi.fn<Api['deleteRole']>(),
 } satisfies Api;
+export * from './vault';
+export * from './audit';

@@ -1,0 +1,89 @@
+import { Button, Group, Modal, PasswordInput, Stack, Textarea, TextInput } from '@mantine/core';
+import { useForm } from '@mantine/form';
+import { useState } from 'react';
+import { ErrorAlert } from '../../../components/ErrorAlert';
+import { vaultApi, type AccountRequest, type AccountView, type ResourceView } from '../../../lib/wails';
+import { useSession } from '../../session/useSession';
+import { splitErrors } from '../../users/formErrors';
+
+const FIELDS: (keyof AccountRequest)[] = ['accountName', 'password', 'notes'];
+
+interface Props {
+  resource: ResourceView;
+  /** The account to edit, or null to add one. */
+  account: AccountView | null;
+  onClose: () => void;
+  onSaved: (saved: AccountView, created: boolean) => void;
+}
+
+/** Add Account / Edit Account of a resource. */
+export function AccountFormModal({ resource, account, onClose, onSaved }: Props) {
+  const { handleError } = useSession();
+  const editing = account !== null;
+  const [saving, setSaving] = useState(false);
+  const [formError, setFormError] = useState<string | null>(null);
+
+  const form = useForm<AccountRequest>({
+    initialValues: { accountName: account?.name ?? '', password: '', notes: account?.notes ?? '' },
+    validate: {
+      accountName: (v) => (v.trim() === '' ? 'Account Name: required' : null),
+      password: (v) => (!editing && v === '' ? 'Password: required' : null),
+    },
+  });
+
+  const submit = async (v: AccountRequest) => {
+    setFormError(null);
+    setSaving(true);
+    const req: AccountRequest = { accountName: v.accountName.trim(), password: v.password, notes: v.notes.trim() };
+    try {
+      const saved = editing
+        ? await vaultApi.updateAccount(resource.id, account.id, req)
+        : await vaultApi.createAccount(resource.id, req);
+      onSaved(saved, !editing);
+    } catch (e) {
+      const { fieldErrors, formError: rest } = splitErrors(handleError(e), FIELDS);
+      form.setErrors(fieldErrors);
+      setFormError(rest);
+      setSaving(false);
+    }
+  };
+
+  return (
+    <Modal
+      opened
+      onClose={onClose}
+      title={editing ? `Edit Account of ${resource.name}` : `Add Account to ${resource.name}`}
+      size="md"
+      closeOnClickOutside={false}
+    >
+      <form onSubmit={form.onSubmit(submit)} noValidate>
+        <Stack gap="md">
+          <TextInput
+            label="Account Name"
+            required
+            autoComplete="off"
+            data-autofocus
+            {...form.getInputProps('accountName')}
+          />
+          <PasswordInput
+            label="Password"
+            required={!editing}
+            description={editing ? 'Leave empty to keep the current password.' : undefined}
+            autoComplete="new-password"
+            {...form.getInputProps('password')}
+          />
+          <Textarea label="Notes" autosize minRows={2} maxRows={6} {...form.getInputProps('notes')} />
+          <ErrorAlert title="Could not save the account" message={formError} />
+          <Group justify="flex-end">
+            <Button variant="default" onClick={onClose} disabled={saving}>
+              Cancel
+            </Button>
+            <Button type="submit" loading={saving}>
+              Save
+            </Button>
+          </Group>
+        </Stack>
+      </form>
+    </Modal>
+  );
+}

@@ -1,0 +1,69 @@
+// Access to the mocked vault wrappers of src/lib/wails (see wailsMock.ts) and
+// fixtures for the Resources screen and the REST API settings.
+import { vaultApi, type AccountView, type APIServerInfo, type ResourceDetail, type ResourceView } from '../lib/wails';
+
+export const mockVault = vi.mocked(vaultApi);
+
+export function makeResource(overrides: Partial<ResourceView> = {}): ResourceView {
+  return {
+    id: '170741',
+    name: 'db01',
+    dnsName: 'db01.example.com',
+    type: 'Linux',
+    description: 'Primary database',
+    department: 'Operations',
+    location: 'Berlin',
+    url: 'https://db01.example.com',
+    owner: 'alice',
+    accounts: 1,
+    ...overrides,
+  };
+}
+
+export function makeAccount(overrides: Partial<AccountView> = {}): AccountView {
+  return { id: '170742', name: 'root', notes: 'break glass', updatedAt: '2026-02-03T10:04:05Z', ...overrides };
+}
+
+export function makeDetail(overrides: Partial<ResourceDetail> = {}): ResourceDetail {
+  return { resource: makeResource(), accounts: [makeAccount()], shares: [], ...overrides };
+}
+
+export const apiServerInfo: APIServerInfo = {
+  running: true,
+  address: '127.0.0.1:7272',
+  url: 'https://127.0.0.1:7272/restapi/json/v1',
+  fingerprint: '3F:A1:09:7C:5E:22:B8:4D:91:0A:6B:33:C7:E8:12:F0:45:9D:AB:CD:EF:01:23:45:67:89:0A:BC:DE:F0:12:34',
+  error: '',
+  listen: '127.0.0.1:7272',
+  enabled: true,
+  trustedProxies: '',
+};
+
+/** Resets every vault mock to a harmless default; resetApiMock() calls it. */
+export function resetVaultMock(): void {
+  mockVault.listResources.mockReset().mockResolvedValue([]);
+  mockVault.getResource.mockReset().mockImplementation(async (id) => makeDetail({ resource: makeResource({ id }) }));
+  mockVault.createResource.mockReset().mockImplementation(async (req) => makeResource({ ...req, id: '200001', accounts: 0 }));
+  mockVault.updateResource.mockReset().mockImplementation(async (id, req) => makeResource({ ...req, id }));
+  mockVault.deleteResource.mockReset().mockResolvedValue(undefined);
+  mockVault.createAccount.mockReset().mockImplementation(async (_rid, req) =>
+    makeAccount({ id: '200002', name: req.accountName, notes: req.notes }),
+  );
+  mockVault.updateAccount.mockReset().mockImplementation(async (_rid, aid, req) =>
+    makeAccount({ id: aid, name: req.accountName, notes: req.notes }),
+  );
+  mockVault.deleteAccount.mockReset().mockResolvedValue(undefined);
+  mockVault.revealPassword.mockReset().mockResolvedValue('S3cret!pass');
+  mockVault.shareResource.mockReset().mockResolvedValue(undefined);
+  mockVault.unshareResource.mockReset().mockResolvedValue(undefined);
+  mockVault.getAPIServer.mockReset().mockResolvedValue({ ...apiServerInfo });
+  mockVault.saveAPIServer.mockReset().mockImplementation(async (listen, enabled, trustedProxies) => ({
+    ...apiServerInfo,
+    listen,
+    enabled,
+    trustedProxies,
+    address: listen,
+    running: enabled,
+    url: enabled ? `https://${listen}/restapi/json/v1` : '',
+  }));
+}
