@@ -3,6 +3,8 @@
 #   make run     install what is missing, build, open the app (ARGS="--log-level debug")
 #   make test    the whole suite: Go, frontend, bindings drift, end to end, real window
 #   make bench   benchmarks (never timed assertions in tests)
+#   make soak    the long reliability checks (SOAK_DURATION, default 10m)
+#   make fuzz    every Go fuzz target for FUZZTIME=60s
 
 SHELL := /bin/bash
 .SHELLFLAGS := -eu -o pipefail -c
@@ -33,7 +35,8 @@ FRONTEND_SRC := $(shell find frontend/src frontend/wailsjs frontend/public -type
                            frontend/vite.config.* frontend/postcss.config.*)
 
 .PHONY: all deps deps-run frontend bindings build build-dev run test bench clean \
-        vet fmt-check go-test fuzz-short typecheck lint unit bindings-check e2e window-check
+        vet fmt-check go-test fuzz-short typecheck lint unit bindings-check e2e window-check \
+        reliability soak fuzz
 
 all: build
 
@@ -110,6 +113,22 @@ go-test: $(DIST_KEEP)
 # Each Fuzz target for FUZZTIME (default 10s).
 fuzz-short: $(DIST_KEEP)
 	FUZZTIME=$(FUZZTIME) tools/fuzz-short.sh
+
+# Reliability and security (backend/reliability): the real `hostbound serve`
+# killed under write load, brute force, secret leaks, bad input, key
+# regeneration under load, disk full on a tmpfs (root only). Quick.
+reliability: $(DIST_KEEP)
+	HOSTBOUND_RELIABILITY=1 $(GO) test -count=1 -timeout 10m -v ./backend/reliability/
+
+# The long ones: 20 SIGKILLs under load, 64 clients for SOAK_DURATION.
+SOAK_DURATION ?= 10m
+soak: $(DIST_KEEP)
+	HOSTBOUND_SOAK=1 HOSTBOUND_CRASH_KILLS=20 SOAK_DURATION=$(SOAK_DURATION) \
+	  $(GO) test -count=1 -timeout 0 -v -run 'TestCrashSafety|TestSoak' ./backend/reliability/
+
+# Every fuzz target for 60 s (make fuzz FUZZTIME=5m for longer).
+fuzz: $(DIST_KEEP)
+	FUZZTIME=$(if $(filter command line environment,$(origin FUZZTIME)),$(FUZZTIME),60s) tools/fuzz-short.sh
 
 typecheck: $(NODE_STAMP)
 	cd frontend && $(NPM) run typecheck
