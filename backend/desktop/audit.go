@@ -71,6 +71,11 @@ type ExportResult struct {
 func (a *Audit) run(op string, p access.Permission, fn func(u *users.User) error) error {
 	a.s.mu.Lock()
 	defer a.s.mu.Unlock()
+	return a.check(op, p, fn)
+}
+
+// check authorizes the operator for p and runs fn; called with mu held.
+func (a *Audit) check(op string, p access.Permission, fn func(u *users.User) error) error {
 	u, err := a.s.authorize(op)
 	if err != nil {
 		return err
@@ -162,39 +167,57 @@ func (a *Audit) GetAuditIntegrity() IntegrityResult {
 // the path. Progress goes out as "audit-export-progress" events; the export
 // itself is audited.
 func (a *Audit) ExportAudit(format string, f AuditFilter) (ExportResult, error) {
+	const op = "export the audit trail"
+	// Check the caller under the session lock, then export without it: a
+	// long export must not hold up every other call (and the idle timer).
+	a.s.mu.Lock()
+	var u *users.User
+	err := a.check(op, access.AuditView, func(x *users.User) error { u = x; return nil })
+	st, log, dir := a.s.st, a.s.audit, a.s.exportDir()
+	a.s.mu.Unlock()
+	if err != nil {
+		return ExportResult{}, err
+	}
+	out, err := a.export(st, log, dir, u, format, f)
+	if err != nil {
+		a.s.mu.Lock()
+		defer a.s.mu.Unlock()
+		return ExportResult{}, a.s.fail(op, err)
+	}
+	return out, nil
+}
+
+func (a *Audit) export(st *store.Store, log *audit.Log, dir string, u *users.User, format string, f AuditFilter) (ExportResult, error) {
 	var out ExportResult
-	err := a.run("export the audit trail", access.AuditView, func(u *users.User) error {
-		if format != audit.CSV && format != audit.JSONL {
-			return apperr.Field("format", "Format: CSV or JSON Lines")
-		}
-		flt, err := parseFilter(f)
-		if err != nil {
-			return err
-		}
-		dir := a.s.exportDir()
-		name := fmt.Sprintf("hostbound-audit-%s.%s", a.s.cfg.Clock().UTC().Format("20060102-150405"), format)
-		out.Path = filepath.Join(dir, name)
-		file, err := os.OpenFile(out.Path, os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o600)
-		if err != nil {
-			return apperr.Wrap(apperr.Internal, err, "cannot write %s", out.Path)
-		}
-		err = a.s.st.View(func(tx *store.Txn) error {
-			out.Records, err = a.s.audit.Export(tx, flt, format, file, func(n int) { a.s.emit("audit-export-progress", n) })
-			return err
-		})
-		if cerr := file.Close(); err == nil {
-			err = cerr
-		}
-		if err != nil {
-			os.Remove(out.Path)
-			return err
-		}
-		a.s.audit.Record(a.s.st, audit.Record{Actor: u.Username, ActorName: u.FullName, ActorKind: audit.ActorOperator,
-			Source: "desktop", Operation: "export audit trail", Target: name, Result: audit.Success,
-			Reason: fmt.Sprintf("%d records, %s", out.Records, format)})
-		return nil
+	if format != audit.CSV && format != audit.JSONL {
+		return out, apperr.Field("format", "Format: CSV or JSON Lines")
+	}
+	flt, err := parseFilter(f)
+	if err != nil {
+		return out, err
+	}
+	name := fmt.Sprintf("hostbound-audit-%s.%s", a.s.cfg.Clock().UTC().Format("20060102-150405"), format)
+	out.Path = filepath.Join(dir, name)
+	file, err := os.OpenFile(out.Path, os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o600)
+	if err != nil {
+		return out, apperr.Wrap(apperr.Internal, err, "cannot write %s", out.Path)
+	}
+	err = st.View(func(tx *store.Txn) error {
+		var err error
+		out.Records, err = log.Export(tx, flt, format, file, func(n int) { a.s.emit("audit-export-progress", n) })
+		return err
 	})
-	return out, err
+	if cerr := file.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		os.Remove(out.Path)
+		return out, err
+	}
+	log.Record(st, audit.Record{Actor: u.Username, ActorName: u.FullName, ActorKind: audit.ActorOperator,
+		Source: "desktop", Operation: "export audit trail", Target: name, Result: audit.Success,
+		Reason: fmt.Sprintf("%d records, %s", out.Records, format)})
+	return out, nil
 }
 
 // exportDir is ~/Downloads when it exists, else the data directory.

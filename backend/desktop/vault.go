@@ -304,6 +304,11 @@ func (v *Vault) RevealPassword(resourceID, accountID, purpose string) (string, e
 // ShareResource shares a resource or an account with a user or API user.
 func (v *Vault) ShareResource(req ShareRequest) error {
 	return v.run("share", func(a vault.Actor, _ *users.User) error {
+		// Permission first, so that the grantee check below tells nothing
+		// about who exists to someone who may not share.
+		if !a.Role.Has(access.PasswordsShare) {
+			return apperr.New(apperr.Forbidden, "You are not allowed to share passwords")
+		}
 		in, err := v.shareInput(req)
 		if err != nil {
 			return err

@@ -309,7 +309,7 @@ type ShareInput struct {
 
 // Share grants (or changes) a share.
 func (s *Service) Share(a Actor, in ShareInput) error {
-	target := fmt.Sprintf("%d/%d -> %s (%s)", in.ResourceID, in.AccountID, in.Grantee, in.Permission)
+	target := shareTarget(in) + " (" + string(in.Permission) + ")"
 	return s.change(a, "share", target, func(tx *store.Txn) error {
 		r, err := GetResource(tx, a.Principal, in.ResourceID)
 		if err != nil {
@@ -337,7 +337,7 @@ func (s *Service) Share(a Actor, in ShareInput) error {
 
 // Unshare removes a share.
 func (s *Service) Unshare(a Actor, in ShareInput) error {
-	target := fmt.Sprintf("%d/%d -> %s", in.ResourceID, in.AccountID, in.Grantee)
+	target := shareTarget(in)
 	return s.change(a, "unshare", target, func(tx *store.Txn) error {
 		r, err := GetResource(tx, a.Principal, in.ResourceID)
 		if err != nil {
@@ -383,4 +383,12 @@ func (s *Service) Shares(p Principal, rid uint64) ([]Grant, error) {
 		})
 	})
 	return out, err
+}
+
+// shareTarget names a share for the audit trail.
+func shareTarget(in ShareInput) string {
+	if in.AccountID == 0 {
+		return fmt.Sprintf("resource %d -> %s", in.ResourceID, in.Grantee)
+	}
+	return fmt.Sprintf("resource %d account %d -> %s", in.ResourceID, in.AccountID, in.Grantee)
 }
