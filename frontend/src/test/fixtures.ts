@@ -86,6 +86,7 @@ export const securityInfo: SecurityInfo = {
   dataDir: DATA_DIR,
   logFile: `${DATA_DIR}/hostbound.log`,
   storeBytes: 1_572_864,
+  auditRecords: 12_345,
 };
 
 /** The string Wails rejects a promise with when a Go method fails. */

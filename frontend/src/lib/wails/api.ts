@@ -77,6 +77,7 @@ function toSecurityInfo(i: desktop.SecurityInfo): SecurityInfo {
     dataDir: i.dataDir ?? '',
     logFile: i.logFile ?? '',
     storeBytes: i.storeBytes ?? 0,
+    auditRecords: i.auditRecords ?? 0,
   };
 }
 

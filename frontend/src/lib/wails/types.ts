@@ -69,6 +69,8 @@ export interface SecurityInfo {
   dataDir: string;
   logFile: string;
   storeBytes: number;
+  /** Audit records kept (the app never deletes them). */
+  auditRecords: number;
 }
 
 /** Operator: logs into the app; api: a host-bound machine identity. */

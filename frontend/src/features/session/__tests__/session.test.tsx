@@ -47,6 +47,7 @@ describe('logged in', () => {
     expect(screen.getByRole('rowheader', { name: 'Master key storage' })).toBeInTheDocument();
     expect(screen.getByText('/home/test/.config/hostbound/hostbound.log')).toBeInTheDocument();
     expect(screen.getByRole('cell', { name: '1.5 MB' })).toBeInTheDocument();
+    expect(screen.getByRole('cell', { name: '12,345 (never deleted by Hostbound)' })).toBeInTheDocument();
     expect(screen.getByRole('button', { name: 'Settings' })).toHaveAttribute('aria-current', 'page');
 
     await user.click(screen.getByRole('button', { name: 'Home' }));

@@ -56,6 +56,10 @@ export function SettingsScreen({ operator }: { operator: Operator }) {
                   <Table.Th scope="row">Store size</Table.Th>
                   <Table.Td>{formatBytes(result.info.storeBytes)}</Table.Td>
                 </Table.Tr>
+                <Table.Tr>
+                  <Table.Th scope="row">Audit records</Table.Th>
+                  <Table.Td>{result.info.auditRecords.toLocaleString('en-US')} (never deleted by Hostbound)</Table.Td>
+                </Table.Tr>
               </Table.Tbody>
             </Table>
           )}
