@@ -1,10 +1,10 @@
-import { Button, Group, Modal, PasswordInput, Stack, Textarea, TextInput } from '@mantine/core';
+import { Modal, PasswordInput, Stack, Textarea, TextInput } from '@mantine/core';
 import { useForm } from '@mantine/form';
 import { useState } from 'react';
-import { ErrorAlert } from '../../../components/ErrorAlert';
 import { vaultApi, type AccountRequest, type AccountView, type ResourceView } from '../../../lib/wails';
 import { useSession } from '../../session/useSession';
 import { splitErrors } from '../../users/formErrors';
+import { FormFooter } from '../../../components/FormFooter';
 
 const FIELDS: (keyof AccountRequest)[] = ['accountName', 'password', 'notes'];
 
@@ -73,15 +73,7 @@ export function AccountFormModal({ resource, account, onClose, onSaved }: Props)
             {...form.getInputProps('password')}
           />
           <Textarea label="Notes" autosize minRows={2} maxRows={6} {...form.getInputProps('notes')} />
-          <ErrorAlert title="Could not save the account" message={formError} />
-          <Group justify="flex-end">
-            <Button variant="default" onClick={onClose} disabled={saving}>
-              Cancel
-            </Button>
-            <Button type="submit" loading={saving}>
-              Save
-            </Button>
-          </Group>
+          <FormFooter errorTitle="Could not save the account" error={formError} saving={saving} onCancel={onClose} />
         </Stack>
       </form>
     </Modal>

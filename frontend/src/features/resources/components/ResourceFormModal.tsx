@@ -1,10 +1,10 @@
-import { Autocomplete, Button, Group, Modal, Stack, Textarea, TextInput } from '@mantine/core';
+import { Autocomplete, Group, Modal, Stack, Textarea, TextInput } from '@mantine/core';
 import { useForm } from '@mantine/form';
 import { useState } from 'react';
-import { ErrorAlert } from '../../../components/ErrorAlert';
 import { vaultApi, type ResourceRequest, type ResourceView } from '../../../lib/wails';
 import { useSession } from '../../session/useSession';
 import { splitErrors } from '../../users/formErrors';
+import { FormFooter } from '../../../components/FormFooter';
 
 const FIELDS: (keyof ResourceRequest)[] = ['name', 'dnsName', 'type', 'description', 'department', 'location', 'url'];
 
@@ -95,15 +95,7 @@ export function ResourceFormModal({ resource, onClose, onSaved }: Props) {
             <TextInput label="Location" {...form.getInputProps('location')} />
           </Group>
           <TextInput label="Resource URL" placeholder="https://" autoComplete="off" {...form.getInputProps('url')} />
-          <ErrorAlert title="Could not save the resource" message={formError} />
-          <Group justify="flex-end">
-            <Button variant="default" onClick={onClose} disabled={saving}>
-              Cancel
-            </Button>
-            <Button type="submit" loading={saving}>
-              Save
-            </Button>
-          </Group>
+          <FormFooter errorTitle="Could not save the resource" error={formError} saving={saving} onCancel={onClose} />
         </Stack>
       </form>
     </Modal>

@@ -1,4 +1,4 @@
-import { Badge, Button, Group, Modal, Radio, Select, Stack, Text, type ComboboxItem } from '@mantine/core';
+import { Badge, Group, Modal, Radio, Select, Stack, Text, type ComboboxItem } from '@mantine/core';
 import { useForm } from '@mantine/form';
 import { useDebouncedValue } from '@mantine/hooks';
 import { useEffect, useMemo, useState } from 'react';
@@ -6,6 +6,7 @@ import { ErrorAlert } from '../../../components/ErrorAlert';
 import { api, vaultApi, type AccountView, type ResourceView, type SharePermission, type UserRow } from '../../../lib/wails';
 import { useSession } from '../../session/useSession';
 import { splitErrors } from '../../users/formErrors';
+import { FormFooter } from '../../../components/FormFooter';
 
 const SEARCH_DEBOUNCE_MS = 200;
 const ALL_ACCOUNTS = 'all';
@@ -145,15 +146,7 @@ export function ShareModal({ resource, accounts, onClose, onShared }: Props) {
               <Radio value="modify" label="Modify" description="Also change the password" />
             </Group>
           </Radio.Group>
-          <ErrorAlert title="Could not share" message={formError} />
-          <Group justify="flex-end">
-            <Button variant="default" onClick={onClose} disabled={saving}>
-              Cancel
-            </Button>
-            <Button type="submit" loading={saving}>
-              Save
-            </Button>
-          </Group>
+          <FormFooter errorTitle="Could not share" error={formError} saving={saving} onCancel={onClose} />
         </Stack>
       </form>
     </Modal>

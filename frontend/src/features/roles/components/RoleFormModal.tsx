@@ -1,10 +1,10 @@
-import { Button, Checkbox, Group, Modal, SimpleGrid, Stack, TextInput } from '@mantine/core';
+import { Checkbox, Modal, SimpleGrid, Stack, TextInput } from '@mantine/core';
 import { useForm } from '@mantine/form';
 import { useState } from 'react';
-import { ErrorAlert } from '../../../components/ErrorAlert';
 import { api, type Operator, type PermissionView, type RoleView } from '../../../lib/wails';
 import { useSession } from '../../session/useSession';
 import { splitErrors } from '../../users/formErrors';
+import { FormFooter } from '../../../components/FormFooter';
 
 interface Values {
   name: string;
@@ -74,15 +74,7 @@ export function RoleFormModal({
               ))}
             </SimpleGrid>
           </Checkbox.Group>
-          <ErrorAlert title="Could not save the role" message={formError} />
-          <Group justify="flex-end">
-            <Button variant="default" onClick={onClose} disabled={saving}>
-              Cancel
-            </Button>
-            <Button type="submit" loading={saving}>
-              Save
-            </Button>
-          </Group>
+          <FormFooter errorTitle="Could not save the role" error={formError} saving={saving} onCancel={onClose} />
         </Stack>
       </form>
     </Modal>

@@ -23,6 +23,7 @@ import { AccessFields } from './AccessFields';
 import { CopyKeyButton } from './CopyButton';
 import { KeyOnceWarning } from './KeyOnceWarning';
 import { RegenerateKeyModal } from './RegenerateKeyModal';
+import { FormFooter } from '../../../components/FormFooter';
 
 interface Values {
   username: string;
@@ -433,15 +434,7 @@ function APIUserForm({
           <TextInput label="Department" key={form.key('department')} {...form.getInputProps('department')} />
           <TextInput label="Location" key={form.key('location')} {...form.getInputProps('location')} />
 
-          <ErrorAlert title="Could not save the API user" message={formError} />
-          <Group justify="flex-end">
-            <Button variant="default" onClick={onCancel} disabled={saving}>
-              Cancel
-            </Button>
-            <Button type="submit" loading={saving}>
-              Save
-            </Button>
-          </Group>
+          <FormFooter errorTitle="Could not save the API user" error={formError} saving={saving} onCancel={onCancel} />
         </Stack>
       </form>
       {regenerating && detail && (

@@ -6,6 +6,7 @@ import { api, type AppError, type Operator, type RoleView, type Scope, type User
 import { useSession } from '../../session/useSession';
 import { splitErrors } from '../formErrors';
 import { AccessFields } from './AccessFields';
+import { FormFooter } from '../../../components/FormFooter';
 
 interface Values {
   username: string;
@@ -172,15 +173,7 @@ function OperatorForm({ operator, roles, detail, onClose, onSaved }: Props & { d
         />
         <TextInput label="Department" {...form.getInputProps('department')} />
         <TextInput label="Location" {...form.getInputProps('location')} />
-        <ErrorAlert title="Could not save the user" message={formError} />
-        <Group justify="flex-end">
-          <Button variant="default" onClick={onClose} disabled={saving}>
-            Cancel
-          </Button>
-          <Button type="submit" loading={saving}>
-            Save
-          </Button>
-        </Group>
+        <FormFooter errorTitle="Could not save the user" error={formError} saving={saving} onCancel={onClose} />
       </Stack>
     </form>
   );
