@@ -37,6 +37,7 @@ func main() {
 }
 
 func run(args []string) int {
+	limitMemory()
 	if len(args) > 0 && args[0] == "serve" {
 		return runServe(args[1:])
 	}
