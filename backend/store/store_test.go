@@ -198,3 +198,20 @@ func checksums(t *testing.T, dir string) map[string][32]byte {
 	})
 	return out
 }
+
+func TestSizeCountsBlocksOnDisk(t *testing.T) {
+	t.Parallel()
+	s, err := Open(t.TempDir(), newKey(t), quietLog())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if err := s.Update(func(tx *Txn) error { return tx.Put("k", "v") }); err != nil {
+		t.Fatal(err)
+	}
+	// The value log is preallocated as a 64 MiB sparse file: a fresh store
+	// must not report it as used.
+	if n := s.Size(); n <= 0 || n > 16<<20 {
+		t.Fatalf("a fresh store reports %d bytes", n)
+	}
+}
