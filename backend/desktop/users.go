@@ -283,43 +283,32 @@ func (u *Users) RegenerateAPIKey(username string, graceMinutes int) (Regenerated
 	return out, err
 }
 
-// CreateOperator adds an operator.
-func (u *Users) CreateOperator(req OperatorRequest) (UserRow, error) {
+// changeRow runs a change that returns the changed user, as a list row.
+func (u *Users) changeRow(op string, fn func(actor *users.User) (*users.User, error)) (UserRow, error) {
 	var row UserRow
-	err := u.run("create user", func(actor *users.User) error {
-		x, err := u.s.users.CreateOperator(actor, operatorInput(req))
+	err := u.run(op, func(actor *users.User) error {
+		x, err := fn(actor)
 		if err == nil {
 			row = u.rowOf(x)
 		}
 		return err
 	})
 	return row, err
+}
+
+// CreateOperator adds an operator.
+func (u *Users) CreateOperator(req OperatorRequest) (UserRow, error) {
+	return u.changeRow("create user", func(actor *users.User) (*users.User, error) { return u.s.users.CreateOperator(actor, operatorInput(req)) })
 }
 
 // UpdateOperator edits an operator; an empty password keeps the old one.
 func (u *Users) UpdateOperator(username string, req OperatorRequest) (UserRow, error) {
-	var row UserRow
-	err := u.run("edit user", func(actor *users.User) error {
-		x, err := u.s.users.UpdateOperator(actor, username, operatorInput(req))
-		if err == nil {
-			row = u.rowOf(x)
-		}
-		return err
-	})
-	return row, err
+	return u.changeRow("edit user", func(actor *users.User) (*users.User, error) { return u.s.users.UpdateOperator(actor, username, operatorInput(req)) })
 }
 
 // SetUserDisabled disables or enables a user.
 func (u *Users) SetUserDisabled(username string, disabled bool) (UserRow, error) {
-	var row UserRow
-	err := u.run("disable user", func(actor *users.User) error {
-		x, err := u.s.users.SetDisabled(actor, username, disabled)
-		if err == nil {
-			row = u.rowOf(x)
-		}
-		return err
-	})
-	return row, err
+	return u.changeRow("disable user", func(actor *users.User) (*users.User, error) { return u.s.users.SetDisabled(actor, username, disabled) })
 }
 
 // DeleteUser deletes a user.

@@ -13,9 +13,9 @@ import {
   Textarea,
 } from '@mantine/core';
 import { useForm } from '@mantine/form';
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import { ErrorAlert } from '../../../components/ErrorAlert';
-import { api, type AppError, type Operator, type RoleView, type Scope, type UserDetail, type UserRow } from '../../../lib/wails';
+import { api, type Operator, type RoleView, type Scope, type UserDetail, type UserRow } from '../../../lib/wails';
 import { useSession } from '../../session/useSession';
 import { endOfDayIso, isoToDateInput, keyExpiryText, keyHintText, toDateInputValue } from '../format';
 import { splitErrors } from '../formErrors';
@@ -24,6 +24,7 @@ import { CopyKeyButton } from './CopyButton';
 import { KeyOnceWarning } from './KeyOnceWarning';
 import { RegenerateKeyModal } from './RegenerateKeyModal';
 import { FormFooter } from '../../../components/FormFooter';
+import { useUserDetail } from '../api/useUserDetail';
 
 interface Values {
   username: string;
@@ -116,27 +117,8 @@ function initialValues(roles: RoleView[], detail: UserDetail | null): Values {
 /** Add API User / Edit API User in a modal (PMP's 12 steps). */
 export function APIUserFormModal(props: Props) {
   const { mode, onClose } = props;
-  const { handleError } = useSession();
-  const [detail, setDetail] = useState<UserDetail | null>(null);
-  const [loadError, setLoadError] = useState<AppError | null>(null);
   const editing = mode.kind === 'edit' ? mode.username : null;
-
-  useEffect(() => {
-    if (editing === null) return;
-    let cancelled = false;
-    api.getUser(editing).then(
-      (d) => {
-        if (!cancelled) setDetail(d);
-      },
-      (e: unknown) => {
-        const err = handleError(e);
-        if (!cancelled) setLoadError(err);
-      },
-    );
-    return () => {
-      cancelled = true;
-    };
-  }, [editing, handleError]);
+  const { detail, loadError } = useUserDetail(editing);
 
   const cancel = () => {
     // The backend holds a generated key until Save; Cancel makes it forget it.

@@ -1,12 +1,13 @@
 import { Button, Center, Group, Loader, Modal, PasswordInput, Stack, TextInput } from '@mantine/core';
 import { useForm } from '@mantine/form';
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import { ErrorAlert } from '../../../components/ErrorAlert';
-import { api, type AppError, type Operator, type RoleView, type Scope, type UserDetail, type UserRow } from '../../../lib/wails';
+import { api, type Operator, type RoleView, type Scope, type UserDetail, type UserRow } from '../../../lib/wails';
 import { useSession } from '../../session/useSession';
 import { splitErrors } from '../formErrors';
 import { AccessFields } from './AccessFields';
 import { FormFooter } from '../../../components/FormFooter';
+import { useUserDetail } from '../api/useUserDetail';
 
 interface Values {
   username: string;
@@ -45,27 +46,8 @@ interface Props {
 /** Add User / Edit User (an operator, who logs into the app). */
 export function OperatorFormModal(props: Props) {
   const { mode, onClose } = props;
-  const { handleError } = useSession();
   const editing = mode.kind === 'edit' ? mode.username : null;
-  const [detail, setDetail] = useState<UserDetail | null>(null);
-  const [loadError, setLoadError] = useState<AppError | null>(null);
-
-  useEffect(() => {
-    if (editing === null) return;
-    let cancelled = false;
-    api.getUser(editing).then(
-      (d) => {
-        if (!cancelled) setDetail(d);
-      },
-      (e: unknown) => {
-        const err = handleError(e);
-        if (!cancelled) setLoadError(err);
-      },
-    );
-    return () => {
-      cancelled = true;
-    };
-  }, [editing, handleError]);
+  const { detail, loadError } = useUserDetail(editing);
 
   return (
     <Modal opened onClose={onClose} title={editing === null ? 'Add User' : 'Edit User'} size="lg" closeOnClickOutside={false}>
