@@ -298,12 +298,16 @@ func (u *Users) changeRow(op string, fn func(actor *users.User) (*users.User, er
 
 // CreateOperator adds an operator.
 func (u *Users) CreateOperator(req OperatorRequest) (UserRow, error) {
-	return u.changeRow("create user", func(actor *users.User) (*users.User, error) { return u.s.users.CreateOperator(actor, operatorInput(req)) })
+	return u.changeRow("create user", func(actor *users.User) (*users.User, error) {
+		return u.s.users.CreateOperator(actor, operatorInput(req))
+	})
 }
 
 // UpdateOperator edits an operator; an empty password keeps the old one.
 func (u *Users) UpdateOperator(username string, req OperatorRequest) (UserRow, error) {
-	return u.changeRow("edit user", func(actor *users.User) (*users.User, error) { return u.s.users.UpdateOperator(actor, username, operatorInput(req)) })
+	return u.changeRow("edit user", func(actor *users.User) (*users.User, error) {
+		return u.s.users.UpdateOperator(actor, username, operatorInput(req))
+	})
 }
 
 // SetUserDisabled disables or enables a user.
