@@ -112,7 +112,7 @@ go-test: $(DIST_KEEP)
 
 # Each Fuzz target for FUZZTIME (default 10s).
 fuzz-short: $(DIST_KEEP)
-	FUZZTIME=$(FUZZTIME) tools/fuzz-short.sh
+	FUZZ_FRESH_CACHE=1 FUZZTIME=$(FUZZTIME) tools/fuzz-short.sh
 
 # Reliability and security (backend/reliability): the real `hostbound serve`
 # killed under write load, brute force, secret leaks, bad input, key
