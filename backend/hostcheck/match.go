@@ -12,7 +12,6 @@ import (
 // Resolver is the DNS as host binding needs it; net.DefaultResolver fits.
 type Resolver interface {
 	LookupNetIP(ctx context.Context, network, host string) ([]netip.Addr, error)
-	LookupAddr(ctx context.Context, addr string) ([]string, error)
 }
 
 // Matcher decides whether a source address belongs to a host. Lookups are
@@ -26,7 +25,6 @@ type Matcher struct {
 
 	mu      sync.Mutex
 	forward map[string]cached[[]netip.Addr]
-	reverse map[netip.Addr]cached[[]string]
 }
 
 type cached[T any] struct {
@@ -37,7 +35,7 @@ type cached[T any] struct {
 // NewMatcher returns a matcher with a 30 s cache and a 2 s lookup timeout.
 func NewMatcher(r Resolver, clock func() time.Time) *Matcher {
 	return &Matcher{resolver: r, ttl: 30 * time.Second, timeout: 2 * time.Second, clock: clock,
-		forward: map[string]cached[[]netip.Addr]{}, reverse: map[netip.Addr]cached[[]string]{}}
+		forward: map[string]cached[[]netip.Addr]{}}
 }
 
 // Result explains a decision, for the audit record of a refusal.
@@ -46,9 +44,15 @@ type Result struct {
 	Resolved []string // what the hostname resolved to (forward lookup)
 }
 
-// Match reports whether addr is h: the address itself, inside the CIDR, one
-// of the hostname's addresses, or an address whose reverse name is the
-// hostname.
+// Match reports whether addr is h: the address itself, inside the CIDR, or
+// one of the hostname's A/AAAA addresses.
+//
+// A reverse (PTR) name is believed only when forward-confirmed, because
+// the owner of an address writes its PTR record and can make it name any
+// host. Confirming a PTR that names h means finding addr among h's own
+// A/AAAA records, and that is exactly the forward check: once confirmed,
+// the reverse answer can never change the decision. So no reverse lookup
+// is made, which also spares a lookup that the client's DNS could stall.
 func (m *Matcher) Match(ctx context.Context, h Host, addr netip.Addr) Result {
 	addr = addr.Unmap()
 	switch h.Kind {
@@ -57,20 +61,11 @@ func (m *Matcher) Match(ctx context.Context, h Host, addr netip.Addr) Result {
 	case KindCIDR:
 		return Result{OK: h.Prefix.Contains(addr)}
 	}
-	addrs := m.lookupForward(ctx, h.Name)
 	res := Result{}
-	for _, a := range addrs {
+	for _, a := range m.lookupForward(ctx, h.Name) {
 		res.Resolved = append(res.Resolved, a.String())
 		if a.Unmap() == addr {
 			res.OK = true
-		}
-	}
-	if !res.OK {
-		for _, n := range m.lookupReverse(ctx, addr) {
-			if strings.EqualFold(strings.TrimSuffix(n, "."), h.Name) {
-				res.OK = true
-				break
-			}
 		}
 	}
 	return res
@@ -91,23 +86,6 @@ func (m *Matcher) lookupForward(ctx context.Context, name string) []netip.Addr {
 	m.forward[name] = cached[[]netip.Addr]{v: addrs, expires: now.Add(m.ttl)}
 	m.mu.Unlock()
 	return addrs
-}
-
-func (m *Matcher) lookupReverse(ctx context.Context, addr netip.Addr) []string {
-	now := m.clock()
-	m.mu.Lock()
-	c, ok := m.reverse[addr]
-	m.mu.Unlock()
-	if ok && now.Before(c.expires) {
-		return c.v
-	}
-	ctx, cancel := context.WithTimeout(ctx, m.timeout)
-	defer cancel()
-	names, _ := m.resolver.LookupAddr(ctx, addr.String())
-	m.mu.Lock()
-	m.reverse[addr] = cached[[]string]{v: names, expires: now.Add(m.ttl)}
-	m.mu.Unlock()
-	return names
 }
 
 // Proxies is the list of trusted proxies whose X-Forwarded-For is believed.
@@ -136,8 +114,10 @@ func ParseProxies(s string) (Proxies, error) {
 
 // Source returns the client address of a request: the peer, or, when the
 // peer is a trusted proxy, the right-most X-Forwarded-For entry that is not
-// itself a trusted proxy.
-func (p Proxies) Source(remoteAddr, xff string) (netip.Addr, bool) {
+// itself a trusted proxy. xff holds every X-Forwarded-For header line
+// (Header.Values), read as one list in order: a client can send a line of
+// its own before the proxy's, so the first line alone may be a forgery.
+func (p Proxies) Source(remoteAddr string, xff []string) (netip.Addr, bool) {
 	ap, err := netip.ParseAddrPort(remoteAddr)
 	var peer netip.Addr
 	if err == nil {
@@ -150,18 +130,20 @@ func (p Proxies) Source(remoteAddr, xff string) (netip.Addr, bool) {
 	} else {
 		return netip.Addr{}, false
 	}
-	if xff == "" || !p.trusted(peer) {
+	if len(xff) == 0 || !p.trusted(peer) {
 		return peer, true
 	}
-	hops := strings.Split(xff, ",")
-	for i := len(hops) - 1; i >= 0; i-- {
-		a, err := netip.ParseAddr(strings.TrimSpace(hops[i]))
-		if err != nil {
-			return peer, true // a garbled header is not believed
-		}
-		a = a.Unmap()
-		if !p.trusted(a) {
-			return a, true
+	for i := len(xff) - 1; i >= 0; i-- {
+		hops := strings.Split(xff[i], ",")
+		for j := len(hops) - 1; j >= 0; j-- {
+			a, err := netip.ParseAddr(strings.TrimSpace(hops[j]))
+			if err != nil {
+				return peer, true // a garbled header is not believed
+			}
+			a = a.Unmap()
+			if !p.trusted(a) {
+				return a, true
+			}
 		}
 	}
 	return peer, true
