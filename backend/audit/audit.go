@@ -1,22 +1,25 @@
 // Package audit is Hostbound's append-only, hash-chained audit trail.
 //
 // Records are stored under "audit/rec/<seq>" with a zero-padded sequence
-// number. Each holds Prev, the chain value of the record before it, and
-// Hash = HMAC-SHA256(audit key, Prev ‖ canonical record). Append runs inside
-// the caller's transaction, so a change and its record commit together or
-// not at all. Verify walks the chain and names the first record that does
-// not fit.
+// number. Each holds Prev, the chain value of the record before it, V, the
+// version of the encoding it was hashed in, and Hash = HMAC-SHA256(audit
+// key, the record in that encoding, Prev included); encoding.go defines the
+// versions, so Record can grow without breaking the hashes of old records.
+// Append runs inside the caller's transaction, so a change and its record
+// commit together or not at all; it cuts Target and Reason to a fixed size
+// whatever the caller sends. Verify walks the chain and names the first
+// record that does not fit.
 package audit
 
 import (
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/hex"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"hostbound/backend/apperr"
 	"hostbound/backend/store"
@@ -49,7 +52,17 @@ type Record struct {
 	Reason    string    `json:"reason"`
 	Prev      string    `json:"prev"`
 	Hash      string    `json:"hash"`
+	// V is the encoding version Hash covers (see encoding.go); 0, and not
+	// stored, for records written before versions existed.
+	V int `json:"v,omitempty"`
 }
+
+// The most one record holds of the fields a caller fills from outside input
+// (a URL path, a REASON), in bytes, "…" included.
+const (
+	maxTarget = 1024
+	maxReason = 2048
+)
 
 const (
 	headKey   = "audit/head"
@@ -76,7 +89,9 @@ func New(key []byte, clock func() time.Time) *Log {
 // ErrTampered: Verify found a record that does not fit the chain.
 var ErrTampered = errors.New("audit trail has been tampered with")
 
-// Append adds r to the chain inside tx, filling Seq, Time, Prev and Hash.
+// Append adds r to the chain inside tx, filling Seq, Time, Prev, V and Hash.
+// A Target longer than 1024 bytes or a Reason longer than 2048 is cut on a
+// character boundary and ends in "…".
 func (l *Log) Append(tx *store.Txn, r Record) (Record, error) {
 	var h head
 	if err := tx.Get(headKey, &h); err != nil && !errors.Is(err, store.ErrNotFound) {
@@ -90,11 +105,13 @@ func (l *Log) Append(tx *store.Txn, r Record) (Record, error) {
 	for _, f := range []*string{&r.Actor, &r.ActorName, &r.ActorKind, &r.Source, &r.Operation, &r.Target, &r.Result, &r.Reason} {
 		*f = strings.ToValidUTF8(*f, "\uFFFD")
 	}
+	r.Target, r.Reason = clip(r.Target, maxTarget), clip(r.Reason, maxReason)
 	if r.Time.IsZero() {
 		r.Time = l.clock().UTC()
 	}
 	r.Prev = h.Hash
-	r.Hash = l.chain(r)
+	r.V = currentVersion
+	r.Hash, _ = l.chain(r) // currentVersion always has an encoder
 	if err := tx.Put(recKey(r.Seq), r); err != nil {
 		return Record{}, fmt.Errorf("audit append: %w", err)
 	}
@@ -139,10 +156,14 @@ func (l *Log) Verify(tx *store.Txn) (uint64, error) {
 		if err := decode(&r); err != nil {
 			return false, fmt.Errorf("%w: record %d cannot be read", ErrTampered, n)
 		}
-		switch {
-		case key != recKey(n) || r.Seq != n:
+		if key != recKey(n) || r.Seq != n {
 			return false, fmt.Errorf("%w: record %d is missing or out of order", ErrTampered, n)
-		case r.Prev != prev || !hmac.Equal([]byte(r.Hash), []byte(l.chain(r))):
+		}
+		sum, err := l.chain(r)
+		if err != nil {
+			return false, fmt.Errorf("%w: record %d: %v", ErrTampered, n, err)
+		}
+		if r.Prev != prev || !hmac.Equal([]byte(r.Hash), []byte(sum)) {
 			return false, fmt.Errorf("%w: record %d was altered", ErrTampered, n)
 		}
 		prev = r.Hash
@@ -157,13 +178,28 @@ func (l *Log) Verify(tx *store.Txn) (uint64, error) {
 	return n, nil
 }
 
-func (l *Log) chain(r Record) string {
-	r.Hash = ""
-	b, _ := json.Marshal(r) // a struct of strings, ints and a time: cannot fail
+// chain returns r's Hash: the HMAC of r in the encoding r.V names.
+func (l *Log) chain(r Record) (string, error) {
+	b, err := hashInput(r)
+	if err != nil {
+		return "", err
+	}
 	mac := hmac.New(sha256.New, l.key)
-	mac.Write([]byte(r.Prev))
 	mac.Write(b)
-	return hex.EncodeToString(mac.Sum(nil))
+	return hex.EncodeToString(mac.Sum(nil)), nil
+}
+
+// clip cuts valid UTF-8 s to at most n bytes, "…" included, without
+// splitting a character.
+func clip(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	cut := n - len("…")
+	for cut > 0 && !utf8.RuneStart(s[cut]) {
+		cut--
+	}
+	return s[:cut] + "…"
 }
 
 func recKey(seq uint64) string { return fmt.Sprintf("%s%020d", recPrefix, seq) }
