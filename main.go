@@ -57,6 +57,10 @@ func run(args []string) int {
 
 	dir, err := datadir.Resolve(*dataDirFlag)
 	if err == nil {
+		if err := refuseDefaultDataDir(dir); err != nil {
+			fmt.Fprintln(os.Stderr, "hostbound:", err)
+			return 2
+		}
 		err = datadir.Ensure(dir)
 	}
 	if err != nil {

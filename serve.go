@@ -36,6 +36,10 @@ func runServe(args []string) int {
 	}
 	dir, err := datadir.Resolve(*dataDirFlag)
 	if err == nil {
+		if err := refuseDefaultDataDir(dir); err != nil {
+			fmt.Fprintln(os.Stderr, "hostbound serve:", err)
+			return 2
+		}
 		err = datadir.Ensure(dir)
 	}
 	if err != nil {

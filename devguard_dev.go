@@ -1,0 +1,6 @@
+//go:build dev
+
+package main
+
+// devBuild: built with the Wails dev tag (make build-dev).
+const devBuild = true
