@@ -9,6 +9,7 @@ import (
 	"github.com/wailsapp/wails/v2/pkg/options"
 	"github.com/wailsapp/wails/v2/pkg/runtime"
 
+	"hostbound/backend/core"
 	"hostbound/backend/desktop"
 	"hostbound/backend/masterkey"
 	"hostbound/backend/users"
@@ -27,17 +28,21 @@ type App struct {
 // NewApp wires the bound facades for the data directory.
 func NewApp(dataDir, logFile, apiListen string, log *logrus.Logger) *App {
 	a := &App{log: log.WithField("component", "app")}
-	a.session = desktop.NewSession(desktop.Config{
-		DataDir: dataDir,
-		LogFile: logFile,
-		Keyring: masterkey.NewOSKeyring(),
-		Log:     log,
-		Clock:   time.Now,
-		Hasher:  users.DefaultHasher,
+	life := core.NewLifecycle(dataDir, masterkey.NewOSKeyring(), core.Config{
+		Log:    log,
+		Clock:  time.Now,
+		Hasher: users.DefaultHasher,
 		// Host binding by hostname asks the system's DNS.
 		Resolver:  net.DefaultResolver,
 		APIListen: apiListen,
-		Emit:      a.emit,
+	})
+	a.session = desktop.NewSession(desktop.Config{
+		Life:    life,
+		API:     core.NewAPIServer(life),
+		LogFile: logFile,
+		Log:     log,
+		Clock:   time.Now,
+		Emit:    a.emit,
 	})
 	a.users, a.vault, a.audit = desktop.NewUsers(a.session), desktop.NewVault(a.session), desktop.NewAudit(a.session)
 	return a

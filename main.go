@@ -18,7 +18,7 @@ import (
 	"github.com/wailsapp/wails/v2/pkg/options/linux"
 	"github.com/wailsapp/wails/v2/pkg/runtime"
 
-	"hostbound/backend/apiserver"
+	"hostbound/backend/settings"
 	"hostbound/backend/applog"
 	"hostbound/backend/datadir"
 )
@@ -44,7 +44,7 @@ func run(args []string) int {
 	fs := flag.NewFlagSet("hostbound", flag.ContinueOnError)
 	dataDirFlag := fs.String("data-dir", "", "data directory (default: $"+datadir.EnvVar+" or <user config dir>/hostbound)")
 	logLevel := fs.String("log-level", "info", "log level: debug, info, warn, error")
-	apiListen := fs.String("api-listen", apiserver.DefaultListen, "REST API address until Settings change it")
+	apiListen := fs.String("api-listen", settings.DefaultListen, "REST API address until Settings change it")
 	showVersion := fs.Bool("version", false, "print the version and exit")
 	if err := fs.Parse(args); err != nil {
 		return 2

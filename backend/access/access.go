@@ -101,11 +101,3 @@ func (r Role) MayHaveAllPasswords() bool {
 // IsSuperAdmin reports whether a user with this role and scope is shown as
 // a Super Administrator.
 func IsSuperAdmin(r Role, s Scope) bool { return s == ScopeAll && r.MayHaveAllPasswords() }
-
-// ScopeLabel is the PMP wording of a scope.
-func ScopeLabel(s Scope) string {
-	if s == ScopeAll {
-		return "All Passwords"
-	}
-	return "Passwords Owned and Shared"
-}

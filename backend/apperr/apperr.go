@@ -8,6 +8,7 @@ package apperr
 import (
 	"errors"
 	"fmt"
+	"time"
 )
 
 // Code classifies an error for the UI and, later, for HTTP statuses.
@@ -33,7 +34,9 @@ type Error struct {
 	// Fields holds every field error of a form, when there are several;
 	// Field and Message then repeat the first.
 	Fields []FieldError
-	Err    error // the cause, kept for logs and errors.Is; never shown
+	// RetryAfter says, for RateLimited, when to try again.
+	RetryAfter time.Duration
+	Err        error // the cause, kept for logs and errors.Is; never shown
 }
 
 // FieldError is one field's message.

@@ -1,23 +1,25 @@
-// Package core opens an unlocked data directory and wires the domain
-// services over it, so that the desktop app and the headless server run
-// the same thing.
+// Package core is the composition root shared by the desktop app and
+// `hostbound serve`: the lock/unlock lifecycle of a data directory (master
+// key from the OS keyring or a passphrase, the store, the domain services
+// over it) and the REST API server that runs over those services.
 package core
 
 import (
+	"errors"
 	"fmt"
 	"path/filepath"
+	"strings"
+	"sync"
 	"time"
 
 	"github.com/sirupsen/logrus"
 
-	"hostbound/backend/apiserver"
-	"hostbound/backend/audit"
+	"hostbound/backend/apperr"
 	"hostbound/backend/hostcheck"
-	"hostbound/backend/keys"
-	"hostbound/backend/restapi"
+	"hostbound/backend/masterkey"
+	"hostbound/backend/services"
 	"hostbound/backend/store"
 	"hostbound/backend/users"
-	"hostbound/backend/vault"
 )
 
 // Config is what the services need besides the data directory and key.
@@ -26,49 +28,225 @@ type Config struct {
 	Clock    func() time.Time
 	Hasher   users.Hasher
 	Resolver hostcheck.Resolver
+	// APIListen is the REST API's address until Settings store one.
+	APIListen string
 }
 
-// Services are the open store and the domain services over it.
-type Services struct {
-	Store *store.Store
-	Audit *audit.Log
-	Users *users.Service
-	Vault *vault.Service
-	cfg   Config
+// Keyring is the OS keyring as the lifecycle needs it: the masterkey
+// interface plus a probe that says whether it can be used at all.
+type Keyring interface {
+	masterkey.Keyring
+	Probe() error
 }
+
+// Phase is where a data directory stands.
+type Phase string
+
+const (
+	PhaseSetup  Phase = "setup"  // no master key yet: first run
+	PhaseUnlock Phase = "unlock" // passphrase mode: waiting for the passphrase
+	PhaseLocked Phase = "locked" // the key cannot be had; LockedReason says why
+	PhaseOpen   Phase = "open"   // unlocked: Services are there
+)
 
 // StoreDir is where the database lives inside the data directory.
 func StoreDir(dataDir string) string { return filepath.Join(dataDir, "db") }
 
-// Open opens the store of dataDir with the master key and builds the
-// services. Errors wrap store.ErrWrongKey and store.ErrAlreadyRunning.
-func Open(dataDir string, key []byte, c Config) (*Services, error) {
-	st, err := store.Open(StoreDir(dataDir), key, c.Log)
-	if err != nil {
-		return nil, err
-	}
-	log := audit.New(keys.Derive(key, keys.AuditChain), c.Clock)
-	u, err := users.NewService(users.Config{Store: st, Audit: log, Hasher: c.Hasher, Clock: c.Clock,
-		Pepper: keys.Derive(key, keys.APIKeyPepper)})
-	if err != nil {
-		st.Close()
-		return nil, fmt.Errorf("load users: %w", err)
-	}
-	return &Services{Store: st, Audit: log, Users: u, Vault: vault.NewService(st, log, c.Clock), cfg: c}, nil
+// Lifecycle opens and closes one data directory. Its methods are safe for
+// concurrent use.
+type Lifecycle struct {
+	dir     string
+	keyring Keyring
+	mk      *masterkey.Manager
+	cfg     Config
+	log     logrus.FieldLogger
+
+	mu           sync.Mutex
+	phase        Phase
+	lockedReason string
+	keyringErr   error // nil when the OS keyring is usable
+	svc          *services.Services
 }
 
-// APIServer builds the REST API server with the stored settings (listen is
-// the default address). It does not start it.
-func (s *Services) APIServer(listen string) (*apiserver.Server, apiserver.Settings, error) {
-	set, err := apiserver.LoadSettings(s.Store, listen)
-	if err != nil {
-		return nil, set, err
+// NewLifecycle returns the lifecycle of dataDir; Start reads where it stands.
+func NewLifecycle(dataDir string, kr Keyring, c Config) *Lifecycle {
+	return &Lifecycle{dir: dataDir, keyring: kr, mk: masterkey.New(dataDir, kr), cfg: c,
+		log: c.Log.WithField("component", "core"), phase: PhaseSetup}
+}
+
+// Start reads the master key header and, with the key in the OS keyring,
+// opens the store right away.
+func (l *Lifecycle) Start() Phase {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	h, err := l.mk.Header()
+	switch {
+	case errors.Is(err, masterkey.ErrNotInitialized):
+		l.keyringErr = l.keyring.Probe()
+		if l.keyringErr != nil {
+			l.log.WithError(l.keyringErr).Info("OS keyring not usable; setup will ask for a passphrase")
+		}
+		l.phase = PhaseSetup
+	case err != nil:
+		l.lock(err)
+	case h.Mode == masterkey.ModePassphrase:
+		l.phase = PhaseUnlock
+	default:
+		key, err := l.mk.Load()
+		if err != nil {
+			l.lock(err)
+			break
+		}
+		l.open(key)
 	}
-	proxies, err := hostcheck.ParseProxies(set.TrustedProxies)
-	if err != nil {
-		return nil, set, fmt.Errorf("trusted proxies setting: %w", err)
+	return l.phase
+}
+
+// State is the lifecycle as screens show it.
+type State struct {
+	Phase        Phase
+	LockedReason string
+	// KeyringProblem says why the OS keyring cannot hold a new master key
+	// ("" when it can); only meaningful in PhaseSetup.
+	KeyringProblem string
+	KeyStorage     string // "keyring", "passphrase", or "" before setup
+	DataDir        string
+}
+
+// State reports where the data directory stands.
+func (l *Lifecycle) State() State {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	st := State{Phase: l.phase, LockedReason: l.lockedReason, DataDir: l.dir}
+	if l.keyringErr != nil {
+		// Screens already say the keyring is unavailable; give the cause.
+		st.KeyringProblem = strings.TrimPrefix(l.keyringErr.Error(), masterkey.ErrKeyringUnavailable.Error()+": ")
 	}
-	api := restapi.New(restapi.Config{Store: s.Store, Users: s.Users, Audit: s.Audit, Clock: s.cfg.Clock, Log: s.cfg.Log,
-		Matcher: hostcheck.NewMatcher(s.cfg.Resolver, s.cfg.Clock), Proxies: proxies})
-	return apiserver.New(api, s.Store, s.cfg.Clock, s.cfg.Log), set, nil
+	if h, err := l.mk.Header(); err == nil {
+		st.KeyStorage = string(h.Mode)
+	}
+	return st
+}
+
+// Services are the domain over the open store; nil unless PhaseOpen.
+func (l *Lifecycle) Services() *services.Services {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.svc
+}
+
+// CreateKey makes the master key of a fresh data directory — in the OS
+// keyring, or wrapped with passphrase when no keyring is usable — and
+// opens the store.
+func (l *Lifecycle) CreateKey(passphrase, confirm string) error {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.phase != PhaseSetup || l.svc != nil {
+		return nil // already has its key (a retried first-run form)
+	}
+	var key []byte
+	var err error
+	if l.keyringErr == nil {
+		key, err = l.mk.CreateInKeyring()
+	} else {
+		if len([]rune(passphrase)) < masterkey.MinPassphraseLen {
+			return apperr.Field("passphrase", "Passphrase: at least %d characters", masterkey.MinPassphraseLen)
+		}
+		if passphrase != confirm {
+			return apperr.Field("confirmPassphrase", "Confirm Passphrase: does not match the passphrase")
+		}
+		key, err = l.mk.CreateWithPassphrase(passphrase)
+	}
+	if err != nil {
+		return fmt.Errorf("create master key: %w", err)
+	}
+	l.open(key)
+	return l.lockedErr()
+}
+
+// Unlock unwraps the master key with the passphrase and opens the store.
+func (l *Lifecycle) Unlock(passphrase string) error {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.phase != PhaseUnlock {
+		return apperr.New(apperr.Conflict, "Hostbound is not waiting for a passphrase")
+	}
+	if passphrase == "" {
+		return apperr.Field("passphrase", "Passphrase: required")
+	}
+	key, err := l.mk.Unlock(passphrase)
+	if errors.Is(err, masterkey.ErrWrongPassphrase) {
+		return apperr.Wrap(apperr.Unauthenticated, err, "Wrong passphrase")
+	}
+	if err != nil {
+		l.lock(err)
+		return l.lockedErr()
+	}
+	l.open(key)
+	return l.lockedErr()
+}
+
+func (l *Lifecycle) lockedErr() error {
+	if l.phase == PhaseLocked {
+		return apperr.New(apperr.Locked, "%s", l.lockedReason)
+	}
+	return nil
+}
+
+// open opens the store with key and builds the services. Called with mu held.
+func (l *Lifecycle) open(key []byte) {
+	st, err := store.Open(StoreDir(l.dir), key, l.cfg.Log)
+	if err != nil {
+		l.lock(err)
+		return
+	}
+	svc, err := services.New(st, key, services.Config{Clock: l.cfg.Clock, Hasher: l.cfg.Hasher, Resolver: l.cfg.Resolver,
+		APIListen: l.cfg.APIListen})
+	if err != nil {
+		st.Close()
+		l.lock(err)
+		return
+	}
+	l.svc, l.phase = svc, PhaseOpen
+}
+
+// Close closes the store (the app on shutdown, serve on SIGTERM).
+func (l *Lifecycle) Close() error {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.svc == nil {
+		return nil
+	}
+	l.svc.Close()
+	err := l.svc.Store.Close()
+	l.svc = nil
+	return err
+}
+
+// lock moves to PhaseLocked with a reason an administrator can act on.
+func (l *Lifecycle) lock(err error) {
+	l.phase = PhaseLocked
+	l.lockedReason = lockedReason(err, l.dir)
+	l.log.WithError(err).Warn("vault locked")
+}
+
+func lockedReason(err error, dir string) string {
+	const untouched = " Hostbound has not changed any data."
+	switch {
+	case errors.Is(err, masterkey.ErrKeyMissing):
+		return "The master key of this data directory is not in the OS keyring (service \"hostbound\")." + untouched +
+			" Restore the keyring entry (for example from a keyring backup) or start Hostbound with another --data-dir."
+	case errors.Is(err, masterkey.ErrKeyMismatch), errors.Is(err, store.ErrWrongKey):
+		return "The master key found does not match this data directory." + untouched +
+			" Restore the right keyring entry, or start Hostbound with another --data-dir."
+	case errors.Is(err, masterkey.ErrKeyringUnavailable):
+		return "The OS keyring, which holds this data directory's master key, is not available: " + err.Error() + "." + untouched +
+			" Unlock or start your keyring and try again."
+	case errors.Is(err, masterkey.ErrHeaderMissing), errors.Is(err, masterkey.ErrBadHeader):
+		return err.Error() + "." + untouched + " Restore masterkey.json from a backup of " + dir + "."
+	case errors.Is(err, store.ErrAlreadyRunning):
+		return store.ErrAlreadyRunning.Error() + "."
+	default:
+		return "The data directory cannot be opened (" + err.Error() + ")." + untouched
+	}
 }

@@ -7,10 +7,12 @@ import (
 	"strings"
 	"time"
 
+	"github.com/samber/lo"
+
 	"hostbound/backend/access"
 	"hostbound/backend/apperr"
 	"hostbound/backend/audit"
-	"hostbound/backend/store"
+	"hostbound/backend/services"
 	"hostbound/backend/users"
 )
 
@@ -68,27 +70,6 @@ type ExportResult struct {
 	Records int    `json:"records"`
 }
 
-func (a *Audit) run(op string, p access.Permission, fn func(u *users.User) error) error {
-	a.s.mu.Lock()
-	defer a.s.mu.Unlock()
-	return a.check(op, p, fn)
-}
-
-// check authorizes the operator for p and runs fn; called with mu held.
-func (a *Audit) check(op string, p access.Permission, fn func(u *users.User) error) error {
-	u, err := a.s.authorize(op)
-	if err != nil {
-		return err
-	}
-	if r, _ := a.s.users.RoleOf(u); !r.Has(p) {
-		return a.s.fail(op, apperr.New(apperr.Forbidden, "You are not allowed to %s", op))
-	}
-	if err := fn(u); err != nil {
-		return a.s.fail(op, err)
-	}
-	return nil
-}
-
 func parseFilter(f AuditFilter) (audit.Filter, error) {
 	out := audit.Filter{Actor: strings.TrimSpace(f.Actor), Operation: strings.TrimSpace(f.Operation), Target: strings.TrimSpace(f.Target),
 		Result: strings.TrimSpace(f.Result), Source: strings.TrimSpace(f.Source)}
@@ -120,20 +101,15 @@ func recordView(r audit.Record) AuditRecord {
 // the previous page's Next (0 for the first page).
 func (a *Audit) QueryAudit(f AuditFilter, before uint64, limit int) (AuditPage, error) {
 	var out AuditPage
-	err := a.run("view the audit trail", access.AuditView, func(*users.User) error {
+	err := a.s.run("view the audit trail", func(actor access.Actor, svc *services.Services) error {
 		flt, err := parseFilter(f)
 		if err != nil {
 			return err
 		}
-		return a.s.st.View(func(tx *store.Txn) error {
-			p, err := a.s.audit.Query(tx, flt, before, limit)
-			out.Next = p.Next
-			out.Records = make([]AuditRecord, len(p.Records))
-			for i, r := range p.Records {
-				out.Records[i] = recordView(r)
-			}
-			return err
-		})
+		p, err := svc.Trail.Query(actor, flt, before, limit)
+		out.Next = p.Next
+		out.Records = lo.Map(p.Records, func(r audit.Record, _ int) AuditRecord { return recordView(r) })
+		return err
 	})
 	return out, err
 }
@@ -141,14 +117,13 @@ func (a *Audit) QueryAudit(f AuditFilter, before uint64, limit int) (AuditPage, 
 // VerifyAudit walks the whole chain now.
 func (a *Audit) VerifyAudit() (IntegrityResult, error) {
 	var out IntegrityResult
-	err := a.run("verify the audit trail", access.AuditView, func(u *users.User) error {
-		out = a.s.verifyAudit()
-		result := audit.Success
-		if !out.OK {
-			result = audit.Failure
+	err := a.s.run("verify the audit trail", func(actor access.Actor, svc *services.Services) error {
+		n, verr := svc.Trail.Verify(actor)
+		if apperr.As(verr) != nil {
+			return verr // refused
 		}
-		a.s.audit.Record(a.s.st, audit.Record{Actor: u.Username, ActorName: u.FullName, ActorKind: audit.ActorOperator,
-			Source: "desktop", Operation: "verify audit trail", Result: result, Reason: out.Message})
+		out = integrity(n, verr, a.s.cfg.Clock)
+		a.s.integrity = out
 		return nil
 	})
 	return out, err
@@ -170,15 +145,12 @@ func (a *Audit) ExportAudit(format string, f AuditFilter) (ExportResult, error) 
 	const op = "export the audit trail"
 	// Check the caller under the session lock, then export without it: a
 	// long export must not hold up every other call (and the idle timer).
-	a.s.mu.Lock()
-	var u *users.User
-	err := a.check(op, access.AuditView, func(x *users.User) error { u = x; return nil })
-	st, log, dir := a.s.st, a.s.audit, a.s.exportDir()
-	a.s.mu.Unlock()
-	if err != nil {
+	var actor access.Actor
+	var svc *services.Services
+	if err := a.s.run(op, func(x access.Actor, s *services.Services) error { actor, svc = x, s; return nil }); err != nil {
 		return ExportResult{}, err
 	}
-	out, err := a.export(st, log, dir, u, format, f)
+	out, err := a.export(actor, svc, a.s.exportDir(), format, f)
 	if err != nil {
 		a.s.mu.Lock()
 		defer a.s.mu.Unlock()
@@ -187,11 +159,8 @@ func (a *Audit) ExportAudit(format string, f AuditFilter) (ExportResult, error) 
 	return out, nil
 }
 
-func (a *Audit) export(st *store.Store, log *audit.Log, dir string, u *users.User, format string, f AuditFilter) (ExportResult, error) {
+func (a *Audit) export(actor access.Actor, svc *services.Services, dir, format string, f AuditFilter) (ExportResult, error) {
 	var out ExportResult
-	if format != audit.CSV && format != audit.JSONL {
-		return out, apperr.Field("format", "Format: CSV or JSON Lines")
-	}
 	flt, err := parseFilter(f)
 	if err != nil {
 		return out, err
@@ -202,11 +171,7 @@ func (a *Audit) export(st *store.Store, log *audit.Log, dir string, u *users.Use
 	if err != nil {
 		return out, apperr.Wrap(apperr.Internal, err, "cannot write %s", out.Path)
 	}
-	err = st.View(func(tx *store.Txn) error {
-		var err error
-		out.Records, err = log.Export(tx, flt, format, file, func(n int) { a.s.emit("audit-export-progress", n) })
-		return err
-	})
+	out.Records, err = svc.Trail.Export(actor, name, format, flt, file, func(n int) { a.s.emit("audit-export-progress", n) })
 	if cerr := file.Close(); err == nil {
 		err = cerr
 	}
@@ -214,9 +179,6 @@ func (a *Audit) export(st *store.Store, log *audit.Log, dir string, u *users.Use
 		os.Remove(out.Path)
 		return out, err
 	}
-	log.Record(st, audit.Record{Actor: u.Username, ActorName: u.FullName, ActorKind: audit.ActorOperator,
-		Source: "desktop", Operation: "export audit trail", Target: name, Result: audit.Success,
-		Reason: fmt.Sprintf("%d records, %s", out.Records, format)})
 	return out, nil
 }
 
@@ -231,7 +193,7 @@ func (s *Session) exportDir() string {
 			return d
 		}
 	}
-	return s.cfg.DataDir
+	return s.life.State().DataDir
 }
 
 func (s *Session) emit(event string, data any) {
@@ -240,25 +202,18 @@ func (s *Session) emit(event string, data any) {
 	}
 }
 
-// verifyAudit walks the chain and keeps the result. Called with mu held.
-func (s *Session) verifyAudit() IntegrityResult {
-	s.integrity = verifyChain(s.st, s.audit, s.cfg.Clock)
-	return s.integrity
+// verifyChain walks the whole audit chain as the system (at unlock).
+func verifyChain(svc *services.Services, clock func() time.Time) IntegrityResult {
+	n, err := svc.Trail.VerifyAll()
+	return integrity(n, err, clock)
 }
 
-// verifyChain walks the whole audit chain.
-func verifyChain(st *store.Store, log *audit.Log, clock func() time.Time) IntegrityResult {
-	var res IntegrityResult
-	err := st.View(func(tx *store.Txn) error {
-		n, err := log.Verify(tx)
-		res.Records = n
-		return err
-	})
-	res.Checked, res.OK, res.At = true, err == nil, clock().UTC().Format(time.RFC3339)
+func integrity(n uint64, err error, clock func() time.Time) IntegrityResult {
+	res := IntegrityResult{Checked: true, OK: err == nil, Records: n, At: clock().UTC().Format(time.RFC3339)}
 	if err != nil {
 		res.Message = err.Error()
 	} else {
-		res.Message = fmt.Sprintf("All %d records verified", res.Records)
+		res.Message = fmt.Sprintf("All %d records verified", n)
 	}
 	return res
 }
@@ -281,24 +236,15 @@ type HostCount struct {
 // GetReports computes the reports now.
 func (a *Audit) GetReports() (ReportView, error) {
 	var out ReportView
-	err := a.run("view reports", access.ReportsView, func(*users.User) error {
-		u := &Users{s: a.s}
-		rep := a.s.users.Report(a.s.cfg.Clock(), func(r *users.Row) bool {
-			_, super := a.s.users.RoleOf(&users.User{Role: r.Role, Scope: r.Scope})
-			return r.Scope == access.ScopeAll && super
-		})
-		rows := func(rs []*users.Row) []UserRow {
-			out := make([]UserRow, len(rs))
-			for i, r := range rs {
-				out[i] = u.row(r)
-			}
-			return out
+	err := a.s.run("view reports", func(actor access.Actor, svc *services.Services) error {
+		now := a.s.cfg.Clock()
+		rep, err := svc.Users.Report(actor, now)
+		if err != nil {
+			return err
 		}
-		out = ReportView{KeyStatus: rep.KeyStatus, ExpiringSoon: rows(rep.ExpiringSoon), IdleKeys: rows(rep.IdleKeys),
-			SuperAdmins: rows(rep.SuperAdmins)}
-		for _, h := range rep.PerHost {
-			out.PerHost = append(out.PerHost, HostCount(h))
-		}
+		out = ReportView{KeyStatus: rep.KeyStatus, ExpiringSoon: rows(rep.ExpiringSoon, rep.Roles, now),
+			IdleKeys: rows(rep.IdleKeys, rep.Roles, now), SuperAdmins: rows(rep.SuperAdmins, rep.Roles, now),
+			PerHost: lo.Map(rep.PerHost, func(h users.HostCount, _ int) HostCount { return HostCount(h) })}
 		return nil
 	})
 	return out, err

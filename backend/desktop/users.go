@@ -5,9 +5,12 @@ import (
 	"strings"
 	"time"
 
+	"github.com/samber/lo"
+
 	"hostbound/backend/access"
 	"hostbound/backend/apikey"
 	"hostbound/backend/apperr"
+	"hostbound/backend/services"
 	"hostbound/backend/users"
 )
 
@@ -120,37 +123,20 @@ type RegeneratedKey struct {
 	User   UserRow `json:"user"`
 }
 
-// run holds the session lock, checks the login and idle timer, and maps
-// errors for the frontend.
-func (u *Users) run(op string, fn func(actor *users.User) error) error {
-	u.s.mu.Lock()
-	defer u.s.mu.Unlock()
-	actor, err := u.s.authorize(op)
-	if err != nil {
-		return err
-	}
-	if err := fn(actor); err != nil {
-		return u.s.fail(op, err)
-	}
-	return nil
+func (u *Users) run(op string, fn func(a access.Actor, svc *services.Services) error) error {
+	return u.s.run(op, fn)
 }
 
 // ListUsers returns one page of users matching the query.
 func (u *Users) ListUsers(q users.Query) (UserPage, error) {
 	var page UserPage
-	err := u.run("list users", func(actor *users.User) error {
-		// Managing users, reading reports and choosing whom to share with
-		// all need the list; nothing else does.
-		r, _ := u.s.users.RoleOf(actor)
-		if !r.Has(access.UsersManage) && !r.Has(access.APIUsersManage) && !r.Has(access.ReportsView) && !r.Has(access.PasswordsShare) {
-			return apperr.New(apperr.Forbidden, "You are not allowed to list users")
+	err := u.run("list users", func(a access.Actor, svc *services.Services) error {
+		p, err := svc.Users.List(a, q)
+		if err != nil {
+			return err
 		}
-		p := u.s.users.List(q)
 		page.Total = p.Total
-		page.Rows = make([]UserRow, len(p.Rows))
-		for i, r := range p.Rows {
-			page.Rows[i] = u.row(r)
-		}
+		page.Rows = rows(p.Rows, p.Roles, u.s.cfg.Clock())
 		return nil
 	})
 	return page, err
@@ -159,13 +145,13 @@ func (u *Users) ListUsers(q users.Query) (UserPage, error) {
 // GetUser returns one user for the edit form.
 func (u *Users) GetUser(username string) (UserDetail, error) {
 	var d UserDetail
-	err := u.run("view user", func(*users.User) error {
-		x, err := u.s.users.Get(username)
+	err := u.run("view user", func(a access.Actor, svc *services.Services) error {
+		x, err := svc.Users.Get(a, username)
 		if err != nil {
-			return apperr.Wrap(apperr.NotFound, err, "No user named %s", username)
+			return err
 		}
-		d = u.detail(x)
-		return nil
+		d, err = u.detail(a, svc, x)
+		return err
 	})
 	return d, err
 }
@@ -174,8 +160,8 @@ func (u *Users) GetUser(username string) (UserDetail, error) {
 // held here until Save or Cancel and never stored in the clear.
 func (u *Users) GenerateAPIKey() (string, error) {
 	var key string
-	err := u.run("generate api key", func(actor *users.User) error {
-		if err := u.mayManageAPIUsers(actor); err != nil {
+	err := u.run("generate api key", func(a access.Actor, svc *services.Services) error {
+		if err := svc.Users.MayManageAPIUsers(a); err != nil {
 			return err
 		}
 		k, err := apikey.Generate()
@@ -196,14 +182,6 @@ func (u *Users) DiscardAPIKey() {
 	u.s.pendingKey = nil
 }
 
-func (u *Users) mayManageAPIUsers(actor *users.User) error {
-	r, _ := u.s.users.RoleOf(actor)
-	if !r.Has(access.APIUsersManage) && !r.Has(access.UsersManage) {
-		return apperr.New(apperr.Forbidden, "You are not allowed to add API users")
-	}
-	return nil
-}
-
 // takeKey returns the pending key when text is the key that was shown.
 func (u *Users) takeKey(text string) (*apikey.Key, error) {
 	if text == "" {
@@ -219,7 +197,7 @@ func (u *Users) takeKey(text string) (*apikey.Key, error) {
 // CreateAPIUser saves a new API user; its key is the one Generate showed.
 func (u *Users) CreateAPIUser(req APIUserRequest) (UserRow, error) {
 	var row UserRow
-	err := u.run("create api user", func(actor *users.User) error {
+	err := u.run("create api user", func(a access.Actor, svc *services.Services) error {
 		in, err := apiInput(req)
 		if err != nil {
 			return err
@@ -228,13 +206,13 @@ func (u *Users) CreateAPIUser(req APIUserRequest) (UserRow, error) {
 		if err != nil {
 			return err
 		}
-		x, err := u.s.users.CreateAPIUser(actor, in, key)
+		x, err := svc.Users.CreateAPIUser(a, in, key)
 		if err != nil {
 			return err
 		}
 		u.s.pendingKey = nil
-		row = u.rowOf(x)
-		return nil
+		row, err = u.rowOf(a, svc, x)
+		return err
 	})
 	return row, err
 }
@@ -242,7 +220,7 @@ func (u *Users) CreateAPIUser(req APIUserRequest) (UserRow, error) {
 // UpdateAPIUser saves an edited API user.
 func (u *Users) UpdateAPIUser(username string, req APIUserRequest) (UserRow, error) {
 	var row UserRow
-	err := u.run("edit api user", func(actor *users.User) error {
+	err := u.run("edit api user", func(a access.Actor, svc *services.Services) error {
 		in, err := apiInput(req)
 		if err != nil {
 			return err
@@ -251,15 +229,15 @@ func (u *Users) UpdateAPIUser(username string, req APIUserRequest) (UserRow, err
 		if err != nil {
 			return err
 		}
-		x, err := u.s.users.UpdateAPIUser(actor, username, in, key)
+		x, err := svc.Users.UpdateAPIUser(a, username, in, key)
 		if err != nil {
 			return err
 		}
 		if key != nil {
 			u.s.pendingKey = nil
 		}
-		row = u.rowOf(x)
-		return nil
+		row, err = u.rowOf(a, svc, x)
+		return err
 	})
 	return row, err
 }
@@ -268,28 +246,29 @@ func (u *Users) UpdateAPIUser(username string, req APIUserRequest) (UserRow, err
 // the old key stops working at once, or after graceMinutes.
 func (u *Users) RegenerateAPIKey(username string, graceMinutes int) (RegeneratedKey, error) {
 	var out RegeneratedKey
-	err := u.run("regenerate api key", func(actor *users.User) error {
+	err := u.run("regenerate api key", func(a access.Actor, svc *services.Services) error {
 		k, err := apikey.Generate()
 		if err != nil {
 			return err
 		}
-		x, err := u.s.users.RegenerateAPIKey(actor, username, k, time.Duration(graceMinutes)*time.Minute)
+		x, err := svc.Users.RegenerateAPIKey(a, username, k, time.Duration(graceMinutes)*time.Minute)
 		if err != nil {
 			return err
 		}
-		out = RegeneratedKey{APIKey: k.String(), User: u.rowOf(x)}
-		return nil
+		row, err := u.rowOf(a, svc, x)
+		out = RegeneratedKey{APIKey: k.String(), User: row}
+		return err
 	})
 	return out, err
 }
 
 // changeRow runs a change that returns the changed user, as a list row.
-func (u *Users) changeRow(op string, fn func(actor *users.User) (*users.User, error)) (UserRow, error) {
+func (u *Users) changeRow(op string, fn func(a access.Actor, svc *services.Services) (*users.User, error)) (UserRow, error) {
 	var row UserRow
-	err := u.run(op, func(actor *users.User) error {
-		x, err := fn(actor)
+	err := u.run(op, func(a access.Actor, svc *services.Services) error {
+		x, err := fn(a, svc)
 		if err == nil {
-			row = u.rowOf(x)
+			row, err = u.rowOf(a, svc, x)
 		}
 		return err
 	})
@@ -298,33 +277,35 @@ func (u *Users) changeRow(op string, fn func(actor *users.User) (*users.User, er
 
 // CreateOperator adds an operator.
 func (u *Users) CreateOperator(req OperatorRequest) (UserRow, error) {
-	return u.changeRow("create user", func(actor *users.User) (*users.User, error) {
-		return u.s.users.CreateOperator(actor, operatorInput(req))
+	return u.changeRow("create user", func(a access.Actor, svc *services.Services) (*users.User, error) {
+		return svc.Users.CreateOperator(a, operatorInput(req))
 	})
 }
 
 // UpdateOperator edits an operator; an empty password keeps the old one.
 func (u *Users) UpdateOperator(username string, req OperatorRequest) (UserRow, error) {
-	return u.changeRow("edit user", func(actor *users.User) (*users.User, error) {
-		return u.s.users.UpdateOperator(actor, username, operatorInput(req))
+	return u.changeRow("edit user", func(a access.Actor, svc *services.Services) (*users.User, error) {
+		return svc.Users.UpdateOperator(a, username, operatorInput(req))
 	})
 }
 
 // SetUserDisabled disables or enables a user.
 func (u *Users) SetUserDisabled(username string, disabled bool) (UserRow, error) {
-	return u.changeRow("disable user", func(actor *users.User) (*users.User, error) { return u.s.users.SetDisabled(actor, username, disabled) })
+	return u.changeRow("disable user", func(a access.Actor, svc *services.Services) (*users.User, error) {
+		return svc.Users.SetDisabled(a, username, disabled)
+	})
 }
 
 // DeleteUser deletes a user.
 func (u *Users) DeleteUser(username string) error {
-	return u.run("delete user", func(actor *users.User) error { return u.s.users.Delete(actor, username) })
+	return u.run("delete user", func(a access.Actor, svc *services.Services) error { return svc.Users.Delete(a, username) })
 }
 
 // ListRoles returns every role with its holders count.
 func (u *Users) ListRoles() ([]RoleView, error) {
 	var out []RoleView
-	err := u.run("list roles", func(*users.User) error {
-		rs, err := u.s.users.ListRoles()
+	err := u.run("list roles", func(a access.Actor, svc *services.Services) error {
+		rs, err := svc.Users.ListRoles(a)
 		for _, r := range rs {
 			perms := make([]string, len(r.Permissions))
 			for i, p := range r.Permissions {
@@ -350,8 +331,8 @@ func (u *Users) ListPermissions() []PermissionView {
 // CreateRole adds a custom role.
 func (u *Users) CreateRole(req RoleRequest) (RoleView, error) {
 	var out RoleView
-	err := u.run("create role", func(actor *users.User) error {
-		r, err := u.s.users.CreateRole(actor, roleInput(req))
+	err := u.run("create role", func(a access.Actor, svc *services.Services) error {
+		r, err := svc.Users.CreateRole(a, roleInput(req))
 		out = RoleView{ID: r.ID, Name: r.Name, Permissions: req.Permissions, MayHaveAllPasswords: r.MayHaveAllPasswords()}
 		return err
 	})
@@ -361,8 +342,8 @@ func (u *Users) CreateRole(req RoleRequest) (RoleView, error) {
 // UpdateRole changes a custom role.
 func (u *Users) UpdateRole(id string, req RoleRequest) (RoleView, error) {
 	var out RoleView
-	err := u.run("edit role", func(actor *users.User) error {
-		r, err := u.s.users.UpdateRole(actor, id, roleInput(req))
+	err := u.run("edit role", func(a access.Actor, svc *services.Services) error {
+		r, err := svc.Users.UpdateRole(a, id, roleInput(req))
 		out = RoleView{ID: r.ID, Name: r.Name, Permissions: req.Permissions, MayHaveAllPasswords: r.MayHaveAllPasswords()}
 		return err
 	})
@@ -371,7 +352,7 @@ func (u *Users) UpdateRole(id string, req RoleRequest) (RoleView, error) {
 
 // DeleteRole removes a custom role nobody holds.
 func (u *Users) DeleteRole(id string) error {
-	return u.run("delete role", func(actor *users.User) error { return u.s.users.DeleteRole(actor, id) })
+	return u.run("delete role", func(a access.Actor, svc *services.Services) error { return svc.Users.DeleteRole(a, id) })
 }
 
 func apiInput(r APIUserRequest) (users.APIUserInput, error) {
@@ -408,22 +389,38 @@ func rfc3339(t *time.Time) string {
 	return t.UTC().Format(time.RFC3339)
 }
 
-func (u *Users) row(r *users.Row) UserRow {
-	role, super := u.s.users.RoleOf(&users.User{Role: r.Role, Scope: r.Scope})
+// row is r as the list shows it; roles names its role.
+func row(r *users.Row, roles map[string]access.Role, now time.Time) UserRow {
+	role, ok := roles[r.Role]
+	if !ok {
+		role = access.Role{ID: r.Role, Name: r.Role}
+	}
 	return UserRow{
 		Username: r.Username, Kind: string(r.Kind), FullName: r.FullName, Email: r.Email, Host: r.Host,
-		Role: r.Role, RoleName: role.Name, Scope: string(r.Scope), SuperAdmin: super,
+		Role: r.Role, RoleName: role.Name, Scope: string(r.Scope), SuperAdmin: access.IsSuperAdmin(role, r.Scope),
 		Department: r.Department, Location: r.Location, Disabled: r.Disabled, RESTEnabled: r.RESTEnabled,
-		KeyStatus: r.KeyStatus(u.s.cfg.Clock()), KeyHint: r.KeyHint, KeyCreatedAt: rfc3339(r.KeyCreatedAt),
+		KeyStatus: r.KeyStatus(now), KeyHint: r.KeyHint, KeyCreatedAt: rfc3339(r.KeyCreatedAt),
 		KeyExpiresAt: rfc3339(r.KeyExpiresAt), LastUsedAt: rfc3339(r.LastUsedAt), LastUsedFrom: r.LastUsedFrom,
 		UseCount: r.UseCount, CreatedAt: rfc3339(&r.CreatedAt),
 	}
 }
 
-func (u *Users) rowOf(x *users.User) UserRow { return u.row(users.RowOf(x)) }
+func rows(rs []*users.Row, roles map[string]access.Role, now time.Time) []UserRow {
+	return lo.Map(rs, func(r *users.Row, _ int) UserRow { return row(r, roles, now) })
+}
 
-func (u *Users) detail(x *users.User) UserDetail {
-	d := UserDetail{UserRow: u.rowOf(x)}
+// rowOf is x as the list shows it, with its role's name.
+func (u *Users) rowOf(a access.Actor, svc *services.Services, x *users.User) (UserRow, error) {
+	roles, err := svc.Users.Roles(a)
+	if err != nil {
+		return UserRow{}, err
+	}
+	return row(users.RowOf(x), roles, u.s.cfg.Clock()), nil
+}
+
+func (u *Users) detail(a access.Actor, svc *services.Services, x *users.User) (UserDetail, error) {
+	r, err := u.rowOf(a, svc, x)
+	d := UserDetail{UserRow: r}
 	if k := x.SSHKey; k != nil {
 		d.SSHPublicKey, d.SSHFingerprint = k.Line, k.Fingerprint
 	}
@@ -431,5 +428,5 @@ func (u *Users) detail(x *users.User) UserDetail {
 		d.Certificate, d.CertificateSubject, d.CertificateThumbprint = c.PEM, c.Subject, c.Fingerprint
 		d.CertificateNotAfter = rfc3339(&c.NotAfter)
 	}
-	return d
+	return d, err
 }

@@ -1,15 +1,14 @@
 package desktop
 
 import (
-	"context"
 	"time"
 
+	"github.com/samber/lo"
+
 	"hostbound/backend/access"
-	"hostbound/backend/apiserver"
 	"hostbound/backend/apperr"
-	"hostbound/backend/audit"
-	"hostbound/backend/store"
-	"hostbound/backend/users"
+	"hostbound/backend/services"
+	"hostbound/backend/settings"
 	"hostbound/backend/vault"
 )
 
@@ -85,39 +84,22 @@ type ShareRequest struct {
 
 // APIServerInfo is the REST API section of Settings.
 type APIServerInfo struct {
-	apiserver.Status
+	settings.APIStatus
 	Listen         string `json:"listen"`
 	Enabled        bool   `json:"enabled"`
 	TrustedProxies string `json:"trustedProxies"`
 }
 
-func (v *Vault) run(op string, fn func(a vault.Actor, u *users.User) error) error {
-	v.s.mu.Lock()
-	defer v.s.mu.Unlock()
-	u, err := v.s.authorize(op)
-	if err != nil {
-		return err
-	}
-	r, _ := v.s.users.RoleOf(u)
-	a := vault.Actor{Principal: vault.Principal{Username: u.Username, Role: r, Scope: u.Scope}, FullName: u.FullName,
-		Kind: audit.ActorOperator, Source: "desktop"}
-	if err := fn(a, u); err != nil {
-		if errorsIsNotFound(err) {
-			err = apperr.Wrap(apperr.NotFound, err, "No such resource or account")
-		}
-		return v.s.fail(op, err)
-	}
-	return nil
+func (v *Vault) run(op string, fn func(a access.Actor, svc *services.Services) error) error {
+	return v.s.run(op, fn)
 }
-
-func errorsIsNotFound(err error) bool { return apperr.As(err) == nil && isNotFound(err) }
 
 func parseIDs(ids ...string) ([]uint64, error) {
 	out := make([]uint64, len(ids))
 	for i, s := range ids {
 		n, ok := vault.ParseID(s)
 		if !ok {
-			return nil, apperr.New(apperr.NotFound, "No such resource or account")
+			return nil, apperr.New(apperr.NotFound, vault.MsgNotFound)
 		}
 		out[i] = n
 	}
@@ -136,22 +118,10 @@ func resourceView(r vault.Resource, accounts int) ResourceView {
 // ListResources returns the resources the operator may see.
 func (v *Vault) ListResources() ([]ResourceView, error) {
 	var out []ResourceView
-	err := v.run("list resources", func(a vault.Actor, _ *users.User) error {
-		return v.s.st.View(func(tx *store.Txn) error {
-			rs, err := vault.ListResources(tx, a.Principal)
-			if err != nil {
-				return err
-			}
-			out = make([]ResourceView, 0, len(rs))
-			for _, r := range rs {
-				accts, err := vault.Accounts(tx, a.Principal, r.ID)
-				if err != nil {
-					return err
-				}
-				out = append(out, resourceView(r, len(accts)))
-			}
-			return nil
-		})
+	err := v.run("list resources", func(a access.Actor, svc *services.Services) error {
+		rs, err := svc.Vault.ListResources(a)
+		out = lo.Map(rs, func(r vault.Summary, _ int) ResourceView { return resourceView(r.Resource, r.Accounts) })
+		return err
 	})
 	return out, err
 }
@@ -159,39 +129,25 @@ func (v *Vault) ListResources() ([]ResourceView, error) {
 // GetResource returns a resource with its accounts and shares.
 func (v *Vault) GetResource(id string) (ResourceDetail, error) {
 	var d ResourceDetail
-	err := v.run("view resource", func(a vault.Actor, _ *users.User) error {
+	err := v.run("view resource", func(a access.Actor, svc *services.Services) error {
 		ids, err := parseIDs(id)
 		if err != nil {
 			return err
 		}
-		err = v.s.st.View(func(tx *store.Txn) error {
-			r, err := vault.GetResource(tx, a.Principal, ids[0])
-			if err != nil {
-				return err
-			}
-			accts, err := vault.Accounts(tx, a.Principal, r.ID)
-			if err != nil {
-				return err
-			}
-			d.Resource = resourceView(r, len(accts))
-			d.Accounts = make([]AccountView, len(accts))
-			for i, x := range accts {
-				d.Accounts[i] = accountView(x)
-			}
-			return nil
-		})
+		x, err := svc.Vault.GetResource(a, ids[0])
 		if err != nil {
 			return err
 		}
-		grants, err := v.s.vault.Shares(a.Principal, ids[0])
-		for _, g := range grants {
+		d.Resource = resourceView(x.Resource, len(x.Accounts))
+		d.Accounts = lo.Map(x.Accounts, func(acct vault.Account, _ int) AccountView { return accountView(acct) })
+		d.Shares = lo.Map(x.Shares, func(g vault.Grant, _ int) ShareView {
 			sv := ShareView{Grantee: g.Grantee, Permission: string(g.Permission)}
 			if g.AccountID != 0 {
 				sv.AccountID = itoa(g.AccountID)
 			}
-			d.Shares = append(d.Shares, sv)
-		}
-		return err
+			return sv
+		})
+		return nil
 	})
 	return d, err
 }
@@ -199,8 +155,8 @@ func (v *Vault) GetResource(id string) (ResourceDetail, error) {
 // CreateResource adds a resource owned by the operator.
 func (v *Vault) CreateResource(req ResourceRequest) (ResourceView, error) {
 	var out ResourceView
-	err := v.run("create resource", func(a vault.Actor, _ *users.User) error {
-		r, err := v.s.vault.CreateResource(a, vault.ResourceInput(req))
+	err := v.run("create resource", func(a access.Actor, svc *services.Services) error {
+		r, err := svc.Vault.CreateResource(a, vault.ResourceInput(req))
 		out = resourceView(r, 0)
 		return err
 	})
@@ -210,12 +166,12 @@ func (v *Vault) CreateResource(req ResourceRequest) (ResourceView, error) {
 // UpdateResource edits a resource.
 func (v *Vault) UpdateResource(id string, req ResourceRequest) (ResourceView, error) {
 	var out ResourceView
-	err := v.run("edit resource", func(a vault.Actor, _ *users.User) error {
+	err := v.run("edit resource", func(a access.Actor, svc *services.Services) error {
 		ids, err := parseIDs(id)
 		if err != nil {
 			return err
 		}
-		r, err := v.s.vault.UpdateResource(a, ids[0], vault.ResourceInput(req))
+		r, err := svc.Vault.UpdateResource(a, ids[0], vault.ResourceInput(req))
 		out = resourceView(r, 0)
 		return err
 	})
@@ -224,24 +180,24 @@ func (v *Vault) UpdateResource(id string, req ResourceRequest) (ResourceView, er
 
 // DeleteResource deletes a resource with its accounts.
 func (v *Vault) DeleteResource(id string) error {
-	return v.run("delete resource", func(a vault.Actor, _ *users.User) error {
+	return v.run("delete resource", func(a access.Actor, svc *services.Services) error {
 		ids, err := parseIDs(id)
 		if err != nil {
 			return err
 		}
-		return v.s.vault.DeleteResource(a, ids[0])
+		return svc.Vault.DeleteResource(a, ids[0])
 	})
 }
 
 // CreateAccount adds an account to a resource.
 func (v *Vault) CreateAccount(resourceID string, req AccountRequest) (AccountView, error) {
 	var out AccountView
-	err := v.run("create account", func(a vault.Actor, _ *users.User) error {
+	err := v.run("create account", func(a access.Actor, svc *services.Services) error {
 		ids, err := parseIDs(resourceID)
 		if err != nil {
 			return err
 		}
-		x, err := v.s.vault.CreateAccount(a, ids[0], vault.AccountInput(req))
+		x, err := svc.Vault.CreateAccount(a, ids[0], vault.AccountInput(req))
 		out = accountView(x)
 		return err
 	})
@@ -251,12 +207,12 @@ func (v *Vault) CreateAccount(resourceID string, req AccountRequest) (AccountVie
 // UpdateAccount edits an account.
 func (v *Vault) UpdateAccount(resourceID, accountID string, req AccountRequest) (AccountView, error) {
 	var out AccountView
-	err := v.run("edit account", func(a vault.Actor, _ *users.User) error {
+	err := v.run("edit account", func(a access.Actor, svc *services.Services) error {
 		ids, err := parseIDs(resourceID, accountID)
 		if err != nil {
 			return err
 		}
-		x, err := v.s.vault.UpdateAccount(a, ids[0], ids[1], vault.AccountInput(req))
+		x, err := svc.Vault.UpdateAccount(a, ids[0], ids[1], vault.AccountInput(req))
 		out = accountView(x)
 		return err
 	})
@@ -265,12 +221,12 @@ func (v *Vault) UpdateAccount(resourceID, accountID string, req AccountRequest) 
 
 // DeleteAccount deletes an account.
 func (v *Vault) DeleteAccount(resourceID, accountID string) error {
-	return v.run("delete account", func(a vault.Actor, _ *users.User) error {
+	return v.run("delete account", func(a access.Actor, svc *services.Services) error {
 		ids, err := parseIDs(resourceID, accountID)
 		if err != nil {
 			return err
 		}
-		return v.s.vault.DeleteAccount(a, ids[0], ids[1])
+		return svc.Vault.DeleteAccount(a, ids[0], ids[1])
 	})
 }
 
@@ -282,53 +238,40 @@ func (v *Vault) RevealPassword(resourceID, accountID, purpose string) (string, e
 	if purpose == "copy" {
 		op = "copy password"
 	}
-	err := v.run(op, func(a vault.Actor, _ *users.User) error {
+	err := v.run(op, func(a access.Actor, svc *services.Services) error {
 		ids, err := parseIDs(resourceID, accountID)
 		if err != nil {
 			return err
 		}
-		rec := audit.Record{Actor: a.Username, ActorName: a.FullName, ActorKind: a.Kind, Source: a.Source, Operation: op,
-			Target: resourceID + "/" + accountID}
-		return v.s.audit.Update(v.s.st, rec, func(tx *store.Txn) error {
-			_, x, err := vault.Password(tx, a.Principal, ids[0], ids[1])
-			pw = x.Password
-			return err
-		})
+		pw, err = svc.Vault.RevealPassword(a, ids[0], ids[1], vault.Purpose{Copy: purpose == "copy"})
+		return err
 	})
-	if err != nil {
-		return "", err
-	}
-	return pw, nil
+	return pw, err
 }
 
 // ShareResource shares a resource or an account with a user or API user.
 func (v *Vault) ShareResource(req ShareRequest) error {
-	return v.run("share", func(a vault.Actor, _ *users.User) error {
-		// Permission first, so that the grantee check below tells nothing
-		// about who exists to someone who may not share.
-		if !a.Role.Has(access.PasswordsShare) {
-			return apperr.New(apperr.Forbidden, "You are not allowed to share passwords")
-		}
-		in, err := v.shareInput(req)
+	return v.run("share", func(a access.Actor, svc *services.Services) error {
+		in, err := shareInput(req)
 		if err != nil {
 			return err
 		}
-		return v.s.vault.Share(a, in)
+		return svc.Vault.Share(a, in)
 	})
 }
 
 // UnshareResource removes a share.
 func (v *Vault) UnshareResource(req ShareRequest) error {
-	return v.run("unshare", func(a vault.Actor, _ *users.User) error {
-		in, err := v.shareInput(req)
+	return v.run("unshare", func(a access.Actor, svc *services.Services) error {
+		in, err := shareInput(req)
 		if err != nil {
 			return err
 		}
-		return v.s.vault.Unshare(a, in)
+		return svc.Vault.Unshare(a, in)
 	})
 }
 
-func (v *Vault) shareInput(req ShareRequest) (vault.ShareInput, error) {
+func shareInput(req ShareRequest) (vault.ShareInput, error) {
 	ids, err := parseIDs(req.ResourceID)
 	if err != nil {
 		return vault.ShareInput{}, err
@@ -341,18 +284,15 @@ func (v *Vault) shareInput(req ShareRequest) (vault.ShareInput, error) {
 		}
 		in.AccountID = a[0]
 	}
-	if _, err := v.s.users.Get(req.Grantee); err != nil {
-		return in, apperr.Field("grantee", "Share with: no user named %s", req.Grantee)
-	}
 	return in, nil
 }
 
 // GetAPIServer returns the REST API's status and settings.
 func (v *Vault) GetAPIServer() (APIServerInfo, error) {
 	var out APIServerInfo
-	err := v.run("view api server", func(vault.Actor, *users.User) error {
-		set, err := apiserver.LoadSettings(v.s.st, v.s.cfg.APIListen)
-		out = APIServerInfo{Status: v.s.server.Status(), Listen: set.Listen, Enabled: set.Enabled, TrustedProxies: set.TrustedProxies}
+	err := v.run("view api server", func(a access.Actor, svc *services.Services) error {
+		set, err := svc.Settings.GetREST(a)
+		out = APIServerInfo{APIStatus: v.s.cfg.API.Status(), Listen: set.Listen, Enabled: set.Enabled, TrustedProxies: set.TrustedProxies}
 		return err
 	})
 	return out, err
@@ -360,23 +300,12 @@ func (v *Vault) GetAPIServer() (APIServerInfo, error) {
 
 // SaveAPIServer changes the REST API settings and restarts it with them.
 func (v *Vault) SaveAPIServer(listen string, enabled bool, trustedProxies string) (APIServerInfo, error) {
-	err := v.run("change api server settings", func(a vault.Actor, _ *users.User) error {
-		set := apiserver.Settings{Listen: listen, Enabled: enabled, TrustedProxies: trustedProxies}
-		rec := audit.Record{Actor: a.Username, ActorName: a.FullName, ActorKind: a.Kind, Source: a.Source,
-			Operation: "change api server settings", Target: listen}
-		err := v.s.audit.Update(v.s.st, rec, func(tx *store.Txn) error {
-			if !a.Role.Has(access.SettingsManage) {
-				return apperr.New(apperr.Forbidden, "You are not allowed to change security settings")
-			}
-			return set.Save(tx)
-		})
-		if err != nil {
+	err := v.run("change api server settings", func(a access.Actor, svc *services.Services) error {
+		if err := svc.Settings.SaveREST(a, settings.REST{Listen: listen, Enabled: enabled, TrustedProxies: trustedProxies}); err != nil {
 			return err
 		}
-		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-		defer cancel()
-		_ = v.s.server.Stop(ctx)
-		v.s.startAPIServer()
+		// A failure to listen shows in the status, not as an error of Save.
+		_ = v.s.cfg.API.Restart()
 		return nil
 	})
 	if err != nil {

@@ -9,12 +9,10 @@ import (
 	"fmt"
 	"os"
 	"strings"
-	"time"
 
 	"github.com/sirupsen/logrus"
 
 	"hostbound/backend/core"
-	"hostbound/backend/masterkey"
 )
 
 // PassphraseFileEnv names the file holding the passphrase in passphrase mode.
@@ -22,67 +20,60 @@ const PassphraseFileEnv = "HOSTBOUND_PASSPHRASE_FILE"
 
 // Options of Serve.
 type Options struct {
-	DataDir        string
-	Listen         string // overrides the stored setting when set
+	DataDir string
+	// Listen overrides the stored address when set; without either the
+	// API listens on settings.DefaultListen (127.0.0.1:7272).
+	Listen         string
 	PassphraseFile string
-	Keyring        masterkey.Keyring
+	Keyring        core.Keyring
 	Core           core.Config
+	// Started, when set, is told the server's address once it listens.
+	Started func(url, fingerprint string)
 }
 
 // Serve unlocks, serves the REST API and returns when ctx ends (SIGTERM),
 // after in-flight requests finished and the store closed.
 func Serve(ctx context.Context, o Options) error {
 	log := o.Core.Log.WithField("component", "serve")
-	key, err := unlock(o)
-	if err != nil {
+	life := core.NewLifecycle(o.DataDir, o.Keyring, o.Core)
+	if err := unlock(life, o); err != nil {
 		return err
 	}
-	svc, err := core.Open(o.DataDir, key, o.Core)
-	if err != nil {
-		return fmt.Errorf("open the data directory: %w", err)
-	}
-	defer svc.Store.Close()
+	defer life.Close()
+	svc := life.Services()
 	if has, err := svc.Users.HasUsers(); err != nil || !has {
 		return errors.Join(err, errors.New("this data directory has no administrator yet: run the desktop app once to set it up"))
 	}
-	srv, set, err := svc.APIServer(o.Listen)
-	if err != nil {
+	srv := core.NewHeadlessAPIServer(life, o.Listen)
+	if err := srv.Restart(); err != nil {
 		return err
 	}
-	listen := set.Listen
-	if o.Listen != "" {
-		listen = o.Listen
-	}
-	if err := srv.Start(listen); err != nil {
-		return err
-	}
+	defer srv.Stop()
 	st := srv.Status()
 	log.WithFields(logrus.Fields{"url": st.URL, "fingerprint": st.Fingerprint}).Info("serving the REST API")
+	if o.Started != nil {
+		o.Started(st.URL, st.Fingerprint)
+	}
 	<-ctx.Done()
 	log.Info("stopping")
-	stopCtx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
-	return srv.Stop(stopCtx)
+	return nil
 }
 
-func unlock(o Options) ([]byte, error) {
-	m := masterkey.New(o.DataDir, o.Keyring)
-	h, err := m.Header()
-	if errors.Is(err, masterkey.ErrNotInitialized) {
-		return nil, errors.New("this data directory has not been set up: run the desktop app once to set it up")
-	}
-	if err != nil {
-		return nil, err
-	}
-	if h.Mode == masterkey.ModeKeyring {
-		return m.Load()
+func unlock(life *core.Lifecycle, o Options) error {
+	switch life.Start() {
+	case core.PhaseOpen:
+		return nil
+	case core.PhaseSetup:
+		return errors.New("this data directory has not been set up: run the desktop app once to set it up")
+	case core.PhaseLocked:
+		return errors.New(life.State().LockedReason)
 	}
 	if o.PassphraseFile == "" {
-		return nil, fmt.Errorf("this data directory is protected with a passphrase: put it in a file and set %s", PassphraseFileEnv)
+		return fmt.Errorf("this data directory is protected with a passphrase: put it in a file and set %s", PassphraseFileEnv)
 	}
 	b, err := os.ReadFile(o.PassphraseFile)
 	if err != nil {
-		return nil, fmt.Errorf("read the passphrase file: %w", err)
+		return fmt.Errorf("read the passphrase file: %w", err)
 	}
-	return m.Unlock(strings.TrimRight(string(b), "\r\n"))
+	return life.Unlock(strings.TrimRight(string(b), "\r\n"))
 }

@@ -53,10 +53,3 @@ func (r reply) write(w http.ResponseWriter, retryAfter int) {
 
 // id renders an id as PMP does: a decimal string.
 func id(n uint64) string { return strconv.FormatUint(n, 10) }
-
-func boolString(b bool) string {
-	if b {
-		return "true"
-	}
-	return "false"
-}

@@ -95,23 +95,19 @@ func (in *APIUserInput) expiry() *time.Time {
 
 // CreateAPIUser adds an API user. With REST API enabled, key is the key that
 // was generated and shown in the form; only its HMAC is stored.
-func (s *Service) CreateAPIUser(actor *User, in APIUserInput, key *apikey.Key) (*User, error) {
+func (s *Service) CreateAPIUser(a access.Actor, in APIUserInput, key *apikey.Key) (*User, error) {
 	var out *User
-	err := s.change(actor, "create api user", in.Username, func(tx *store.Txn, a access.Role) error {
-		if err := mayManage(a, KindAPI); err != nil {
-			return err
-		}
-		if err := s.createAPIUserIn(tx, actor, a, in, key); err != nil {
+	err := s.change(a, "create api user", in.Username, func(tx *store.Txn, p access.Principal) error {
+		if err := mayManage(p, KindAPI); err != nil {
 			return err
 		}
 		var err error
-		out, err = s.load(tx, in.Username)
-		if err != nil {
+		if out, err = s.createAPIUserIn(tx, p, in, key); err != nil {
 			return err
 		}
 		if in.RESTEnabled {
 			// The key's generation is its own audit record.
-			r := s.record(actor, "generate api key", in.Username)
+			r := record(a, p.FullName, "generate api key", in.Username)
 			r.Result = audit.Success
 			_, err = s.audit.Append(tx, r)
 		}
@@ -123,9 +119,9 @@ func (s *Service) CreateAPIUser(actor *User, in APIUserInput, key *apikey.Key) (
 // UpdateAPIUser edits an API user; the username is fixed. Turning the REST
 // API off keeps the key but refuses it ("REST API access is not enabled");
 // turning it on again revives that key unless a new one is given.
-func (s *Service) UpdateAPIUser(actor *User, username string, in APIUserInput, key *apikey.Key) (*User, error) {
+func (s *Service) UpdateAPIUser(a access.Actor, username string, in APIUserInput, key *apikey.Key) (*User, error) {
 	var out *User
-	err := s.change(actor, "edit api user", username, func(tx *store.Txn, a access.Role) error {
+	err := s.change(a, "edit api user", username, func(tx *store.Txn, p access.Principal) error {
 		u, err := s.load(tx, username)
 		if err != nil {
 			return err
@@ -133,7 +129,7 @@ func (s *Service) UpdateAPIUser(actor *User, username string, in APIUserInput, k
 		if u.Kind != KindAPI {
 			return apperr.New(apperr.Invalid, "%s is not an API user", username)
 		}
-		if err := mayManage(a, KindAPI); err != nil {
+		if err := s.mayActOn(tx, p, u); err != nil {
 			return err
 		}
 		now := s.clock().UTC()
@@ -149,7 +145,7 @@ func (s *Service) UpdateAPIUser(actor *User, username string, in APIUserInput, k
 		if err := f.Err(); err != nil {
 			return err
 		}
-		if err := s.checkGrant(tx, actor, a, u, in.Role, in.Scope); err != nil {
+		if err := s.checkGrant(tx, p, u, in.Role, in.Scope); err != nil {
 			return err
 		}
 		u.Host, u.FullName, u.Email, u.Role, u.Scope = host, in.FullName, in.Email, in.Role, in.Scope
@@ -157,7 +153,12 @@ func (s *Service) UpdateAPIUser(actor *User, username string, in APIUserInput, k
 		u.UpdatedAt = now
 		switch {
 		case key != nil:
-			if err := s.setKey(tx, actor, u, *key, in.expiry(), "generate api key"); err != nil {
+			if err := s.setKey(tx, u, *key, in.expiry()); err != nil {
+				return err
+			}
+			r := record(a, p.FullName, "generate api key", u.Username)
+			r.Result = audit.Success
+			if _, err := s.audit.Append(tx, r); err != nil {
 				return err
 			}
 		case u.APIKey != nil && in.RESTEnabled:
@@ -175,74 +176,85 @@ const MaxGrace = 7 * 24 * time.Hour
 
 // RegenerateAPIKey replaces an API user's key with key. The old key stops
 // working when this commits, or, with a grace period, at the end of it, so
-// that scripts can switch without downtime. The expiry stays as it was.
-func (s *Service) RegenerateAPIKey(actor *User, username string, key apikey.Key, grace time.Duration) (*User, error) {
+// that scripts can switch without downtime — but never after its own
+// expiry: a grace period does not revive an expired key. The expiry stays
+// as it was.
+func (s *Service) RegenerateAPIKey(a access.Actor, username string, key apikey.Key, grace time.Duration) (*User, error) {
 	var out *User
-	err := s.change(actor, "regenerate api key", username, func(tx *store.Txn, a access.Role) error {
+	err := s.change(a, "regenerate api key", username, func(tx *store.Txn, p access.Principal) error {
 		u, err := s.load(tx, username)
 		if err != nil {
 			return err
 		}
-		if err := mayManage(a, KindAPI); err != nil {
+		if err := s.mayActOn(tx, p, u); err != nil {
 			return err
 		}
 		if u.Kind != KindAPI || !u.RESTEnabled {
 			return apperr.New(apperr.Invalid, "Enable the REST API for %s first", username)
 		}
+		if grace < 0 || grace > MaxGrace {
+			return apperr.Field("grace", "Grace period: from none to 7 days")
+		}
+		now := s.clock().UTC()
 		// The new key keeps the old expiry; when that has passed, it gets
 		// the same validity period again from now (never "never expires").
 		var exp *time.Time
 		if old := u.APIKey; old != nil && old.ExpiresAt != nil {
 			e := *old.ExpiresAt
-			if !e.After(s.clock()) {
-				e = s.clock().UTC().Add(max(old.ExpiresAt.Sub(old.CreatedAt), 24*time.Hour))
+			if !e.After(now) {
+				e = now.Add(max(old.ExpiresAt.Sub(old.CreatedAt), 24*time.Hour))
 			}
 			exp = &e
 		}
-		if grace < 0 || grace > MaxGrace {
-			return apperr.Field("grace", "Grace period: from none to 7 days")
-		}
 		var prev *PreviousKey
 		if old := u.APIKey; old != nil && grace > 0 {
-			// Keep the old key's index entry; drop the one before it.
-			if old.Previous != nil {
-				if err := tx.Delete(keyHashKey(old.Previous.Hash)); err != nil {
-					return err
-				}
+			until := now.Add(grace)
+			if old.ExpiresAt != nil && old.ExpiresAt.Before(until) {
+				until = old.ExpiresAt.UTC()
 			}
-			prev = &PreviousKey{Hash: old.Hash, ValidUntil: s.clock().UTC().Add(grace)}
-			u.APIKey = nil
+			if until.After(now) {
+				prev = &PreviousKey{Hash: old.Hash, ValidUntil: until}
+			}
 		}
-		if err := s.setKey(tx, actor, u, key, exp, ""); err != nil {
+		if err := s.dropKey(tx, u); err != nil {
+			return err
+		}
+		if prev != nil {
+			// The old key stays findable until its grace period ends.
+			if err := tx.Put(keyHashKey(prev.Hash), strings.ToLower(u.Username)); err != nil {
+				return err
+			}
+		}
+		if err := s.setKey(tx, u, key, exp); err != nil {
 			return err
 		}
 		u.APIKey.Previous = prev
-		u.UpdatedAt = s.clock().UTC()
+		u.UpdatedAt = now
 		out = u
 		return s.put(tx, u)
 	})
 	return out, err
 }
 
-// setKey stores key's HMAC for u, dropping the old one. auditOp, when set,
-// records the generation as its own audit record in the same transaction.
-func (s *Service) setKey(tx *store.Txn, actor, u *User, key apikey.Key, exp *time.Time, auditOp string) error {
-	if err := s.dropKey(tx, u); err != nil {
-		return err
+// setKey stores key's HMAC for u, dropping the old one (its grace entry
+// too, unless the caller put it back).
+func (s *Service) setKey(tx *store.Txn, u *User, key apikey.Key, exp *time.Time) error {
+	if u.APIKey != nil {
+		if err := s.dropKey(tx, u); err != nil {
+			return err
+		}
 	}
-	sum := apikey.Hash(s.pepper, key)
-	h := hex.EncodeToString(sum[:])
+	h := s.keyHash(key)
 	if err := tx.Put(keyHashKey(h), strings.ToLower(u.Username)); err != nil {
 		return err
 	}
 	u.APIKey = &KeyInfo{Hash: h, Hint: key.Hint(), CreatedAt: s.clock().UTC(), ExpiresAt: exp}
-	if auditOp == "" {
-		return nil
-	}
-	r := s.record(actor, auditOp, u.Username)
-	r.Result = audit.Success
-	_, err := s.audit.Append(tx, r)
-	return err
+	return nil
+}
+
+func (s *Service) keyHash(key apikey.Key) string {
+	sum := apikey.Hash(s.pepper, key)
+	return hex.EncodeToString(sum[:])
 }
 
 func (s *Service) dropKey(tx *store.Txn, u *User) error {
@@ -267,53 +279,16 @@ func (k *KeyInfo) hashes() []string {
 	return []string{k.Hash}
 }
 
-// Lookup finds the API user holding key, by its HMAC: one store read, so
-// the time does not grow with the number of users.
-func (s *Service) Lookup(key apikey.Key) (*User, error) {
-	var u *User
-	err := s.st.View(func(tx *store.Txn) error {
-		var err error
-		u, err = s.LookupIn(tx, key)
-		return err
-	})
-	return u, err
-}
-
-// LookupIn is Lookup inside the caller's transaction; store.ErrNotFound when
-// no user holds key.
-func (s *Service) LookupIn(tx *store.Txn, key apikey.Key) (*User, error) {
-	sum := apikey.Hash(s.pepper, key)
+// lookup finds the user holding the key whose HMAC is hash: one index read
+// and one user read, whatever the number of users.
+func (s *Service) lookup(tx *store.Txn, hash string) (*User, error) {
 	var name string
-	if err := tx.Get(keyHashKey(hex.EncodeToString(sum[:])), &name); err != nil {
+	if err := tx.Get(keyHashKey(hash), &name); err != nil {
 		return nil, err
 	}
 	var u User
 	if err := tx.Get(userKey(name), &u); err != nil {
 		return nil, err
 	}
-	h := hex.EncodeToString(sum[:])
-	switch k := u.APIKey; {
-	case k == nil:
-		return nil, store.ErrNotFound
-	case k.Hash == h:
-		return &u, nil
-	case k.Previous != nil && k.Previous.Hash == h && s.clock().Before(k.Previous.ValidUntil):
-		return &u, nil // a replaced key within its grace period
-	}
-	return nil, store.ErrNotFound
-}
-
-// RoleIn resolves u's role inside the caller's transaction.
-func (s *Service) RoleIn(tx *store.Txn, u *User) (access.Role, error) { return role(tx, u.Role) }
-
-// MarkUsed records a use of u's key (time, source, count) in the caller's
-// transaction; the list shows it once that commits.
-func (s *Service) MarkUsed(tx *store.Txn, u *User, from string, now time.Time) error {
-	if u.APIKey == nil {
-		return nil
-	}
-	t := now.UTC()
-	u.APIKey.LastUsedAt, u.APIKey.LastUsedFrom = &t, from
-	u.APIKey.UseCount++
-	return s.put(tx, u)
+	return &u, nil
 }

@@ -6,6 +6,17 @@ import "errors"
 var (
 	// ErrAlreadySetUp: the first administrator exists already.
 	ErrAlreadySetUp = errors.New("the first administrator has already been created")
-	// ErrNotFound: no user with that username.
-	ErrNotFound = errors.New("user not found")
+)
+
+// Messages of a refused API credential (PRODUCT.md §4), the same for every
+// face: PMP clients match on some of them.
+const (
+	MsgUnknownKey  = "API key received is not associated to any user. Authentication failed."
+	MsgExpired     = "API key has expired"
+	MsgWrongHost   = "User is not allowed to access from this host"
+	MsgAPIDisabled = "API user is disabled. Authentication failed."
+	MsgRESTOff     = "REST API access is not enabled for this user"
+	MsgTooMany     = "Too many failed authentication attempts from this address. Try again later."
+	// MsgGone: the actor was deleted (or deleted and re-created) meanwhile.
+	MsgGone = "Your account no longer exists"
 )

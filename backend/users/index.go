@@ -12,6 +12,7 @@ import (
 
 // Row is a user as lists show it: no hashes, no key material, no PEM.
 type Row struct {
+	ID           string       `json:"-"`
 	Username     string       `json:"username"`
 	Kind         Kind         `json:"kind"`
 	FullName     string       `json:"fullName"`
@@ -38,7 +39,7 @@ type Row struct {
 // RowOf is u as lists show it.
 func RowOf(u *User) *Row {
 	r := &Row{
-		Username: u.Username, Kind: u.Kind, FullName: u.FullName, Email: u.Email, Host: u.Host,
+		ID: u.ID, Username: u.Username, Kind: u.Kind, FullName: u.FullName, Email: u.Email, Host: u.Host,
 		Role: u.Role, Scope: u.Scope, Department: u.Department, Location: u.Location,
 		Disabled: u.Disabled, RESTEnabled: u.RESTEnabled, CreatedAt: u.CreatedAt,
 	}
@@ -170,6 +171,8 @@ type Query struct {
 type Page struct {
 	Total int    `json:"total"`
 	Rows  []*Row `json:"rows"`
+	// Roles names every role id of the rows.
+	Roles map[string]access.Role `json:"-"`
 }
 
 func (x *index) query(q Query, now time.Time) Page {
@@ -245,4 +248,16 @@ func sortKey(col string) func(a, b *Row) int {
 		return tm(func(r *Row) *time.Time { return r.LastUsedAt })
 	}
 	return nil
+}
+
+// IDByName returns the id and the username (as typed at creation) of the
+// user named username (any case), from the index.
+func (s *Service) IDByName(username string) (id, name string, ok bool) {
+	s.idx.mu.RLock()
+	defer s.idx.mu.RUnlock()
+	if i, found := s.idx.find(username); found {
+		r := s.idx.rows[i]
+		return r.ID, r.Username, true
+	}
+	return "", "", false
 }

@@ -25,17 +25,11 @@ func (s *Service) put(tx *store.Txn, u *User) error {
 	return nil
 }
 
-// change runs fn as the actor in one transaction together with its audit
-// record. fn gets the actor's role, read in the same transaction. A refusal
-// (any *apperr.Error) is audited too, in a transaction of its own, since
-// the refused change itself wrote nothing.
-func (s *Service) change(actor *User, op, target string, fn func(tx *store.Txn, actorRole access.Role) error) error {
-	err := s.audit.Update(s.st, s.record(actor, op, target), func(tx *store.Txn) error {
-		a, err := s.actorRole(tx, actor)
-		if err != nil {
-			return err
-		}
-		return fn(tx, a)
+// change runs fn as actor a in one transaction together with its audit
+// record; fn gets a as the store says it is now. A refusal is audited too.
+func (s *Service) change(a access.Actor, op, target string, fn func(tx *store.Txn, p access.Principal) error) error {
+	err := s.audit.Act(s.st, s, a, op, target, func(tx *store.Txn, p access.Principal, _ *audit.Record) error {
+		return fn(tx, p)
 	})
 	if err != nil && apperr.As(err) == nil {
 		return fmt.Errorf("%s %q: %w", op, target, err)
@@ -43,50 +37,45 @@ func (s *Service) change(actor *User, op, target string, fn func(tx *store.Txn, 
 	return err
 }
 
-// actorRole re-reads the actor: a disabled or deleted operator, or one whose
-// role changed since login, acts with what the store says now.
-func (s *Service) actorRole(tx *store.Txn, actor *User) (access.Role, error) {
-	var cur User
-	if err := tx.Get(userKey(actor.Username), &cur); err != nil {
-		if errors.Is(err, store.ErrNotFound) {
-			return access.Role{}, apperr.New(apperr.Unauthenticated, "Your account no longer exists")
-		}
-		return access.Role{}, err
+// read runs fn for actor a in a read transaction (audited for API users).
+func (s *Service) read(a access.Actor, op, target string, fn func(tx *store.Txn, p access.Principal) error) error {
+	err := s.audit.Read(s.st, s, a, op, target, func(tx *store.Txn, p access.Principal, _ *audit.Record) error {
+		return fn(tx, p)
+	})
+	if err != nil && apperr.As(err) == nil {
+		return fmt.Errorf("%s %q: %w", op, target, err)
 	}
-	if cur.Disabled || cur.Kind != KindOperator {
-		return access.Role{}, apperr.New(apperr.Unauthenticated, MsgDisabled)
-	}
-	*actor = cur
-	return role(tx, cur.Role)
+	return err
 }
 
-func (s *Service) record(actor *User, op, target string) audit.Record {
-	return audit.Record{Actor: actor.Username, ActorName: actor.FullName, ActorKind: audit.ActorOperator,
-		Source: "desktop", Operation: op, Target: target}
+// record is an audit record of actor a.
+func record(a access.Actor, fullName, op, target string) audit.Record {
+	return audit.Record{Actor: a.Username, ActorName: fullName, ActorKind: string(a.Kind), Source: a.Source,
+		Operation: op, Target: target}
 }
 
-// mayManage checks that the actor may manage users of kind k.
-func mayManage(a access.Role, k Kind) error {
-	if k == KindAPI && !a.Has(access.APIUsersManage) && !a.Has(access.UsersManage) {
-		return forbidden("You are not allowed to add API users")
+// mayManage checks that the principal may manage users of kind k.
+func mayManage(p access.Principal, k Kind) error {
+	if k == KindAPI && !p.Has(access.APIUsersManage) && !p.Has(access.UsersManage) {
+		return forbidden("You are not allowed to manage API users")
 	}
-	if k == KindOperator && !a.Has(access.UsersManage) {
-		return forbidden("You are not allowed to add users")
+	if k == KindOperator && !p.Has(access.UsersManage) {
+		return forbidden("You are not allowed to manage users")
 	}
 	return nil
 }
 
 // checkGrant applies the grant rules of PRODUCT.md §1 to giving role and
 // scope to target (nil for a new user).
-func (s *Service) checkGrant(tx *store.Txn, actor *User, actorRole access.Role, target *User, roleID string, scope access.Scope) error {
+func (s *Service) checkGrant(tx *store.Txn, p access.Principal, target *User, roleID string, scope access.Scope) error {
 	r, err := role(tx, roleID)
 	if err != nil {
 		return err
 	}
-	if target != nil && strings.EqualFold(target.Username, actor.Username) && (target.Role != roleID || target.Scope != scope) {
+	if target != nil && isSelf(p, target) && (target.Role != roleID || target.Scope != scope) {
 		return forbidden("You cannot change your own access level or scope")
 	}
-	if missing := access.Missing(actorRole, r); len(missing) > 0 {
+	if missing := access.Missing(p.Role, r); len(missing) > 0 {
 		return apperr.Field("role", "Access Level: you cannot grant %s, which holds permissions you do not have (%s)", r.Name, joinPerms(missing))
 	}
 	switch scope {
@@ -95,7 +84,7 @@ func (s *Service) checkGrant(tx *store.Txn, actor *User, actorRole access.Role, 
 		if !r.MayHaveAllPasswords() {
 			return apperr.Field("scope", "Access Scope: All Passwords is only for the administrator roles")
 		}
-		if !access.IsSuperAdmin(actorRole, actor.Scope) {
+		if !p.SeesAll() {
 			return apperr.Field("scope", "Access Scope: only a Super Administrator can grant All Passwords")
 		}
 	default:
@@ -128,23 +117,29 @@ func (s *Service) load(tx *store.Txn, username string) (*User, error) {
 	return &u, err
 }
 
+// loadTarget loads the user p wants to change and checks p may act on it.
+func (s *Service) loadTarget(tx *store.Txn, p access.Principal, username string) (*User, error) {
+	u, err := s.load(tx, username)
+	if err != nil {
+		return nil, err
+	}
+	return u, s.mayActOn(tx, p, u)
+}
+
 // SetDisabled disables or enables a user. A disabled API user's key stops
 // working; a disabled operator cannot log in.
-func (s *Service) SetDisabled(actor *User, username string, disabled bool) (*User, error) {
+func (s *Service) SetDisabled(a access.Actor, username string, disabled bool) (*User, error) {
 	op := "enable user"
 	if disabled {
 		op = "disable user"
 	}
 	var out *User
-	err := s.change(actor, op, username, func(tx *store.Txn, a access.Role) error {
-		u, err := s.load(tx, username)
+	err := s.change(a, op, username, func(tx *store.Txn, p access.Principal) error {
+		u, err := s.loadTarget(tx, p, username)
 		if err != nil {
 			return err
 		}
-		if err := mayManage(a, u.Kind); err != nil {
-			return err
-		}
-		if strings.EqualFold(u.Username, actor.Username) {
+		if isSelf(p, u) {
 			return forbidden("You cannot disable yourself")
 		}
 		if err := s.keepsAPrivilegedAdmin(u, u.Role, disabled, false); err != nil {
@@ -158,17 +153,24 @@ func (s *Service) SetDisabled(actor *User, username string, disabled bool) (*Use
 	return out, err
 }
 
-// Delete removes a user and, for an API user, its key.
-func (s *Service) Delete(actor *User, username string) error {
-	return s.change(actor, "delete user", username, func(tx *store.Txn, a access.Role) error {
-		u, err := s.load(tx, username)
+// DeleteHook removes what belongs to a deleted user in the same
+// transaction (the vault's shares, and its resources pass to heir, the
+// operator deleting it). It returns a note for the audit record.
+type DeleteHook func(tx *store.Txn, gone *User, heir access.Principal) (string, error)
+
+// OnDelete registers what must go with a deleted user (core wires the
+// vault here).
+func (s *Service) OnDelete(h DeleteHook) { s.onDelete = append(s.onDelete, h) }
+
+// Delete removes a user, its key, and (through the delete hooks) its
+// shares; resources it owned pass to the operator who deletes it.
+func (s *Service) Delete(a access.Actor, username string) error {
+	return s.audit.Act(s.st, s, a, "delete user", username, func(tx *store.Txn, p access.Principal, rec *audit.Record) error {
+		u, err := s.loadTarget(tx, p, username)
 		if err != nil {
 			return err
 		}
-		if err := mayManage(a, u.Kind); err != nil {
-			return err
-		}
-		if strings.EqualFold(u.Username, actor.Username) {
+		if isSelf(p, u) {
 			return forbidden("You cannot delete yourself")
 		}
 		if err := s.keepsAPrivilegedAdmin(u, u.Role, false, true); err != nil {
@@ -177,10 +179,21 @@ func (s *Service) Delete(actor *User, username string) error {
 		if err := s.dropKey(tx, u); err != nil {
 			return err
 		}
+		var notes []string
+		for _, h := range s.onDelete {
+			note, err := h(tx, u, p)
+			if err != nil {
+				return err
+			}
+			if note != "" {
+				notes = append(notes, note)
+			}
+		}
+		rec.Reason = strings.Join(notes, "; ")
 		if err := tx.Delete(userKey(u.Username)); err != nil {
 			return err
 		}
-		if err := tx.Delete(failKey(u.Username)); err != nil {
+		if err := tx.Delete(failKey(s.pepper, u.Username)); err != nil {
 			return err
 		}
 		tx.AfterCommit(func() { s.idx.remove(u.Username) })
@@ -188,8 +201,58 @@ func (s *Service) Delete(actor *User, username string) error {
 	})
 }
 
-// List runs a query over the index.
-func (s *Service) List(q Query) Page { return s.idx.query(q, s.clock()) }
+// List runs a query over the index. Managing users, reading reports and
+// choosing whom to share with need the list; nothing else does.
+func (s *Service) List(a access.Actor, q Query) (Page, error) {
+	var page Page
+	err := s.read(a, "list users", "", func(tx *store.Txn, p access.Principal) error {
+		if !p.Has(access.UsersManage) && !p.Has(access.APIUsersManage) && !p.Has(access.ReportsView) && !p.Has(access.PasswordsShare) {
+			return forbidden("You are not allowed to list users")
+		}
+		roles, err := s.roleNames(tx)
+		page = s.idx.query(q, s.clock())
+		page.Roles = roles
+		return err
+	})
+	return page, err
+}
+
+// Get returns one user with every detail (email, host, SSH key,
+// certificate, key use). A user may read themselves; anybody else needs
+// the permission to manage that kind of user.
+func (s *Service) Get(a access.Actor, username string) (*User, error) {
+	var out *User
+	err := s.read(a, "view user", username, func(tx *store.Txn, p access.Principal) error {
+		u, err := s.load(tx, username)
+		if err != nil {
+			if e := apperr.As(err); e != nil && !p.Has(access.UsersManage) && !p.Has(access.APIUsersManage) {
+				return forbidden("You are not allowed to view users") // tells nothing of who exists
+			}
+			return err
+		}
+		if !isSelf(p, u) {
+			if err := mayManage(p, u.Kind); err != nil {
+				return forbidden("You are not allowed to view %s", u.Username)
+			}
+		}
+		out = u
+		return nil
+	})
+	return out, err
+}
+
+// Me returns the actor's own user record and principal (the desktop's
+// header and permissions).
+func (s *Service) Me(a access.Actor) (*User, access.Principal, error) {
+	var u *User
+	var p access.Principal
+	err := s.st.View(func(tx *store.Txn) error {
+		var err error
+		u, p, err = s.resolve(tx, a)
+		return err
+	})
+	return u, p, err
+}
 
 // OperatorInput is the Add User / Edit User form for operators.
 type OperatorInput struct {
@@ -217,10 +280,10 @@ func (in *OperatorInput) validate(f *apperr.Form, creating bool) {
 }
 
 // CreateOperator adds an operator who logs in with a password.
-func (s *Service) CreateOperator(actor *User, in OperatorInput) (*User, error) {
+func (s *Service) CreateOperator(a access.Actor, in OperatorInput) (*User, error) {
 	var out *User
-	err := s.change(actor, "create user", in.Username, func(tx *store.Txn, a access.Role) error {
-		if err := mayManage(a, KindOperator); err != nil {
+	err := s.change(a, "create user", in.Username, func(tx *store.Txn, p access.Principal) error {
+		if err := mayManage(p, KindOperator); err != nil {
 			return err
 		}
 		var f apperr.Form
@@ -231,7 +294,7 @@ func (s *Service) CreateOperator(actor *User, in OperatorInput) (*User, error) {
 		if err := usernameFree(tx, in.Username); err != nil {
 			return err
 		}
-		if err := s.checkGrant(tx, actor, a, nil, in.Role, in.Scope); err != nil {
+		if err := s.checkGrant(tx, p, nil, in.Role, in.Scope); err != nil {
 			return err
 		}
 		hash, err := s.hasher.Hash(in.Password)
@@ -239,9 +302,9 @@ func (s *Service) CreateOperator(actor *User, in OperatorInput) (*User, error) {
 			return err
 		}
 		now := s.clock().UTC()
-		out = &User{Username: in.Username, Kind: KindOperator, FullName: in.FullName, Email: in.Email,
+		out = &User{ID: newID(), Username: in.Username, Kind: KindOperator, FullName: in.FullName, Email: in.Email,
 			Role: in.Role, Scope: in.Scope, PasswordHash: hash, Department: in.Department, Location: in.Location,
-			CreatedAt: now, UpdatedAt: now, CreatedBy: actor.Username}
+			CreatedAt: now, UpdatedAt: now, CreatedBy: p.Username}
 		return s.put(tx, out)
 	})
 	return out, err
@@ -249,9 +312,9 @@ func (s *Service) CreateOperator(actor *User, in OperatorInput) (*User, error) {
 
 // UpdateOperator edits an operator; the username is fixed, the password
 // changes only when given.
-func (s *Service) UpdateOperator(actor *User, username string, in OperatorInput) (*User, error) {
+func (s *Service) UpdateOperator(a access.Actor, username string, in OperatorInput) (*User, error) {
 	var out *User
-	err := s.change(actor, "edit user", username, func(tx *store.Txn, a access.Role) error {
+	err := s.change(a, "edit user", username, func(tx *store.Txn, p access.Principal) error {
 		u, err := s.load(tx, username)
 		if err != nil {
 			return err
@@ -259,7 +322,7 @@ func (s *Service) UpdateOperator(actor *User, username string, in OperatorInput)
 		if u.Kind != KindOperator {
 			return apperr.New(apperr.Invalid, "%s is an API user", username)
 		}
-		if err := mayManage(a, KindOperator); err != nil {
+		if err := s.mayActOn(tx, p, u); err != nil {
 			return err
 		}
 		var f apperr.Form
@@ -267,7 +330,7 @@ func (s *Service) UpdateOperator(actor *User, username string, in OperatorInput)
 		if err := f.Err(); err != nil {
 			return err
 		}
-		if err := s.checkGrant(tx, actor, a, u, in.Role, in.Scope); err != nil {
+		if err := s.checkGrant(tx, p, u, in.Role, in.Scope); err != nil {
 			return err
 		}
 		if err := s.keepsAPrivilegedAdmin(u, in.Role, u.Disabled, false); err != nil {
@@ -295,4 +358,12 @@ func usernameFree(tx *store.Txn, username string) error {
 		return apperr.Field("username", "Username already exists")
 	}
 	return nil
+}
+
+// MayManageAPIUsers checks that a may add or change API users (the form's
+// Generate button asks before a key is made).
+func (s *Service) MayManageAPIUsers(a access.Actor) error {
+	return s.read(a, "generate api key", "", func(_ *store.Txn, p access.Principal) error {
+		return mayManage(p, KindAPI)
+	})
 }

@@ -1,6 +1,9 @@
 package users
 
 import (
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"strings"
@@ -9,6 +12,7 @@ import (
 	"hostbound/backend/access"
 	"hostbound/backend/apperr"
 	"hostbound/backend/audit"
+	"hostbound/backend/hostcheck"
 	"hostbound/backend/store"
 )
 
@@ -35,6 +39,11 @@ type Service struct {
 	clock  func() time.Time
 	pepper []byte // for API key HMACs
 	idx    *index
+	// guard throttles and records failed authentications of every face.
+	guard   Guard
+	matcher *hostcheck.Matcher
+	// onDelete removes what belongs to a deleted user (the vault's shares).
+	onDelete []DeleteHook
 	// dummyHash keeps the time of a login with an unknown username equal to
 	// one with a known username and a wrong password.
 	dummyHash string
@@ -47,6 +56,9 @@ type Config struct {
 	Hasher Hasher
 	Clock  func() time.Time
 	Pepper []byte // keys.Derive(master, keys.APIKeyPepper)
+	Guard  Guard  // authguard.Guard
+	// Matcher decides host binding (DNS, cached).
+	Matcher *hostcheck.Matcher
 }
 
 // NewService returns a user service and loads the search index.
@@ -55,7 +67,11 @@ func NewService(c Config) (*Service, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Service{st: c.Store, audit: c.Audit, hasher: c.Hasher, clock: c.Clock, pepper: c.Pepper, dummyHash: dummy}
+	s := &Service{st: c.Store, audit: c.Audit, hasher: c.Hasher, clock: c.Clock, pepper: c.Pepper, dummyHash: dummy,
+		guard: c.Guard, matcher: c.Matcher}
+	if err := assignIDs(c.Store); err != nil {
+		return nil, fmt.Errorf("assign user ids: %w", err)
+	}
 	if s.idx, err = loadIndex(c.Store); err != nil {
 		return nil, err
 	}
@@ -97,7 +113,7 @@ func anyUser(tx *store.Txn) (bool, error) { return tx.Any(userPrefix), nil }
 
 // CreateFirstAdministrator creates the first operator: a Privileged
 // Administrator with the All Passwords scope. It fails once any user exists.
-func (s *Service) CreateFirstAdministrator(n NewOperator) (*User, error) {
+func (s *Service) CreateFirstAdministrator(n NewOperator, source string) (*User, error) {
 	n.Username = strings.TrimSpace(n.Username)
 	n.FullName = strings.TrimSpace(n.FullName)
 	n.Email = strings.TrimSpace(n.Email)
@@ -109,6 +125,7 @@ func (s *Service) CreateFirstAdministrator(n NewOperator) (*User, error) {
 		return nil, err
 	}
 	u := &User{
+		ID:           newID(),
 		Username:     n.Username,
 		Kind:         KindOperator,
 		FullName:     n.FullName,
@@ -131,7 +148,7 @@ func (s *Service) CreateFirstAdministrator(n NewOperator) (*User, error) {
 			return err
 		}
 		_, err = s.audit.Append(tx, audit.Record{
-			Actor: u.Username, ActorName: u.FullName, ActorKind: audit.ActorOperator, Source: "desktop",
+			Actor: u.Username, ActorName: u.FullName, ActorKind: audit.ActorOperator, Source: source,
 			Operation: "create first administrator", Target: u.Username, Result: audit.Success,
 		})
 		return err
@@ -151,11 +168,35 @@ type loginFailures struct {
 	LockedUntil time.Time `json:"lockedUntil"`
 }
 
-func failKey(username string) string { return "loginfail/" + strings.ToLower(username) }
+// failKey is where the failures of a typed username are counted: by its
+// HMAC, since what was typed as a username may be a password.
+func failKey(pepper []byte, username string) string {
+	return "loginfail/" + typedName(pepper, username)
+}
 
-// Login checks username and password. Five wrong passwords in a row lock the
-// username for five minutes; the lock and every attempt are audited.
-func (s *Service) Login(username, password string) (*User, error) {
+// typedName is a username as typed at login, keyed: the same typed text
+// always gives the same name (repeated attempts can be told apart and
+// counted), and the text itself is never stored.
+func typedName(pepper []byte, username string) string {
+	mac := hmac.New(sha256.New, pepper)
+	mac.Write([]byte("login username\x00" + strings.ToLower(username)))
+	return hex.EncodeToString(mac.Sum(nil))[:16]
+}
+
+// auditName is how a login attempt names its actor: the username when such
+// a user exists, or "unknown user #<keyed hash>" — a password typed into
+// the Username field must not reach the audit trail.
+func (s *Service) auditName(username string, found bool) string {
+	if found {
+		return username
+	}
+	return "unknown user #" + typedName(s.pepper, username)
+}
+
+// Login checks username and password at the desktop (source). Five wrong
+// passwords in a row lock the username for five minutes; the lock and
+// every attempt are audited.
+func (s *Service) Login(username, password, source string) (*User, error) {
 	username = strings.TrimSpace(username)
 	if username == "" {
 		return nil, apperr.Field("username", "Username: required")
@@ -164,12 +205,11 @@ func (s *Service) Login(username, password string) (*User, error) {
 		return nil, apperr.Field("password", "Password: required")
 	}
 	now := s.clock()
-
 	var fails loginFailures
 	var u User
 	found := true
 	err := s.st.View(func(tx *store.Txn) error {
-		if err := tx.Get(failKey(username), &fails); err != nil && !errors.Is(err, store.ErrNotFound) {
+		if err := tx.Get(failKey(s.pepper, username), &fails); err != nil && !errors.Is(err, store.ErrNotFound) {
 			return err
 		}
 		err := tx.Get(userKey(username), &u)
@@ -180,47 +220,47 @@ func (s *Service) Login(username, password string) (*User, error) {
 		return err
 	})
 	if err != nil {
-		return nil, fmt.Errorf("login %q: %w", username, err)
+		return nil, fmt.Errorf("login: %w", err)
 	}
+	name := s.auditName(username, found)
 	if now.Before(fails.LockedUntil) {
-		s.recordLogin(username, u.FullName, "login", audit.Failure, "locked out")
-		return nil, lockedError(username, fails.LockedUntil.Sub(now))
+		s.recordLogin(name, u.FullName, source, "login", audit.Failure, "locked out")
+		return nil, lockedError(fails.LockedUntil.Sub(now))
 	}
-
 	hash := s.dummyHash
 	if found && u.Kind == KindOperator {
 		hash = u.PasswordHash
 	}
 	ok := s.hasher.Verify(hash, password) && found && u.Kind == KindOperator
 	if !ok {
-		return nil, s.loginFailed(username, u.FullName, now)
+		return nil, s.loginFailed(username, name, u.FullName, source, now)
 	}
 	if u.Disabled {
-		s.recordLogin(u.Username, u.FullName, "login", audit.Failure, "account disabled")
+		s.recordLogin(u.Username, u.FullName, source, "login", audit.Failure, "account disabled")
 		return nil, apperr.New(apperr.Unauthenticated, MsgDisabled)
 	}
 	err = s.st.Update(func(tx *store.Txn) error {
-		if err := tx.Delete(failKey(username)); err != nil {
+		if err := tx.Delete(failKey(s.pepper, username)); err != nil {
 			return err
 		}
 		_, err := s.audit.Append(tx, audit.Record{
-			Actor: u.Username, ActorName: u.FullName, ActorKind: audit.ActorOperator, Source: "desktop",
+			Actor: u.Username, ActorName: u.FullName, ActorKind: audit.ActorOperator, Source: source,
 			Operation: "login", Target: u.Username, Result: audit.Success,
 		})
 		return err
 	})
 	if err != nil {
-		return nil, fmt.Errorf("login %q: %w", username, err)
+		return nil, fmt.Errorf("login %q: %w", u.Username, err)
 	}
 	return &u, nil
 }
 
 // loginFailed counts a wrong password and locks the username at the limit.
-func (s *Service) loginFailed(username, fullName string, now time.Time) error {
+func (s *Service) loginFailed(username, name, fullName, source string, now time.Time) error {
 	var locked bool
 	err := s.st.Update(func(tx *store.Txn) error {
 		var f loginFailures
-		if err := tx.Get(failKey(username), &f); err != nil && !errors.Is(err, store.ErrNotFound) {
+		if err := tx.Get(failKey(s.pepper, username), &f); err != nil && !errors.Is(err, store.ErrNotFound) {
 			return err
 		}
 		f.Count++
@@ -230,57 +270,44 @@ func (s *Service) loginFailed(username, fullName string, now time.Time) error {
 			locked = true
 			reason = fmt.Sprintf("wrong password; locked for %s", LockoutDuration)
 		}
-		if err := tx.Put(failKey(username), f); err != nil {
+		if err := tx.Put(failKey(s.pepper, username), f); err != nil {
 			return err
 		}
 		_, err := s.audit.Append(tx, audit.Record{
-			Actor: username, ActorName: fullName, ActorKind: audit.ActorOperator, Source: "desktop",
-			Operation: "login", Target: username, Result: audit.Failure, Reason: reason,
+			Actor: name, ActorName: fullName, ActorKind: audit.ActorOperator, Source: source,
+			Operation: "login", Target: name, Result: audit.Failure, Reason: reason,
 		})
 		return err
 	})
 	if err != nil {
-		return fmt.Errorf("login %q: %w", username, err)
+		return fmt.Errorf("login: %w", err)
 	}
 	if locked {
-		return lockedError(username, LockoutDuration)
+		return lockedError(LockoutDuration)
 	}
 	return apperr.New(apperr.Unauthenticated, MsgWrongCredentials)
 }
 
-func lockedError(username string, left time.Duration) error {
+func lockedError(left time.Duration) error {
 	mins := int((left + time.Minute - 1) / time.Minute)
 	unit := "minutes"
 	if mins == 1 {
 		unit = "minute"
 	}
-	return apperr.New(apperr.RateLimited, "Too many failed logins for %s. Try again in %d %s.", username, mins, unit)
+	return apperr.New(apperr.RateLimited, "Too many failed logins for this username. Try again in %d %s.", mins, unit)
 }
 
 // RecordLogout audits a logout (by the operator or by the idle timeout).
-func (s *Service) RecordLogout(u *User, reason string) {
-	s.recordLogin(u.Username, u.FullName, "logout", audit.Success, reason)
+func (s *Service) RecordLogout(a access.Actor, fullName, reason string) {
+	s.recordLogin(a.Username, fullName, a.Source, "logout", audit.Success, reason)
 }
 
 // recordLogin audits a login-time event that changes nothing else. A
 // failure here is returned nowhere: the caller's outcome stands, and a store
 // error surfaces on the next write.
-func (s *Service) recordLogin(actor, fullName, op, result, reason string) {
+func (s *Service) recordLogin(actor, fullName, source, op, result, reason string) {
 	s.audit.Record(s.st, audit.Record{
-		Actor: actor, ActorName: fullName, ActorKind: audit.ActorOperator, Source: "desktop",
+		Actor: actor, ActorName: fullName, ActorKind: audit.ActorOperator, Source: source,
 		Operation: op, Target: actor, Result: result, Reason: reason,
 	})
-}
-
-// Get returns the user with this username.
-func (s *Service) Get(username string) (*User, error) {
-	var u User
-	err := s.st.View(func(tx *store.Txn) error { return tx.Get(userKey(username), &u) })
-	if errors.Is(err, store.ErrNotFound) {
-		return nil, ErrNotFound
-	}
-	if err != nil {
-		return nil, fmt.Errorf("get user %q: %w", username, err)
-	}
-	return &u, nil
 }

@@ -4,6 +4,9 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"hostbound/backend/access"
+	"hostbound/backend/store"
 )
 
 // IdleAfter: a key unused this long (or never used) counts as idle.
@@ -17,6 +20,8 @@ type Report struct {
 	IdleKeys     []*Row         `json:"idleKeys"`     // active keys unused for 90 days or never used
 	SuperAdmins  []*Row         `json:"superAdmins"`
 	PerHost      []HostCount    `json:"perHost"` // most API users first
+	// Roles names every role id of the rows.
+	Roles map[string]access.Role `json:"-"`
 }
 
 // HostCount is the number of API users bound to one host.
@@ -25,14 +30,29 @@ type HostCount struct {
 	Count int    `json:"count"`
 }
 
-// Report computes the report at now. isSuper decides Super Administrators
-// (custom roles need the store).
-func (s *Service) Report(now time.Time, isSuper func(*Row) bool) Report {
-	rep := Report{KeyStatus: map[string]int{}}
+// Report computes the report at now for a holder of reports.view.
+func (s *Service) Report(a access.Actor, now time.Time) (Report, error) {
+	var rep Report
+	err := s.read(a, "view reports", "", func(tx *store.Txn, p access.Principal) error {
+		if !p.Has(access.ReportsView) {
+			return forbidden("You are not allowed to view reports")
+		}
+		roles, err := s.roleNames(tx)
+		if err != nil {
+			return err
+		}
+		rep = s.report(now, roles)
+		return nil
+	})
+	return rep, err
+}
+
+func (s *Service) report(now time.Time, roles map[string]access.Role) Report {
+	rep := Report{KeyStatus: map[string]int{}, Roles: roles}
 	hosts := map[string]int{}
 	s.idx.mu.RLock()
 	for _, r := range s.idx.rows {
-		if isSuper(r) {
+		if access.IsSuperAdmin(roles[r.Role], r.Scope) {
 			rep.SuperAdmins = append(rep.SuperAdmins, r)
 		}
 		if r.Kind != KindAPI {

@@ -2,8 +2,6 @@ package users
 
 import (
 	"errors"
-	"fmt"
-	"regexp"
 	"slices"
 	"strings"
 
@@ -35,13 +33,14 @@ type RoleInfo struct {
 	Users int `json:"users"`
 }
 
-// ListRoles returns the built-in roles, then the custom ones by name.
-func (s *Service) ListRoles() ([]RoleInfo, error) {
+// ListRoles returns the built-in roles, then the custom ones by name, to
+// any operator (the forms offer them).
+func (s *Service) ListRoles(a access.Actor) ([]RoleInfo, error) {
 	var out []RoleInfo
 	for _, r := range access.BuiltInRoles {
 		out = append(out, RoleInfo{Role: r})
 	}
-	err := s.st.View(func(tx *store.Txn) error {
+	err := s.read(a, "list roles", "", func(tx *store.Txn, _ access.Principal) error {
 		var custom []RoleInfo
 		err := tx.Each(rolePrefix, func(_ string, decode func(any) error) (bool, error) {
 			var r access.Role
@@ -54,7 +53,7 @@ func (s *Service) ListRoles() ([]RoleInfo, error) {
 		return err
 	})
 	if err != nil {
-		return nil, fmt.Errorf("list roles: %w", err)
+		return nil, err
 	}
 	counts := s.idx.roleCounts()
 	for i := range out {
@@ -68,8 +67,6 @@ type RoleInput struct {
 	Name        string
 	Permissions []access.Permission
 }
-
-var roleIDUnsafe = regexp.MustCompile(`[^a-z0-9]+`)
 
 func (in *RoleInput) validate(f *apperr.Form) {
 	in.Name = strings.TrimSpace(in.Name)
@@ -90,11 +87,13 @@ func (in *RoleInput) validate(f *apperr.Form) {
 
 // CreateRole adds a custom role. The actor needs roles.manage and every
 // permission the role grants.
-func (s *Service) CreateRole(actor *User, in RoleInput) (access.Role, error) {
-	id := "custom_" + strings.Trim(roleIDUnsafe.ReplaceAllString(strings.ToLower(strings.TrimSpace(in.Name)), "_"), "_")
+//
+// Its id is random, never derived from the name: "Ops Team" and "ops-team"
+// are two roles, and neither overwrites the other.
+func (s *Service) CreateRole(a access.Actor, in RoleInput) (access.Role, error) {
 	var r access.Role
-	err := s.change(actor, "create role", in.Name, func(tx *store.Txn, a access.Role) error {
-		if !a.Has(access.RolesManage) {
+	err := s.change(a, "create role", in.Name, func(tx *store.Txn, p access.Principal) error {
+		if !p.Has(access.RolesManage) {
 			return forbidden("You are not allowed to manage roles")
 		}
 		var f apperr.Form
@@ -102,7 +101,7 @@ func (s *Service) CreateRole(actor *User, in RoleInput) (access.Role, error) {
 		if err := f.Err(); err != nil {
 			return err
 		}
-		if err := mayGrantPermissions(a, in.Permissions); err != nil {
+		if err := mayGrantPermissions(p.Role, in.Permissions); err != nil {
 			return err
 		}
 		if taken, err := roleNameTaken(tx, in.Name, ""); err != nil || taken {
@@ -111,6 +110,7 @@ func (s *Service) CreateRole(actor *User, in RoleInput) (access.Role, error) {
 			}
 			return err
 		}
+		id := "custom_" + newID()[1:]
 		r = access.Role{ID: id, Name: in.Name, Permissions: in.Permissions}
 		return tx.Put(roleKey(id), r)
 	})
@@ -118,10 +118,10 @@ func (s *Service) CreateRole(actor *User, in RoleInput) (access.Role, error) {
 }
 
 // UpdateRole changes a custom role's name and permissions.
-func (s *Service) UpdateRole(actor *User, id string, in RoleInput) (access.Role, error) {
+func (s *Service) UpdateRole(a access.Actor, id string, in RoleInput) (access.Role, error) {
 	var r access.Role
-	err := s.change(actor, "edit role", id, func(tx *store.Txn, a access.Role) error {
-		if !a.Has(access.RolesManage) {
+	err := s.change(a, "edit role", id, func(tx *store.Txn, p access.Principal) error {
+		if !p.Has(access.RolesManage) {
 			return forbidden("You are not allowed to manage roles")
 		}
 		if _, ok := access.BuiltIn(id); ok {
@@ -137,7 +137,7 @@ func (s *Service) UpdateRole(actor *User, id string, in RoleInput) (access.Role,
 			return err
 		}
 		// Both what is taken away and what is added must be the actor's to give.
-		if err := mayGrantPermissions(a, append(slices.Clone(old.Permissions), in.Permissions...)); err != nil {
+		if err := mayGrantPermissions(p.Role, append(slices.Clone(old.Permissions), in.Permissions...)); err != nil {
 			return err
 		}
 		if taken, err := roleNameTaken(tx, in.Name, id); err != nil || taken {
@@ -153,9 +153,9 @@ func (s *Service) UpdateRole(actor *User, id string, in RoleInput) (access.Role,
 }
 
 // DeleteRole removes a custom role that nobody holds.
-func (s *Service) DeleteRole(actor *User, id string) error {
-	return s.change(actor, "delete role", id, func(tx *store.Txn, a access.Role) error {
-		if !a.Has(access.RolesManage) {
+func (s *Service) DeleteRole(a access.Actor, id string) error {
+	return s.change(a, "delete role", id, func(tx *store.Txn, p access.Principal) error {
+		if !p.Has(access.RolesManage) {
 			return forbidden("You are not allowed to manage roles")
 		}
 		if _, ok := access.BuiltIn(id); ok {
@@ -212,16 +212,29 @@ func plural(n int, one, many string) string {
 	return many
 }
 
-// RoleOf returns the role u holds now (its display name, and whether u is a
-// Super Administrator).
-func (s *Service) RoleOf(u *User) (access.Role, bool) {
-	var r access.Role
-	if err := s.st.View(func(tx *store.Txn) error {
-		var err error
-		r, err = role(tx, u.Role)
-		return err
-	}); err != nil {
-		return access.Role{ID: u.Role, Name: u.Role}, false
+// roleNames maps every role id to its role, for rows that show role names.
+func (s *Service) roleNames(tx *store.Txn) (map[string]access.Role, error) {
+	out := map[string]access.Role{}
+	for _, r := range access.BuiltInRoles {
+		out[r.ID] = r
 	}
-	return r, access.IsSuperAdmin(r, u.Scope)
+	err := tx.Each(rolePrefix, func(_ string, decode func(any) error) (bool, error) {
+		var r access.Role
+		err := decode(&r)
+		out[r.ID] = r
+		return true, err
+	})
+	return out, err
+}
+
+// Roles maps every role id to its role (names and permissions are shown
+// next to users), for any operator.
+func (s *Service) Roles(a access.Actor) (map[string]access.Role, error) {
+	var out map[string]access.Role
+	err := s.read(a, "list roles", "", func(tx *store.Txn, _ access.Principal) error {
+		var err error
+		out, err = s.roleNames(tx)
+		return err
+	})
+	return out, err
 }

@@ -19,15 +19,18 @@ import (
 )
 
 // Kind tells operators from API users.
-type Kind string
+type Kind = access.Kind
 
 const (
-	KindOperator Kind = "operator"
-	KindAPI      Kind = "api"
+	KindOperator = access.KindOperator
+	KindAPI      = access.KindAPI
 )
 
 // User is one row of the user table.
 type User struct {
+	// ID never changes and is never reused: shares and ownership belong to
+	// it, so a new user with an old name inherits nothing.
+	ID           string       `json:"id"`
 	Username     string       `json:"username"` // as typed; the key is its lower case
 	Kind         Kind         `json:"kind"`
 	FullName     string       `json:"fullName"`
@@ -67,7 +70,7 @@ type KeyInfo struct {
 // PreviousKey is a replaced key within its grace period.
 type PreviousKey struct {
 	Hash       string    `json:"hash"`
-	ValidUntil time.Time `json:"validUntil"`
+	ValidUntil time.Time `json:"validUntil"` // never after the replaced key's own expiry
 }
 
 // Limits of the form fields.

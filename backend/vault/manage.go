@@ -1,10 +1,8 @@
 package vault
 
 import (
-	"errors"
 	"fmt"
 	"strings"
-	"time"
 	"unicode/utf8"
 
 	"hostbound/backend/access"
@@ -13,38 +11,6 @@ import (
 	"hostbound/backend/hostcheck"
 	"hostbound/backend/store"
 )
-
-// Service changes the vault; every change commits with its audit record.
-type Service struct {
-	st    *store.Store
-	audit *audit.Log
-	clock func() time.Time
-}
-
-// NewService returns a vault service.
-func NewService(st *store.Store, log *audit.Log, clock func() time.Time) *Service {
-	return &Service{st: st, audit: log, clock: clock}
-}
-
-// Actor is who changes the vault, as the audit trail names them.
-type Actor struct {
-	Principal
-	FullName string
-	Kind     string // audit.ActorOperator or audit.ActorAPIUser
-	Source   string
-}
-
-func (s *Service) change(a Actor, op, target string, fn func(tx *store.Txn) error) error {
-	rec := audit.Record{Actor: a.Username, ActorName: a.FullName, ActorKind: a.Kind, Source: a.Source, Operation: op, Target: target}
-	err := s.audit.Update(s.st, rec, fn)
-	if err != nil && apperr.As(err) == nil {
-		if errors.Is(err, ErrNotFound) {
-			return apperr.Wrap(apperr.NotFound, err, "No such resource or account")
-		}
-		return fmt.Errorf("%s %q: %w", op, target, err)
-	}
-	return err
-}
 
 // ResourceInput is the Add Resource form.
 type ResourceInput struct {
@@ -80,10 +46,10 @@ func (in *ResourceInput) validate() error {
 }
 
 // CreateResource adds a resource owned by the actor.
-func (s *Service) CreateResource(a Actor, in ResourceInput) (Resource, error) {
+func (s *Service) CreateResource(a access.Actor, in ResourceInput) (Resource, error) {
 	var r Resource
-	err := s.change(a, "create resource", in.Name, func(tx *store.Txn) error {
-		if !a.Role.Has(access.ResourcesCreate) {
+	err := s.act(a, "create resource", in.Name, func(tx *store.Txn, p access.Principal, _ *audit.Record) error {
+		if !p.Has(access.ResourcesCreate) {
 			return apperr.New(apperr.Forbidden, "You are not allowed to add resources")
 		}
 		if err := in.validate(); err != nil {
@@ -101,7 +67,8 @@ func (s *Service) CreateResource(a Actor, in ResourceInput) (Resource, error) {
 		}
 		now := s.clock().UTC()
 		r = Resource{ID: id, Name: in.Name, DNSName: in.DNSName, Type: in.Type, Description: in.Description,
-			Department: in.Department, Location: in.Location, URL: in.URL, Owner: a.Username, CreatedAt: now, UpdatedAt: now}
+			Department: in.Department, Location: in.Location, URL: in.URL, OwnerID: p.UserID, Owner: p.Username,
+			CreatedAt: now, UpdatedAt: now}
 		if err := tx.Put(resKey(id), r); err != nil {
 			return err
 		}
@@ -111,22 +78,23 @@ func (s *Service) CreateResource(a Actor, in ResourceInput) (Resource, error) {
 }
 
 // mayManage: the owner with resources.manage, or anyone with All Passwords.
-func mayManage(a Actor, r Resource) error {
-	if a.all() || (a.Role.Has(access.ResourcesManage) && strings.EqualFold(r.Owner, a.Username)) {
+func mayManage(p access.Principal, r Resource) error {
+	if p.SeesAll() || (p.Has(access.ResourcesManage) && owns(p, r)) {
 		return nil
 	}
 	return apperr.New(apperr.Forbidden, "You are not allowed to change the resource %s", r.Name)
 }
 
 // UpdateResource edits a resource.
-func (s *Service) UpdateResource(a Actor, rid uint64, in ResourceInput) (Resource, error) {
+func (s *Service) UpdateResource(a access.Actor, rid uint64, in ResourceInput) (Resource, error) {
 	var r Resource
-	err := s.change(a, "edit resource", fmt.Sprint(rid), func(tx *store.Txn) error {
+	err := s.act(a, "edit resource", resTarget(rid), func(tx *store.Txn, p access.Principal, rec *audit.Record) error {
 		var err error
-		if r, err = GetResource(tx, a.Principal, rid); err != nil {
+		if r, err = getResource(tx, p, rid); err != nil {
 			return err
 		}
-		if err := mayManage(a, r); err != nil {
+		rec.Target = r.Name
+		if err := mayManage(p, r); err != nil {
 			return err
 		}
 		if err := in.validate(); err != nil {
@@ -154,13 +122,14 @@ func (s *Service) UpdateResource(a Actor, rid uint64, in ResourceInput) (Resourc
 }
 
 // DeleteResource removes a resource, its accounts and their shares.
-func (s *Service) DeleteResource(a Actor, rid uint64) error {
-	return s.change(a, "delete resource", fmt.Sprint(rid), func(tx *store.Txn) error {
-		r, err := GetResource(tx, a.Principal, rid)
+func (s *Service) DeleteResource(a access.Actor, rid uint64) error {
+	return s.act(a, "delete resource", resTarget(rid), func(tx *store.Txn, p access.Principal, rec *audit.Record) error {
+		r, err := getResource(tx, p, rid)
 		if err != nil {
 			return err
 		}
-		if err := mayManage(a, r); err != nil {
+		rec.Target = r.Name
+		if err := mayManage(p, r); err != nil {
 			return err
 		}
 		var keys []string
@@ -175,7 +144,7 @@ func (s *Service) DeleteResource(a Actor, rid uint64) error {
 		if err := collect(acctListPrefix(rid), nil); err != nil {
 			return err
 		}
-		if err := collect(sharePrefix, func(k string) bool {
+		if err := collect(grantPrefix, func(k string) bool {
 			r2, _, ok := parseShareKey(k)
 			return ok && r2 == rid
 		}); err != nil {
@@ -214,20 +183,21 @@ func (in *AccountInput) validate(creating bool) error {
 }
 
 // CreateAccount adds an account to a resource the actor manages.
-func (s *Service) CreateAccount(a Actor, rid uint64, in AccountInput) (Account, error) {
+func (s *Service) CreateAccount(a access.Actor, rid uint64, in AccountInput) (Account, error) {
 	var acct Account
-	err := s.change(a, "create account", fmt.Sprintf("%d/%s", rid, in.Name), func(tx *store.Txn) error {
-		r, err := GetResource(tx, a.Principal, rid)
+	err := s.act(a, "create account", resTarget(rid)+" / "+in.Name, func(tx *store.Txn, p access.Principal, rec *audit.Record) error {
+		r, err := getResource(tx, p, rid)
 		if err != nil {
 			return err
 		}
-		if err := mayManage(a, r); err != nil {
+		rec.Target = r.Name + " / " + in.Name
+		if err := mayManage(p, r); err != nil {
 			return err
 		}
 		if err := in.validate(true); err != nil {
 			return err
 		}
-		existing, err := Accounts(tx, a.Principal, rid)
+		existing, err := accounts(tx, p, r)
 		if err != nil {
 			return err
 		}
@@ -243,18 +213,20 @@ func (s *Service) CreateAccount(a Actor, rid uint64, in AccountInput) (Account, 
 		acct = Account{ID: id, ResourceID: rid, Name: in.Name, Password: in.Password, Notes: in.Notes, UpdatedAt: s.clock().UTC()}
 		return tx.Put(acctKey(rid, id), acct)
 	})
+	acct.Password = ""
 	return acct, err
 }
 
 // UpdateAccount edits an account; an empty password keeps the old one.
-func (s *Service) UpdateAccount(a Actor, rid, aid uint64, in AccountInput) (Account, error) {
+func (s *Service) UpdateAccount(a access.Actor, rid, aid uint64, in AccountInput) (Account, error) {
 	var acct Account
-	err := s.change(a, "edit account", fmt.Sprintf("%d/%d", rid, aid), func(tx *store.Txn) error {
-		r, cur, err := GetAccount(tx, a.Principal, rid, aid)
+	err := s.act(a, "edit account", acctTarget(rid, aid), func(tx *store.Txn, p access.Principal, rec *audit.Record) error {
+		r, cur, err := getAccount(tx, p, rid, aid)
 		if err != nil {
 			return err
 		}
-		if err := mayManage(a, r); err != nil {
+		rec.Target = r.Name + " / " + cur.Name
+		if err := mayManage(p, r); err != nil {
 			return err
 		}
 		if err := in.validate(false); err != nil {
@@ -267,22 +239,24 @@ func (s *Service) UpdateAccount(a Actor, rid, aid uint64, in AccountInput) (Acco
 		acct = cur
 		return tx.Put(acctKey(rid, aid), cur)
 	})
+	acct.Password = ""
 	return acct, err
 }
 
 // DeleteAccount removes an account and its shares.
-func (s *Service) DeleteAccount(a Actor, rid, aid uint64) error {
-	return s.change(a, "delete account", fmt.Sprintf("%d/%d", rid, aid), func(tx *store.Txn) error {
-		r, _, err := GetAccount(tx, a.Principal, rid, aid)
+func (s *Service) DeleteAccount(a access.Actor, rid, aid uint64) error {
+	return s.act(a, "delete account", acctTarget(rid, aid), func(tx *store.Txn, p access.Principal, rec *audit.Record) error {
+		r, cur, err := getAccount(tx, p, rid, aid)
 		if err != nil {
 			return err
 		}
-		if err := mayManage(a, r); err != nil {
+		rec.Target = r.Name + " / " + cur.Name
+		if err := mayManage(p, r); err != nil {
 			return err
 		}
 		suffix := fmt.Sprintf("/acct/%020d/%020d", rid, aid)
 		var keys []string
-		if err := tx.Each(sharePrefix, func(k string, _ func(any) error) (bool, error) {
+		if err := tx.Each(grantPrefix, func(k string, _ func(any) error) (bool, error) {
 			if strings.HasSuffix(k, suffix) {
 				keys = append(keys, k)
 			}
@@ -303,92 +277,120 @@ func (s *Service) DeleteAccount(a Actor, rid, aid uint64) error {
 // ShareInput shares a resource (AccountID 0) or one account with a user.
 type ShareInput struct {
 	ResourceID, AccountID uint64
-	Grantee               string // username of a user or API user; the caller checks it exists
+	Grantee               string // username of a user or API user
 	Permission            Permission
 }
 
-// Share grants (or changes) a share.
-func (s *Service) Share(a Actor, in ShareInput) error {
+// Share grants (or changes) a share. The permission is checked before the
+// grantee, so that a refusal tells nothing of who exists to someone who
+// may not share.
+func (s *Service) Share(a access.Actor, in ShareInput) error {
 	target := shareTarget(in) + " (" + string(in.Permission) + ")"
-	return s.change(a, "share", target, func(tx *store.Txn) error {
-		r, err := GetResource(tx, a.Principal, in.ResourceID)
-		if err != nil {
-			return err
-		}
-		if !a.Role.Has(access.PasswordsShare) {
+	return s.act(a, "share", target, func(tx *store.Txn, p access.Principal, rec *audit.Record) error {
+		if !p.Has(access.PasswordsShare) {
 			return apperr.New(apperr.Forbidden, "You are not allowed to share passwords")
 		}
-		if err := mayManage(a, r); err != nil {
+		key, err := s.shareKey(tx, p, in, rec)
+		if err != nil {
 			return err
 		}
 		if in.Permission != View && in.Permission != Modify {
 			return apperr.Field("permission", "Permission: view or modify")
 		}
-		key := resShareKey(in.Grantee, in.ResourceID)
-		if in.AccountID != 0 {
-			if _, _, err := GetAccount(tx, a.Principal, in.ResourceID, in.AccountID); err != nil {
-				return err
-			}
-			key = acctShareKey(in.Grantee, in.ResourceID, in.AccountID)
-		}
-		return tx.Put(key, in.Permission)
+		return tx.Put(key, share{Permission: in.Permission, Grantee: in.Grantee})
 	})
 }
 
 // Unshare removes a share.
-func (s *Service) Unshare(a Actor, in ShareInput) error {
-	target := shareTarget(in)
-	return s.change(a, "unshare", target, func(tx *store.Txn) error {
-		r, err := GetResource(tx, a.Principal, in.ResourceID)
+func (s *Service) Unshare(a access.Actor, in ShareInput) error {
+	return s.act(a, "unshare", shareTarget(in), func(tx *store.Txn, p access.Principal, rec *audit.Record) error {
+		key, err := s.shareKey(tx, p, in, rec)
 		if err != nil {
 			return err
-		}
-		if err := mayManage(a, r); err != nil {
-			return err
-		}
-		key := resShareKey(in.Grantee, in.ResourceID)
-		if in.AccountID != 0 {
-			key = acctShareKey(in.Grantee, in.ResourceID, in.AccountID)
 		}
 		return tx.Delete(key)
 	})
 }
 
-// Grant is one share as the Share dialog lists it.
-type Grant struct {
-	Grantee    string     `json:"grantee"`
-	AccountID  uint64     `json:"accountId"` // 0: the whole resource
-	Permission Permission `json:"permission"`
-}
-
-// Shares lists who a resource (and its accounts) is shared with.
-func (s *Service) Shares(p Principal, rid uint64) ([]Grant, error) {
-	var out []Grant
-	err := s.st.View(func(tx *store.Txn) error {
-		if _, err := GetResource(tx, p, rid); err != nil {
-			return err
+// shareKey checks that p manages the shared resource (and sees the
+// account), finds the grantee and names the share readably in rec.
+func (s *Service) shareKey(tx *store.Txn, p access.Principal, in ShareInput, rec *audit.Record) (string, error) {
+	r, err := getResource(tx, p, in.ResourceID)
+	if err != nil {
+		return "", err
+	}
+	if err := mayManage(p, r); err != nil {
+		return "", err
+	}
+	what := r.Name
+	if in.AccountID != 0 {
+		_, acct, err := getAccount(tx, p, in.ResourceID, in.AccountID)
+		if err != nil {
+			return "", err
 		}
-		return tx.Each(sharePrefix, func(k string, decode func(any) error) (bool, error) {
-			r2, aid, ok := parseShareKey(k)
-			if !ok || r2 != rid {
-				return true, nil
-			}
-			var perm Permission
-			if err := decode(&perm); err != nil {
-				return false, err
-			}
-			grantee := strings.Split(strings.TrimPrefix(k, sharePrefix), "/")[0]
-			out = append(out, Grant{Grantee: grantee, AccountID: aid, Permission: perm})
-			return true, nil
-		})
-	})
-	return out, err
+		what += " / " + acct.Name
+	}
+	rec.Target = what + " -> " + in.Grantee + strings.TrimPrefix(rec.Target, shareTarget(in))
+	id, err := s.users.UserID(tx, in.Grantee)
+	if err != nil {
+		return "", err
+	}
+	if in.AccountID != 0 {
+		return acctShareKey(id, in.ResourceID, in.AccountID), nil
+	}
+	return resShareKey(id, in.ResourceID), nil
 }
 
-// shareTarget names a share for the audit trail.
+// shareTarget names a share for the audit trail until its names are read.
 func shareTarget(in ShareInput) string {
 	if in.AccountID == 0 {
 		return fmt.Sprintf("resource %d -> %s", in.ResourceID, in.Grantee)
 	}
 	return fmt.Sprintf("resource %d account %d -> %s", in.ResourceID, in.AccountID, in.Grantee)
+}
+
+// ForgetUser removes what belongs to a deleted user, inside the deletion's
+// transaction: every share granted to it, and the ownership of its
+// resources, which passes to heir (the operator deleting it). It returns a
+// note for the audit record.
+func (s *Service) ForgetUser(tx *store.Txn, userID string, heir access.Principal) (string, error) {
+	var grants []string
+	if err := tx.Each(granteePrefix(userID), func(k string, _ func(any) error) (bool, error) {
+		grants = append(grants, k)
+		return true, nil
+	}); err != nil {
+		return "", err
+	}
+	for _, k := range grants {
+		if err := tx.Delete(k); err != nil {
+			return "", err
+		}
+	}
+	var owned []Resource
+	if err := tx.Each(resPrefix, func(_ string, decode func(any) error) (bool, error) {
+		var r Resource
+		if err := decode(&r); err != nil {
+			return false, err
+		}
+		if r.OwnerID == userID {
+			owned = append(owned, r)
+		}
+		return true, nil
+	}); err != nil {
+		return "", err
+	}
+	for _, r := range owned {
+		r.OwnerID, r.Owner, r.UpdatedAt = heir.UserID, heir.Username, s.clock().UTC()
+		if err := tx.Put(resKey(r.ID), r); err != nil {
+			return "", err
+		}
+	}
+	var notes []string
+	if len(grants) > 0 {
+		notes = append(notes, fmt.Sprintf("%d shares removed", len(grants)))
+	}
+	if len(owned) > 0 {
+		notes = append(notes, fmt.Sprintf("%d resources passed to %s", len(owned), heir.Username))
+	}
+	return strings.Join(notes, ", "), nil
 }

@@ -4,9 +4,11 @@
 //
 // Who sees what (PRODUCT.md §3): a user sees the resources they own and
 // those shared with them (a share of one account shows its resource with
-// that account only); the All Passwords scope sees everything. Passwords
-// are returned only by Password, which the caller audits in the same
-// transaction.
+// that account only); the All Passwords scope sees everything. Ownership
+// and shares belong to a user's immutable id, never to a name. Every use
+// case takes the acting access.Actor and re-resolves it in its own
+// transaction; a password leaves only through RevealPassword, which
+// commits its audit record first.
 package vault
 
 import (
@@ -21,6 +23,7 @@ import (
 
 	"hostbound/backend/access"
 	"hostbound/backend/apperr"
+	"hostbound/backend/audit"
 	"hostbound/backend/store"
 )
 
@@ -34,7 +37,8 @@ type Resource struct {
 	Department  string    `json:"department"`
 	Location    string    `json:"location"`
 	URL         string    `json:"url"`
-	Owner       string    `json:"owner"` // username
+	OwnerID     string    `json:"ownerId"` // the owner's user id: what ownership is
+	Owner       string    `json:"owner"`   // the owner's username, for display
 	CreatedAt   time.Time `json:"createdAt"`
 	UpdatedAt   time.Time `json:"updatedAt"`
 }
@@ -44,7 +48,7 @@ type Account struct {
 	ID         uint64    `json:"id"`
 	ResourceID uint64    `json:"resourceId"`
 	Name       string    `json:"name"`
-	Password   string    `json:"password"` // in the encrypted store only
+	Password   string    `json:"password"` // in the encrypted store only; blank outside RevealPassword
 	Notes      string    `json:"notes"`
 	UpdatedAt  time.Time `json:"updatedAt"`
 }
@@ -57,38 +61,61 @@ const (
 	Modify Permission = "modify"
 )
 
-// Principal is who asks: a username, the role's permissions and the scope.
-type Principal struct {
-	Username string
-	Role     access.Role
-	Scope    access.Scope
+// MsgNotFound is the one answer for a resource or account that does not
+// exist or that the actor may not see: it does not confirm what exists.
+const MsgNotFound = "Resource or account not found, or not shared with you"
+
+// ErrNotFound is the cause inside every not-found refusal.
+var ErrNotFound = errors.New("not found")
+
+func notFound() error { return apperr.Wrap(apperr.NotFound, ErrNotFound, MsgNotFound) }
+
+// Users is what the vault needs of the user service: re-resolving actors,
+// and finding the user a share names.
+type Users interface {
+	audit.Resolver
+	// UserID returns the id of the user named username (any case).
+	UserID(tx *store.Txn, username string) (string, error)
 }
 
-func (p Principal) all() bool { return access.IsSuperAdmin(p.Role, p.Scope) }
+// Service reads and changes the vault; every change commits with its
+// audit record.
+type Service struct {
+	st    *store.Store
+	audit *audit.Log
+	users Users
+	clock func() time.Time
+}
 
-// Errors of the vault.
-var (
-	ErrNotFound = errors.New("not found")
-)
+// NewService returns a vault service.
+func NewService(st *store.Store, log *audit.Log, users Users, clock func() time.Time) *Service {
+	return &Service{st: st, audit: log, users: users, clock: clock}
+}
 
 const (
 	seqKey      = "vault/seq"
 	resPrefix   = "vault/res/"
 	namePrefix  = "vault/resname/"
 	acctPrefix  = "vault/acct/"
-	sharePrefix = "vault/share/"
+	grantPrefix = "vault/grant/" // vault/grant/<user id>/res/<rid> or .../acct/<rid>/<aid>
 )
 
 func resKey(id uint64) string          { return fmt.Sprintf("%s%020d", resPrefix, id) }
 func nameKey(name string) string       { return namePrefix + strings.ToLower(name) }
 func acctKey(rid, aid uint64) string   { return fmt.Sprintf("%s%020d/%020d", acctPrefix, rid, aid) }
 func acctListPrefix(rid uint64) string { return fmt.Sprintf("%s%020d/", acctPrefix, rid) }
-func granteePrefix(user string) string { return sharePrefix + strings.ToLower(user) + "/" }
-func resShareKey(user string, rid uint64) string {
-	return fmt.Sprintf("%sres/%020d", granteePrefix(user), rid)
+func granteePrefix(id string) string   { return grantPrefix + id + "/" }
+func resShareKey(id string, rid uint64) string {
+	return fmt.Sprintf("%sres/%020d", granteePrefix(id), rid)
 }
-func acctShareKey(user string, rid, aid uint64) string {
-	return fmt.Sprintf("%sacct/%020d/%020d", granteePrefix(user), rid, aid)
+func acctShareKey(id string, rid, aid uint64) string {
+	return fmt.Sprintf("%sacct/%020d/%020d", granteePrefix(id), rid, aid)
+}
+
+// share is what a grant key holds.
+type share struct {
+	Permission Permission `json:"permission"`
+	Grantee    string     `json:"grantee"` // username, for display
 }
 
 // nextID hands out ids; writers take turns (store.Update), so a counter in
@@ -112,12 +139,14 @@ func ParseID(s string) (uint64, bool) {
 	return id, err == nil && id > 0
 }
 
-// GetResource reads a resource the principal may see.
-func GetResource(tx *store.Txn, p Principal, rid uint64) (Resource, error) {
+func owns(p access.Principal, r Resource) bool { return r.OwnerID != "" && r.OwnerID == p.UserID }
+
+// getResource reads a resource p may see.
+func getResource(tx *store.Txn, p access.Principal, rid uint64) (Resource, error) {
 	var r Resource
 	if err := tx.Get(resKey(rid), &r); err != nil {
 		if errors.Is(err, store.ErrNotFound) {
-			return r, ErrNotFound
+			return r, notFound()
 		}
 		return r, err
 	}
@@ -126,121 +155,104 @@ func GetResource(tx *store.Txn, p Principal, rid uint64) (Resource, error) {
 		return r, err
 	}
 	if !ok {
-		return r, ErrNotFound // do not confirm what exists
+		return r, notFound()
 	}
 	return r, nil
 }
 
-// ResourceIDByName returns the id of a resource by its name (any case).
-func ResourceIDByName(tx *store.Txn, p Principal, name string) (uint64, error) {
+func resourceIDByName(tx *store.Txn, p access.Principal, name string) (uint64, error) {
 	var id uint64
 	if err := tx.Get(nameKey(name), &id); err != nil {
 		if errors.Is(err, store.ErrNotFound) {
-			return 0, ErrNotFound
+			return 0, notFound()
 		}
 		return 0, err
 	}
-	if _, err := GetResource(tx, p, id); err != nil {
+	if _, err := getResource(tx, p, id); err != nil {
 		return 0, err
 	}
 	return id, nil
 }
 
-// ListResources returns the resources the principal may see, in id order.
-func ListResources(tx *store.Txn, p Principal) ([]Resource, error) {
+// listResources returns the resources p may see, in id order.
+func listResources(tx *store.Txn, p access.Principal) ([]Resource, error) {
 	var out []Resource
-	if p.all() {
-		err := tx.Each(resPrefix, func(_ string, decode func(any) error) (bool, error) {
-			var r Resource
-			err := decode(&r)
-			out = append(out, r)
-			return true, err
-		})
-		return out, err
-	}
 	seen := map[uint64]bool{}
-	add := func(id uint64) error {
-		if seen[id] {
-			return nil
-		}
-		seen[id] = true
-		var r Resource
-		if err := tx.Get(resKey(id), &r); err != nil {
-			if errors.Is(err, store.ErrNotFound) {
-				return nil
-			}
-			return err
-		}
-		out = append(out, r)
-		return nil
-	}
-	// Owned: scanned; a per-owner index can come when lists grow large.
+	// Owned (or, for All Passwords, every one): scanned; a per-owner index
+	// can come when lists grow large.
 	err := tx.Each(resPrefix, func(_ string, decode func(any) error) (bool, error) {
 		var r Resource
 		if err := decode(&r); err != nil {
 			return false, err
 		}
-		if strings.EqualFold(r.Owner, p.Username) {
+		if p.SeesAll() || owns(p, r) {
 			seen[r.ID] = true
 			out = append(out, r)
 		}
 		return true, nil
 	})
-	if err != nil {
-		return nil, err
+	if err != nil || p.SeesAll() {
+		return out, err
 	}
-	err = tx.Each(granteePrefix(p.Username), func(key string, _ func(any) error) (bool, error) {
+	err = tx.Each(granteePrefix(p.UserID), func(key string, _ func(any) error) (bool, error) {
 		rid, _, ok := parseShareKey(key)
-		if !ok {
+		if !ok || seen[rid] {
 			return true, nil
 		}
-		return true, add(rid)
+		seen[rid] = true
+		var r Resource
+		if err := tx.Get(resKey(rid), &r); err != nil {
+			if errors.Is(err, store.ErrNotFound) {
+				return true, nil
+			}
+			return false, err
+		}
+		out = append(out, r)
+		return true, nil
 	})
 	if err != nil {
 		return nil, err
 	}
-	sortByID(out)
+	slices.SortFunc(out, func(a, b Resource) int { return cmp.Compare(a.ID, b.ID) })
 	return out, nil
 }
 
-// Accounts returns the accounts of a visible resource that the principal
-// may see (all of them, or only the shared ones).
-func Accounts(tx *store.Txn, p Principal, rid uint64) ([]Account, error) {
-	r, err := GetResource(tx, p, rid)
-	if err != nil {
-		return nil, err
-	}
+// accounts returns the accounts of a visible resource that p may see (all
+// of them, or only the shared ones), without passwords.
+func accounts(tx *store.Txn, p access.Principal, r Resource) ([]Account, error) {
 	whole, err := seesWholeResource(tx, p, r)
 	if err != nil {
 		return nil, err
 	}
 	var out []Account
-	err = tx.Each(acctListPrefix(rid), func(_ string, decode func(any) error) (bool, error) {
+	err = tx.Each(acctListPrefix(r.ID), func(_ string, decode func(any) error) (bool, error) {
 		var a Account
 		if err := decode(&a); err != nil {
 			return false, err
 		}
 		if !whole {
-			if ok, err := tx.Has(acctShareKey(p.Username, rid, a.ID)); err != nil || !ok {
+			if ok, err := tx.Has(acctShareKey(p.UserID, r.ID, a.ID)); err != nil || !ok {
 				return err == nil, err
 			}
 		}
+		a.Password = ""
 		out = append(out, a)
 		return true, nil
 	})
 	return out, err
 }
 
-// GetAccount returns one account the principal may see.
-func GetAccount(tx *store.Txn, p Principal, rid, aid uint64) (Resource, Account, error) {
-	r, err := GetResource(tx, p, rid)
+// getAccount returns one account p may see, with its password (callers
+// blank it unless they reveal it).
+func getAccount(tx *store.Txn, p access.Principal, rid, aid uint64) (Resource, Account, error) {
+	r, err := getResource(tx, p, rid)
 	if err != nil {
 		return r, Account{}, err
 	}
 	var a Account
 	if err := tx.Get(acctKey(rid, aid), &a); err != nil {
 		if errors.Is(err, store.ErrNotFound) {
-			return r, a, ErrNotFound
+			return r, a, notFound()
 		}
 		return r, a, err
 	}
@@ -249,68 +261,15 @@ func GetAccount(tx *store.Txn, p Principal, rid, aid uint64) (Resource, Account,
 		return r, a, err
 	}
 	if !whole {
-		ok, err := tx.Has(acctShareKey(p.Username, rid, aid))
+		ok, err := tx.Has(acctShareKey(p.UserID, rid, aid))
 		if err != nil {
 			return r, a, err
 		}
 		if !ok {
-			return r, a, ErrNotFound
+			return r, a, notFound()
 		}
 	}
 	return r, a, nil
-}
-
-// AccountIDByName finds a resource and account by names.
-func AccountIDByName(tx *store.Txn, p Principal, resource, account string) (uint64, uint64, error) {
-	rid, err := ResourceIDByName(tx, p, resource)
-	if err != nil {
-		return 0, 0, err
-	}
-	accts, err := Accounts(tx, p, rid)
-	if err != nil {
-		return 0, 0, err
-	}
-	for _, a := range accts {
-		if strings.EqualFold(a.Name, account) {
-			return rid, a.ID, nil
-		}
-	}
-	return 0, 0, ErrNotFound
-}
-
-// Password returns an account's password when the principal may view it.
-func Password(tx *store.Txn, p Principal, rid, aid uint64) (Resource, Account, error) {
-	r, a, err := GetAccount(tx, p, rid, aid)
-	if err != nil {
-		return r, a, err
-	}
-	if !p.Role.Has(access.PasswordsView) {
-		return r, a, apperr.New(apperr.Forbidden, "You are not allowed to view passwords")
-	}
-	return r, a, nil
-}
-
-// ChangePassword sets a new password when the principal may modify it.
-func ChangePassword(tx *store.Txn, p Principal, rid, aid uint64, password string, now time.Time) (Resource, Account, error) {
-	r, a, err := GetAccount(tx, p, rid, aid)
-	if err != nil {
-		return r, a, err
-	}
-	if !p.Role.Has(access.PasswordsModify) {
-		return r, a, apperr.New(apperr.Forbidden, "You are not allowed to modify passwords")
-	}
-	ok, err := mayModify(tx, p, r, aid)
-	if err != nil {
-		return r, a, err
-	}
-	if !ok {
-		return r, a, apperr.New(apperr.Forbidden, "This account is shared with you for viewing only")
-	}
-	if err := validatePassword(password); err != nil {
-		return r, a, err
-	}
-	a.Password, a.UpdatedAt = password, now.UTC()
-	return r, a, tx.Put(acctKey(rid, aid), a)
 }
 
 func validatePassword(s string) error {
@@ -320,31 +279,31 @@ func validatePassword(s string) error {
 	return nil
 }
 
-func canSeeResource(tx *store.Txn, p Principal, r Resource) (bool, error) {
-	if p.all() || strings.EqualFold(r.Owner, p.Username) {
+func canSeeResource(tx *store.Txn, p access.Principal, r Resource) (bool, error) {
+	if p.SeesAll() || owns(p, r) {
 		return true, nil
 	}
-	if ok, err := tx.Has(resShareKey(p.Username, r.ID)); err != nil || ok {
+	if ok, err := tx.Has(resShareKey(p.UserID, r.ID)); err != nil || ok {
 		return ok, err
 	}
-	return tx.Any(fmt.Sprintf("%sacct/%020d/", granteePrefix(p.Username), r.ID)), nil
+	return tx.Any(fmt.Sprintf("%sacct/%020d/", granteePrefix(p.UserID), r.ID)), nil
 }
 
-func seesWholeResource(tx *store.Txn, p Principal, r Resource) (bool, error) {
-	if p.all() || strings.EqualFold(r.Owner, p.Username) {
+func seesWholeResource(tx *store.Txn, p access.Principal, r Resource) (bool, error) {
+	if p.SeesAll() || owns(p, r) {
 		return true, nil
 	}
-	return tx.Has(resShareKey(p.Username, r.ID))
+	return tx.Has(resShareKey(p.UserID, r.ID))
 }
 
-func mayModify(tx *store.Txn, p Principal, r Resource, aid uint64) (bool, error) {
-	if p.all() || strings.EqualFold(r.Owner, p.Username) {
+func mayModify(tx *store.Txn, p access.Principal, r Resource, aid uint64) (bool, error) {
+	if p.SeesAll() || owns(p, r) {
 		return true, nil
 	}
-	for _, k := range []string{resShareKey(p.Username, r.ID), acctShareKey(p.Username, r.ID, aid)} {
-		var perm Permission
-		err := tx.Get(k, &perm)
-		if err == nil && perm == Modify {
+	for _, k := range []string{resShareKey(p.UserID, r.ID), acctShareKey(p.UserID, r.ID, aid)} {
+		var sh share
+		err := tx.Get(k, &sh)
+		if err == nil && sh.Permission == Modify {
 			return true, nil
 		}
 		if err != nil && !errors.Is(err, store.ErrNotFound) {
@@ -354,9 +313,9 @@ func mayModify(tx *store.Txn, p Principal, r Resource, aid uint64) (bool, error)
 	return false, nil
 }
 
+// parseShareKey reads vault/grant/<id>/res/<rid> or .../acct/<rid>/<aid>.
 func parseShareKey(key string) (rid, aid uint64, ok bool) {
 	parts := strings.Split(key, "/")
-	// vault/share/<user>/res/<rid>  or  vault/share/<user>/acct/<rid>/<aid>
 	if len(parts) < 5 {
 		return 0, 0, false
 	}
@@ -369,8 +328,4 @@ func parseShareKey(key string) (rid, aid uint64, ok bool) {
 		return rid, aid, err == nil
 	}
 	return rid, 0, parts[3] == "res"
-}
-
-func sortByID(rs []Resource) {
-	slices.SortFunc(rs, func(a, b Resource) int { return cmp.Compare(a.ID, b.ID) })
 }

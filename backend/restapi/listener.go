@@ -1,10 +1,8 @@
-// Package apiserver runs the REST API over HTTPS on a listen address: the
-// desktop app starts it when the vault is unlocked, `hostbound serve` runs
-// it headless. It owns the listener and the TLS certificate, not the API.
-package apiserver
+package restapi
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"net"
@@ -14,38 +12,39 @@ import (
 
 	"github.com/sirupsen/logrus"
 
-	"hostbound/backend/restapi"
-	"hostbound/backend/store"
+	"hostbound/backend/settings"
 )
 
-// DefaultListen is the default address: this machine only, PMP's port.
-const DefaultListen = "127.0.0.1:7272"
-
-// Status is what Settings shows.
-type Status struct {
-	Running     bool   `json:"running"`
-	Address     string `json:"address"`     // where it listens, or wanted to
-	URL         string `json:"url"`         // base URL for clients
-	Fingerprint string `json:"fingerprint"` // SHA-256 of the certificate
-	Error       string `json:"error"`       // why it is not running
+// NewHTTPServer returns an http.Server for h with timeouts and limits that
+// keep slow or oversized clients from holding it.
+func NewHTTPServer(h http.Handler) *http.Server {
+	return &http.Server{
+		Handler:           h,
+		ReadHeaderTimeout: 5 * time.Second,
+		ReadTimeout:       15 * time.Second,
+		WriteTimeout:      30 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		MaxHeaderBytes:    maxHeaderBytes,
+	}
 }
 
-// Server serves one API on one address at a time.
+// Server serves one API over HTTPS on one address at a time: the desktop
+// app runs it while the vault is unlocked, `hostbound serve` headless.
 type Server struct {
-	api   http.Handler
-	st    *store.Store
-	clock func() time.Time
-	log   logrus.FieldLogger
+	api  http.Handler
+	cert func() (tls.Certificate, string, error)
+	log  logrus.FieldLogger
 
 	mu     sync.Mutex
 	srv    *http.Server
-	status Status
+	status settings.APIStatus
 	done   chan struct{}
 }
 
-// New returns a stopped server for api.
-func New(api http.Handler, st *store.Store, clock func() time.Time, log logrus.FieldLogger) *Server {
-	return &Server{api: api, st: st, clock: clock, log: log.WithField("component", "apiserver")}
+// NewServer returns a stopped server for api; cert gives the certificate
+// and its fingerprint (settings.Service.Certificate).
+func NewServer(api http.Handler, cert func() (tls.Certificate, string, error), log logrus.FieldLogger) *Server {
+	return &Server{api: api, cert: cert, log: log.WithField("component", "apiserver")}
 }
 
 // Start listens on addr with TLS and serves in the background. A busy port
@@ -56,8 +55,8 @@ func (s *Server) Start(addr string) error {
 	if s.srv != nil {
 		return fmt.Errorf("the REST API is already running on %s", s.status.Address)
 	}
-	s.status = Status{Address: addr}
-	cert, fp, err := restapi.Certificate(s.st, s.clock())
+	s.status = settings.APIStatus{Address: addr}
+	cert, fp, err := s.cert()
 	if err != nil {
 		s.status.Error = err.Error()
 		return err
@@ -68,12 +67,11 @@ func (s *Server) Start(addr string) error {
 		s.status.Error = fmt.Sprintf("cannot listen on %s: %v", addr, err)
 		return errors.New(s.status.Error)
 	}
-	srv := restapi.NewHTTPServer(s.api)
-	srv.TLSConfig = restapi.TLSConfig(cert)
-	srv.ErrorLog = nil
+	srv := NewHTTPServer(s.api)
+	srv.TLSConfig = TLSConfig(cert)
 	s.srv, s.done = srv, make(chan struct{})
 	s.status.Running, s.status.Address = true, ln.Addr().String()
-	s.status.URL = "https://" + ln.Addr().String() + restapi.Base
+	s.status.URL = "https://" + ln.Addr().String() + Base
 	done := s.done
 	go func() {
 		defer close(done)
@@ -107,7 +105,7 @@ func (s *Server) Stop(ctx context.Context) error {
 }
 
 // Status reports the server's state.
-func (s *Server) Status() Status {
+func (s *Server) Status() settings.APIStatus {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.status

@@ -1,0 +1,93 @@
+// Package services wires the domain over an open store: users, vault,
+// audit trail, settings and the authentication guard, each given what it
+// needs through its constructor. core (the app and `hostbound serve`) and
+// the tests build the domain the same way through it.
+package services
+
+import (
+	"fmt"
+	"time"
+
+	"hostbound/backend/access"
+	"hostbound/backend/audit"
+	"hostbound/backend/authguard"
+	"hostbound/backend/hostcheck"
+	"hostbound/backend/keys"
+	"hostbound/backend/settings"
+	"hostbound/backend/store"
+	"hostbound/backend/users"
+	"hostbound/backend/vault"
+)
+
+// Config is what the domain needs besides the store and the master key.
+type Config struct {
+	Clock    func() time.Time
+	Hasher   users.Hasher
+	Resolver hostcheck.Resolver // DNS for host binding (net.DefaultResolver)
+	// APIListen is the REST API's address until Settings store one
+	// (settings.DefaultListen when empty).
+	APIListen string
+	// FailBurst failed authentications per minute from one source before
+	// they are refused outright (default 10).
+	FailBurst int
+}
+
+// Services is the domain over one store.
+type Services struct {
+	Store    *store.Store
+	Audit    *audit.Log
+	Trail    *audit.Trail
+	Users    *users.Service
+	Vault    *vault.Service
+	Settings *settings.Service
+	Guard    *authguard.Guard
+	stop     chan struct{}
+}
+
+// New builds the domain over st with subkeys of the master key, and
+// migrates data written by older versions.
+func New(st *store.Store, master []byte, c Config) (*Services, error) {
+	log := audit.New(keys.Derive(master, keys.AuditChain), c.Clock)
+	guard := authguard.New(authguard.Config{Burst: c.FailBurst, Window: time.Minute, Clock: c.Clock,
+		Record: func(r audit.Record) { log.Record(st, r) }})
+	u, err := users.NewService(users.Config{Store: st, Audit: log, Hasher: c.Hasher, Clock: c.Clock,
+		Pepper: keys.Derive(master, keys.APIKeyPepper), Guard: guard, Matcher: hostcheck.NewMatcher(c.Resolver, c.Clock)})
+	if err != nil {
+		return nil, fmt.Errorf("load users: %w", err)
+	}
+	v := vault.NewService(st, log, u, c.Clock)
+	if err := vault.Migrate(st, u.IDByName); err != nil {
+		return nil, fmt.Errorf("migrate the vault: %w", err)
+	}
+	// A deleted user's shares go with it; its resources pass to whoever
+	// deleted it.
+	u.OnDelete(func(tx *store.Txn, gone *users.User, heir access.Principal) (string, error) {
+		return v.ForgetUser(tx, gone.ID, heir)
+	})
+	s := &Services{Store: st, Audit: log, Trail: audit.NewTrail(st, log, u), Users: u, Vault: v,
+		Settings: settings.NewService(st, log, u, c.Clock, c.APIListen), Guard: guard, stop: make(chan struct{})}
+	go s.flushFailures()
+	return s, nil
+}
+
+// flushFailures writes the guard's aggregated failure records once their
+// minute has ended.
+func (s *Services) flushFailures() {
+	t := time.NewTicker(10 * time.Second)
+	defer t.Stop()
+	for {
+		select {
+		case <-t.C:
+			s.Guard.Flush()
+		case <-s.stop:
+			return
+		}
+	}
+}
+
+// Close writes what the guard still holds (aggregated failure records);
+// call it before the store closes, which is its owner's job.
+func (s *Services) Close() {
+	close(s.stop)
+	s.Guard.Close()
+}

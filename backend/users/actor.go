@@ -1,0 +1,140 @@
+package users
+
+import (
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"strings"
+	"time"
+
+	"hostbound/backend/access"
+	"hostbound/backend/apperr"
+	"hostbound/backend/store"
+)
+
+// ActorOf names u acting from source ("desktop", "cli", an address).
+func ActorOf(u *User, source string) access.Actor {
+	return access.Actor{UserID: u.ID, Username: u.Username, Kind: u.Kind, Source: source}
+}
+
+// newID returns a fresh user id: 96 random bits, never reused.
+func newID() string {
+	b := make([]byte, 12)
+	_, _ = rand.Read(b) // crypto/rand never fails (Go 1.24+)
+	return "u" + hex.EncodeToString(b)
+}
+
+// Resolve re-reads actor a inside tx and returns it as the store says it
+// is now. It refuses an actor whose user was deleted (or deleted and
+// re-created: the id differs), disabled, or, for an API user, whose key was
+// replaced, expired or turned off meanwhile. For an API user it records
+// the key's use (time, source, count) in tx, so that the use commits with
+// the call's audit record; tx must then be writable (audit.Log.Read sees
+// to it).
+func (s *Service) Resolve(tx *store.Txn, a access.Actor) (access.Principal, error) {
+	u, p, err := s.resolve(tx, a)
+	if err != nil || a.Kind != KindAPI || a.Credential == "" {
+		return p, err
+	}
+	return p, s.markUsed(tx, u, a.Source)
+}
+
+func (s *Service) resolve(tx *store.Txn, a access.Actor) (*User, access.Principal, error) {
+	var u User
+	err := tx.Get(userKey(a.Username), &u)
+	if errors.Is(err, store.ErrNotFound) || (err == nil && (u.ID != a.UserID || u.Kind != a.Kind)) {
+		return nil, access.Principal{}, s.gone(a)
+	}
+	if err != nil {
+		return nil, access.Principal{}, err
+	}
+	if a.Kind == KindAPI {
+		if msg := keyRefusal(&u, a.Credential, s.clock()); msg != "" {
+			return nil, access.Principal{}, apperr.New(apperr.Unauthenticated, "%s", msg)
+		}
+	} else if u.Disabled {
+		return nil, access.Principal{}, apperr.New(apperr.Unauthenticated, MsgDisabled)
+	}
+	r, err := role(tx, u.Role)
+	if err != nil {
+		return nil, access.Principal{}, err
+	}
+	return &u, access.Principal{Actor: a, FullName: u.FullName, Role: r, Scope: u.Scope}, nil
+}
+
+func (s *Service) gone(a access.Actor) error {
+	if a.Kind == KindAPI {
+		return apperr.New(apperr.Unauthenticated, MsgUnknownKey)
+	}
+	return apperr.New(apperr.Unauthenticated, MsgGone)
+}
+
+// keyRefusal says why u may not use the key whose HMAC is hash at now (""
+// when it may). An empty hash checks the user's state only (faces that do
+// not authenticate with the API key).
+func keyRefusal(u *User, hash string, now time.Time) string {
+	switch {
+	case u.Disabled:
+		return MsgAPIDisabled
+	case !u.RESTEnabled || u.APIKey == nil:
+		return MsgRESTOff
+	case hash == "":
+		return ""
+	case u.APIKey.Hash == hash:
+		if exp := u.APIKey.ExpiresAt; exp != nil && !now.Before(*exp) {
+			return MsgExpired
+		}
+		return ""
+	case u.APIKey.Previous != nil && u.APIKey.Previous.Hash == hash && now.Before(u.APIKey.Previous.ValidUntil):
+		return "" // a replaced key within its grace period
+	}
+	return MsgUnknownKey
+}
+
+// markUsed records a use of u's key.
+func (s *Service) markUsed(tx *store.Txn, u *User, from string) error {
+	if u.APIKey == nil {
+		return nil
+	}
+	t := s.clock().UTC()
+	u.APIKey.LastUsedAt, u.APIKey.LastUsedFrom = &t, from
+	u.APIKey.UseCount++
+	return s.put(tx, u)
+}
+
+// mayActOn checks that p may change target (edit, disable, enable, delete,
+// reset the password of, regenerate the key of): the permission to manage
+// its kind, and target ⊆ actor — p could grant the target's role and
+// scope. Otherwise an Administrator holding apiusers.manage could take over
+// the key of an All Passwords API user.
+func (s *Service) mayActOn(tx *store.Txn, p access.Principal, target *User) error {
+	if err := mayManage(p, target.Kind); err != nil {
+		return err
+	}
+	r, err := role(tx, target.Role)
+	if err != nil {
+		return err
+	}
+	if !p.MayGrant(r, target.Scope) {
+		return forbidden("You cannot change %s: their access level or scope is beyond yours", target.Username)
+	}
+	return nil
+}
+
+func isSelf(p access.Principal, u *User) bool {
+	return u.ID == p.UserID && strings.EqualFold(u.Username, p.Username)
+}
+
+// UserID returns the id of the user named username, for a share (the
+// vault keeps shares by id). A missing user is a field error of the Share
+// dialog.
+func (s *Service) UserID(tx *store.Txn, username string) (string, error) {
+	u, err := s.load(tx, username)
+	if apperr.As(err) != nil {
+		return "", apperr.Field("grantee", "Share with: no user named %s", username)
+	}
+	if err != nil {
+		return "", err
+	}
+	return u.ID, nil
+}

@@ -1,0 +1,247 @@
+package vault
+
+import (
+	"fmt"
+	"strings"
+
+	"hostbound/backend/access"
+	"hostbound/backend/apperr"
+	"hostbound/backend/audit"
+	"hostbound/backend/store"
+)
+
+// Summary is a resource as lists show it, with how many of its accounts
+// the actor sees.
+type Summary struct {
+	Resource
+	Accounts int `json:"accounts"`
+}
+
+// Detail is a resource with the accounts the actor sees (no passwords) and
+// who it is shared with.
+type Detail struct {
+	Resource Resource
+	Accounts []Account
+	Shares   []Grant
+}
+
+// Grant is one share as the Share dialog lists it.
+type Grant struct {
+	Grantee    string     `json:"grantee"`   // username
+	GranteeID  string     `json:"granteeId"` // user id
+	AccountID  uint64     `json:"accountId"` // 0: the whole resource
+	Permission Permission `json:"permission"`
+}
+
+// Purpose says why a password is read, for its audit record.
+type Purpose struct {
+	Copy     bool   // copied to the clipboard rather than shown
+	Reason   string // PMP's REASON
+	TicketID string // PMP's TICKETID
+}
+
+func (p Purpose) op() string {
+	if p.Copy {
+		return "copy password"
+	}
+	return "reveal password"
+}
+
+func (p Purpose) reason() string {
+	var parts []string
+	if p.Reason != "" {
+		parts = append(parts, "reason: "+p.Reason)
+	}
+	if p.TicketID != "" {
+		parts = append(parts, "ticket: "+p.TicketID)
+	}
+	return strings.Join(parts, " ")
+}
+
+// read runs a read use case for a (audited when a is an API user).
+func (s *Service) read(a access.Actor, op, target string, fn func(tx *store.Txn, p access.Principal, rec *audit.Record) error) error {
+	return s.wrap(op, target, s.audit.Read(s.st, s.users, a, op, target, fn))
+}
+
+// act runs a change (or a password read) for a, audited.
+func (s *Service) act(a access.Actor, op, target string, fn func(tx *store.Txn, p access.Principal, rec *audit.Record) error) error {
+	return s.wrap(op, target, s.audit.Act(s.st, s.users, a, op, target, fn))
+}
+
+func (s *Service) wrap(op, target string, err error) error {
+	if err != nil && apperr.As(err) == nil {
+		return fmt.Errorf("%s %q: %w", op, target, err)
+	}
+	return err
+}
+
+func resTarget(rid uint64) string       { return fmt.Sprintf("resource %d", rid) }
+func acctTarget(rid, aid uint64) string { return fmt.Sprintf("resource %d account %d", rid, aid) }
+
+// ListResources returns the resources a may see, in id order, each with
+// the number of its accounts that a sees.
+func (s *Service) ListResources(a access.Actor) ([]Summary, error) {
+	var out []Summary
+	err := s.read(a, "list resources", "", func(tx *store.Txn, p access.Principal, _ *audit.Record) error {
+		rs, err := listResources(tx, p)
+		if err != nil {
+			return err
+		}
+		out = make([]Summary, 0, len(rs))
+		for _, r := range rs {
+			accts, err := accounts(tx, p, r)
+			if err != nil {
+				return err
+			}
+			out = append(out, Summary{Resource: r, Accounts: len(accts)})
+		}
+		return nil
+	})
+	return out, err
+}
+
+// GetResource returns a resource a may see with its accounts (no
+// passwords) and its shares.
+func (s *Service) GetResource(a access.Actor, rid uint64) (Detail, error) {
+	var d Detail
+	err := s.read(a, "view resource", resTarget(rid), func(tx *store.Txn, p access.Principal, rec *audit.Record) error {
+		r, err := getResource(tx, p, rid)
+		if err != nil {
+			return err
+		}
+		rec.Target = r.Name
+		if d.Accounts, err = accounts(tx, p, r); err != nil {
+			return err
+		}
+		d.Resource = r
+		d.Shares, err = shares(tx, rid)
+		return err
+	})
+	return d, err
+}
+
+// GetAccount returns one account a may see, without its password.
+func (s *Service) GetAccount(a access.Actor, rid, aid uint64) (Resource, Account, error) {
+	var r Resource
+	var acct Account
+	err := s.read(a, "view account", acctTarget(rid, aid), func(tx *store.Txn, p access.Principal, rec *audit.Record) error {
+		var err error
+		if r, acct, err = getAccount(tx, p, rid, aid); err != nil {
+			return err
+		}
+		rec.Target = r.Name + " / " + acct.Name
+		acct.Password = ""
+		return nil
+	})
+	return r, acct, err
+}
+
+// ResourceIDByName returns the id of a resource a may see, by its name
+// (any case).
+func (s *Service) ResourceIDByName(a access.Actor, name string) (uint64, error) {
+	var id uint64
+	err := s.read(a, "find resource", name, func(tx *store.Txn, p access.Principal, _ *audit.Record) error {
+		var err error
+		id, err = resourceIDByName(tx, p, name)
+		return err
+	})
+	return id, err
+}
+
+// AccountIDByName finds a resource and one of its accounts by names.
+func (s *Service) AccountIDByName(a access.Actor, resource, account string) (rid, aid uint64, err error) {
+	err = s.read(a, "find account", resource+" / "+account, func(tx *store.Txn, p access.Principal, _ *audit.Record) error {
+		var err error
+		if rid, err = resourceIDByName(tx, p, resource); err != nil {
+			return err
+		}
+		r, err := getResource(tx, p, rid)
+		if err != nil {
+			return err
+		}
+		accts, err := accounts(tx, p, r)
+		if err != nil {
+			return err
+		}
+		for _, x := range accts {
+			if strings.EqualFold(x.Name, account) {
+				aid = x.ID
+				return nil
+			}
+		}
+		return notFound()
+	})
+	return rid, aid, err
+}
+
+// RevealPassword returns an account's password to a holder of
+// passwords.view who may see the account. Its audit record (with the
+// purpose's reason and ticket) commits before the password is returned:
+// no password leaves unrecorded.
+func (s *Service) RevealPassword(a access.Actor, rid, aid uint64, why Purpose) (string, error) {
+	var pw string
+	err := s.act(a, why.op(), acctTarget(rid, aid), func(tx *store.Txn, p access.Principal, rec *audit.Record) error {
+		rec.Reason = why.reason()
+		r, acct, err := getAccount(tx, p, rid, aid)
+		if err != nil {
+			return err
+		}
+		rec.Target = r.Name + " / " + acct.Name
+		if !p.Has(access.PasswordsView) {
+			return apperr.New(apperr.Forbidden, "You are not allowed to view passwords")
+		}
+		pw = acct.Password
+		return nil
+	})
+	if err != nil {
+		return "", err
+	}
+	return pw, nil
+}
+
+// ChangePassword sets a new password for a holder of passwords.modify who
+// owns the resource, sees all passwords, or holds a modify share.
+func (s *Service) ChangePassword(a access.Actor, rid, aid uint64, password string, why Purpose) error {
+	return s.act(a, "change password", acctTarget(rid, aid), func(tx *store.Txn, p access.Principal, rec *audit.Record) error {
+		rec.Reason = why.reason()
+		r, acct, err := getAccount(tx, p, rid, aid)
+		if err != nil {
+			return err
+		}
+		rec.Target = r.Name + " / " + acct.Name
+		if !p.Has(access.PasswordsModify) {
+			return apperr.New(apperr.Forbidden, "You are not allowed to modify passwords")
+		}
+		ok, err := mayModify(tx, p, r, aid)
+		if err != nil {
+			return err
+		}
+		if !ok {
+			return apperr.New(apperr.Forbidden, "This account is shared with you for viewing only")
+		}
+		if err := validatePassword(password); err != nil {
+			return err
+		}
+		acct.Password, acct.UpdatedAt = password, s.clock().UTC()
+		return tx.Put(acctKey(rid, aid), acct)
+	})
+}
+
+// shares lists who a resource (and its accounts) is shared with.
+func shares(tx *store.Txn, rid uint64) ([]Grant, error) {
+	var out []Grant
+	err := tx.Each(grantPrefix, func(k string, decode func(any) error) (bool, error) {
+		r2, aid, ok := parseShareKey(k)
+		if !ok || r2 != rid {
+			return true, nil
+		}
+		var sh share
+		if err := decode(&sh); err != nil {
+			return false, err
+		}
+		id := strings.Split(strings.TrimPrefix(k, grantPrefix), "/")[0]
+		out = append(out, Grant{Grantee: sh.Grantee, GranteeID: id, AccountID: aid, Permission: sh.Permission})
+		return true, nil
+	})
+	return out, err
+}
