@@ -1,82 +1,42 @@
-/** The screen the backend wants the app to show. */
+// The data the bound Go methods take and return, as the UI names it. Every
+// DTO is an alias of the class Wails generates from the Go struct
+// (wailsjs/go/models.ts), so a field Go adds, renames or retypes shows up
+// as a type error where the UI uses it, not as a silent undefined.
+import type { desktop, users } from '../../../wailsjs/go/models';
+
+/**
+ * The fields of a generated model class, at every depth, without the
+ * convertValues method that Wails gives a class with nested classes. The
+ * bindings answer with plain JSON objects, not class instances, and tests
+ * write answers as object literals: both have this shape and neither has
+ * the method. (Omit<X, 'convertValues'> would strip only the top level.)
+ */
+export type Data<T> = T extends readonly (infer E)[]
+  ? Data<E>[]
+  : T extends object
+    ? { [K in keyof T as T[K] extends (...args: never[]) => unknown ? never : K]: Data<T[K]> }
+    : T;
+
+/**
+ * Model T with some fields narrowed to a union the UI relies on (Go types
+ * them as string or map). Each narrowed type must still fit the generated
+ * field, so a field Go drops or retypes is a type error here. The Go side
+ * sends only these values; src/lib/wails narrows answers on the way in.
+ */
+type Narrow<T, N extends { [K in keyof N]: K extends keyof T ? T[K] : never }> = Omit<T, keyof N> & N;
+
+// Unions the UI switches on or keys tables by. Go types these as string.
+
+/** The screen the backend wants the app to show; App's switch handles each, its default any other. */
 export type Phase = 'setup' | 'unlock' | 'locked' | 'login' | 'ready';
 
-/** How the master key is kept: '' before the first run. */
-export type KeyStorage = '' | 'keyring' | 'passphrase';
-
-/** Access scope of an operator. */
+/** Access scope of a user (form state; Go takes a string). */
 export type Scope = 'all' | 'owned_shared';
-
-/** The logged-in operator as the header shows them. */
-export interface Operator {
-  username: string;
-  fullName: string;
-  email: string;
-  /** Role id, e.g. "privileged_admin". */
-  role: string;
-  /** Role name for people, e.g. "Privileged Administrator". */
-  roleName: string;
-  scope: Scope | string;
-  superAdmin: boolean;
-  /** Permission ids the operator's role grants, e.g. "users.manage". */
-  permissions: string[];
-}
-
-/** What the backend tells the frontend to show. */
-export interface AppState {
-  phase: Phase;
-  keyStorage: KeyStorage;
-  keyringAvailable: boolean;
-  keyringProblem: string;
-  lockedReason: string;
-  dataDir: string;
-  operator?: Operator;
-  idleTimeoutSeconds: number;
-  /** The last audit chain verification (at unlock, or the last Verify). */
-  auditIntegrity: IntegrityResult;
-}
-
-/** The outcome of an audit chain verification. */
-export interface IntegrityResult {
-  /** False while the first check after unlock still runs. */
-  checked: boolean;
-  ok: boolean;
-  /** Records walked. */
-  records: number;
-  /** "All N records verified", or which record failed. */
-  message: string;
-  /** RFC 3339, or '' before the first check. */
-  at: string;
-}
-
-/** The first-run form. */
-export interface SetupRequest {
-  username: string;
-  fullName: string;
-  email: string;
-  password: string;
-  confirmPassword: string;
-  /** Only without a keyring; '' otherwise. */
-  passphrase: string;
-  /** Only without a keyring; '' otherwise. */
-  confirmPassphrase: string;
-}
-
-/** What the Settings screen shows. */
-export interface SecurityInfo {
-  keyStorage: KeyStorage;
-  keyStorageLabel: string;
-  dataDir: string;
-  logFile: string;
-  storeBytes: number;
-  /** Audit records kept (the app never deletes them). */
-  auditRecords: number;
-}
 
 /** Operator: logs into the app; api: a host-bound machine identity. */
 export type UserKind = 'operator' | 'api';
 
-/** What the Users list can filter by (key status). */
+/** Key status of a user; KEY_STATUS_LABELS and the filter are keyed by it. */
 export type KeyStatus = 'active' | 'expiring' | 'expired' | 'none' | 'disabled';
 
 export type UserSortBy =
@@ -91,119 +51,60 @@ export type UserSortBy =
   | 'department'
   | 'location';
 
-/** A page request of the Users list. */
-export interface UserQuery {
-  /** Matches username, host, full name, department, location. */
-  search: string;
-  kind: '' | UserKind;
-  /** Role id, or '' for all. */
-  role: string;
-  keyStatus: '' | KeyStatus;
-  sortBy: UserSortBy;
-  desc: boolean;
-  offset: number;
-  /** At most 1000. */
-  limit: number;
-}
+/** Share permission: view the password, or also change it. */
+export type SharePermission = 'view' | 'modify';
 
-/** One line of the Users list. Times are RFC 3339, or '' for none. */
-export interface UserRow {
-  username: string;
-  kind: UserKind;
-  fullName: string;
-  email: string;
-  host: string;
-  role: string;
-  roleName: string;
-  scope: Scope | string;
-  superAdmin: boolean;
-  department: string;
-  location: string;
-  disabled: boolean;
-  restEnabled: boolean;
-  keyStatus: KeyStatus;
-  /** The first characters of the key, e.g. "hbk_AbCd"; never the key. */
-  keyHint: string;
-  keyCreatedAt: string;
-  keyExpiresAt: string;
-  lastUsedAt: string;
-  lastUsedFrom: string;
-  useCount: number;
-  createdAt: string;
-}
+/** Why a password is fetched; the backend audits each as its own operation. */
+export type RevealPurpose = 'reveal' | 'copy';
 
-/** A user as the edit form shows it. */
-export interface UserDetail extends UserRow {
-  sshPublicKey: string;
-  sshFingerprint: string;
-  certificate: string;
-  certificateSubject: string;
-  certificateNotAfter: string;
-  certificateFingerprint: string;
-}
+/** An audit filter's result; '' for any. */
+export type AuditResult = '' | 'success' | 'failure';
 
-export interface UserPage {
-  total: number;
-  rows: UserRow[];
-}
+export type ExportFormat = 'csv' | 'jsonl';
 
-/** The Add / Edit API User form. */
-export interface APIUserRequest {
-  username: string;
-  host: string;
-  fullName: string;
-  email: string;
-  role: string;
-  scope: Scope;
-  sshPublicKey: string;
-  certificate: string;
-  restEnabled: boolean;
-  /** The key Generate showed; '' keeps the current key on edit. */
-  apiKey: string;
-  neverExpires: boolean;
-  /** RFC 3339; '' with neverExpires. */
-  expiresAt: string;
-  department: string;
-  location: string;
-}
+/** API users by key status: Go sends a map that leaves out the zero counts; the seam fills them in. */
+export type KeyStatusCounts = Record<'active' | 'expiring30' | 'expiring7' | 'expiring1' | 'expired' | 'none' | 'disabled', number>;
 
-/** The Add / Edit User form for operators. */
-export interface OperatorRequest {
-  username: string;
-  fullName: string;
-  email: string;
-  /** '' on edit keeps the current password. */
-  password: string;
-  confirmPassword: string;
-  role: string;
-  scope: Scope;
-  department: string;
-  location: string;
-}
+// Session (times are RFC 3339 strings, or '' for none, everywhere).
 
-/** A new API key, shown once, and the updated row. */
-export interface RegeneratedKey {
-  apiKey: string;
-  user: UserRow;
-}
+export type Operator = Data<desktop.OperatorView>;
+export type IntegrityResult = Data<desktop.IntegrityResult>;
+export type AppState = Narrow<Data<desktop.AppState>, { phase: Phase }>;
+export type SetupRequest = Data<desktop.SetupRequest>;
+export type SecurityInfo = Data<desktop.SecurityInfo>;
 
-/** A role (access level) with the number of users holding it. */
-export interface RoleView {
-  id: string;
-  name: string;
-  builtIn: boolean;
-  permissions: string[];
-  users: number;
-  /** The All Passwords scope may go with this role. */
-  mayHaveAllPasswords: boolean;
-}
+// Users and roles.
 
-export interface RoleRequest {
-  name: string;
-  permissions: string[];
-}
+export type UserQuery = Narrow<Data<users.Query>, { kind: '' | UserKind; keyStatus: '' | KeyStatus; sortBy: UserSortBy }>;
+export type UserRow = Narrow<Data<desktop.UserRow>, { keyStatus: KeyStatus }>;
+export type UserDetail = Narrow<Data<desktop.UserDetail>, { keyStatus: KeyStatus }>;
+export type UserPage = Narrow<Data<desktop.UserPage>, { rows: UserRow[] }>;
+export type APIUserRequest = Data<desktop.APIUserRequest>;
+export type OperatorRequest = Data<desktop.OperatorRequest>;
+export type RegeneratedKey = Narrow<Data<desktop.RegeneratedKey>, { user: UserRow }>;
+export type RoleView = Data<desktop.RoleView>;
+export type RoleRequest = Data<desktop.RoleRequest>;
+export type PermissionView = Data<desktop.PermissionView>;
 
-export interface PermissionView {
-  id: string;
-  label: string;
-}
+// Resources and the REST API (ids are decimal strings, as PMP clients see them).
+
+export type ResourceView = Data<desktop.ResourceView>;
+export type AccountView = Data<desktop.AccountView>;
+export type ShareView = Data<desktop.ShareView>;
+export type ResourceDetail = Data<desktop.ResourceDetail>;
+export type ResourceRequest = Data<desktop.ResourceRequest>;
+export type AccountRequest = Data<desktop.AccountRequest>;
+export type ShareRequest = Data<desktop.ShareRequest>;
+export type APIServerInfo = Data<desktop.APIServerInfo>;
+
+// Audit and reports.
+
+export type AuditFilter = Narrow<Data<desktop.AuditFilter>, { result: AuditResult }>;
+export type AuditRecord = Data<desktop.AuditRecord>;
+export type AuditPage = Data<desktop.AuditPage>;
+export type ExportResult = Data<desktop.ExportResult>;
+export type HostCount = Data<desktop.HostCount>;
+export type ReportView = Narrow<
+  Data<desktop.ReportView>,
+  { keyStatus: KeyStatusCounts; expiringSoon: UserRow[]; idleKeys: UserRow[]; superAdmins: UserRow[] }
+>;
