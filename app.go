@@ -12,6 +12,7 @@ import (
 	"hostbound/backend/core"
 	"hostbound/backend/desktop"
 	"hostbound/backend/masterkey"
+	"hostbound/backend/restapi"
 	"hostbound/backend/users"
 )
 
@@ -38,7 +39,7 @@ func NewApp(dataDir, logFile, apiListen string, log *logrus.Logger) *App {
 	})
 	a.session = desktop.NewSession(desktop.Config{
 		Life:    life,
-		API:     core.NewAPIServer(life),
+		API:     restapi.NewRunner(life, time.Now, log),
 		LogFile: logFile,
 		Log:     log,
 		Clock:   time.Now,

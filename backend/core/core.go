@@ -1,7 +1,7 @@
-// Package core is the composition root shared by the desktop app and
-// `hostbound serve`: the lock/unlock lifecycle of a data directory (master
-// key from the OS keyring or a passphrase, the store, the domain services
-// over it) and the REST API server that runs over those services.
+// Package core is what the desktop app and `hostbound serve` share: the
+// lock/unlock lifecycle of a data directory — the master key from the OS
+// keyring or a passphrase, the store, the domain services over it. The
+// faces' servers (restapi.Runner) run over its open services.
 package core
 
 import (

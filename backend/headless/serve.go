@@ -13,6 +13,7 @@ import (
 	"github.com/sirupsen/logrus"
 
 	"hostbound/backend/core"
+	"hostbound/backend/restapi"
 )
 
 // PassphraseFileEnv names the file holding the passphrase in passphrase mode.
@@ -44,7 +45,7 @@ func Serve(ctx context.Context, o Options) error {
 	if has, err := svc.Users.HasUsers(); err != nil || !has {
 		return errors.Join(err, errors.New("this data directory has no administrator yet: run the desktop app once to set it up"))
 	}
-	srv := core.NewHeadlessAPIServer(life, o.Listen)
+	srv := restapi.NewHeadlessRunner(life, o.Listen, o.Core.Clock, o.Core.Log)
 	if err := srv.Restart(); err != nil {
 		return err
 	}

@@ -1,4 +1,4 @@
-package core
+package restapi
 
 import (
 	"context"
@@ -9,15 +9,22 @@ import (
 	"github.com/sirupsen/logrus"
 
 	"hostbound/backend/hostcheck"
-	"hostbound/backend/restapi"
+	"hostbound/backend/services"
 	"hostbound/backend/settings"
 )
 
-// APIServer runs the REST API over a lifecycle's open services, with the
-// stored settings. The desktop drives it through a small interface of its
-// own; `hostbound serve` directly.
-type APIServer struct {
-	life   *Lifecycle
+// Opened gives the domain services while the vault is open (nil while it
+// is locked): core.Lifecycle.
+type Opened interface {
+	Services() *services.Services
+}
+
+// Runner runs the REST API over the open services with the stored
+// settings. The desktop drives it through a small interface of its own
+// (app.go hands it in); `hostbound serve` directly.
+type Runner struct {
+	life   Opened
+	clock  func() time.Time
 	listen string // overrides the stored address when set (serve --listen)
 	// headless serves whatever the Enabled setting says, which is about the
 	// desktop app ("serve while the app is unlocked").
@@ -25,20 +32,19 @@ type APIServer struct {
 	log      logrus.FieldLogger
 
 	mu  sync.Mutex
-	srv *restapi.Server
+	srv *Server
 	err string // why it could not be built
 }
 
-// NewAPIServer returns the desktop app's stopped server.
-func NewAPIServer(life *Lifecycle) *APIServer {
-	return &APIServer{life: life, log: life.cfg.Log.WithField("component", "apiserver")}
+// NewRunner returns the desktop app's stopped REST API.
+func NewRunner(life Opened, clock func() time.Time, log logrus.FieldLogger) *Runner {
+	return &Runner{life: life, clock: clock, log: log}
 }
 
-// NewHeadlessAPIServer returns `hostbound serve`'s stopped server: it
-// serves even when Settings turned the desktop's API off, on listen when
-// given.
-func NewHeadlessAPIServer(life *Lifecycle, listen string) *APIServer {
-	a := NewAPIServer(life)
+// NewHeadlessRunner returns `hostbound serve`'s stopped REST API: it serves
+// even when Settings turned the desktop's API off, on listen when given.
+func NewHeadlessRunner(life Opened, listen string, clock func() time.Time, log logrus.FieldLogger) *Runner {
+	a := NewRunner(life, clock, log)
 	a.listen, a.headless = listen, true
 	return a
 }
@@ -46,7 +52,7 @@ func NewHeadlessAPIServer(life *Lifecycle, listen string) *APIServer {
 // Restart stops the server and starts it again with the stored settings
 // (or leaves it stopped when they say off). A failure (port in use) is
 // returned and kept in Status.
-func (a *APIServer) Restart() error {
+func (a *Runner) Restart() error {
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	a.stop()
@@ -63,9 +69,8 @@ func (a *APIServer) Restart() error {
 		a.err = fmt.Sprintf("REST API settings: %v", err)
 		return fmt.Errorf("%s", a.err)
 	}
-	api := restapi.New(restapi.Config{Users: svc.Users, Vault: svc.Vault, Proxies: proxies,
-		Clock: a.life.cfg.Clock, Log: a.life.cfg.Log})
-	a.srv, a.err = restapi.NewServer(api, svc.Settings.Certificate, a.life.cfg.Log), ""
+	api := New(Config{Users: svc.Users, Vault: svc.Vault, Proxies: proxies, Clock: a.clock, Log: a.log})
+	a.srv, a.err = NewServer(api, svc.Settings.Certificate, a.log), ""
 	if !set.Enabled && !a.headless {
 		return nil
 	}
@@ -77,13 +82,13 @@ func (a *APIServer) Restart() error {
 }
 
 // Stop stops the server, letting requests in flight finish (5 s at most).
-func (a *APIServer) Stop() {
+func (a *Runner) Stop() {
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	a.stop()
 }
 
-func (a *APIServer) stop() {
+func (a *Runner) stop() {
 	if a.srv == nil {
 		return
 	}
@@ -93,7 +98,7 @@ func (a *APIServer) stop() {
 }
 
 // Status reports the server's state.
-func (a *APIServer) Status() settings.APIStatus {
+func (a *Runner) Status() settings.APIStatus {
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	if a.srv == nil {
