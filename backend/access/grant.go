@@ -1,17 +1,15 @@
 package access
 
-import "slices"
+import (
+	"slices"
+
+	"github.com/samber/lo"
+)
 
 // Missing returns the permissions of role that holder lacks: an operator
 // may grant a role (or create one) only when this is empty.
 func Missing(holder, role Role) []Permission {
-	var out []Permission
-	for _, p := range role.Permissions {
-		if !holder.Has(p) {
-			out = append(out, p)
-		}
-	}
-	return out
+	return lo.Reject(role.Permissions, func(p Permission, _ int) bool { return holder.Has(p) })
 }
 
 // Valid reports whether p is a known permission.

@@ -306,14 +306,10 @@ func (u *Users) ListRoles() ([]RoleView, error) {
 	var out []RoleView
 	err := u.run("list roles", func(a access.Actor, svc *services.Services) error {
 		rs, err := svc.Users.ListRoles(a)
-		for _, r := range rs {
-			perms := make([]string, len(r.Permissions))
-			for i, p := range r.Permissions {
-				perms[i] = string(p)
-			}
-			out = append(out, RoleView{ID: r.ID, Name: r.Name, BuiltIn: r.BuiltIn, Permissions: perms, Users: r.Users,
-				MayHaveAllPasswords: r.MayHaveAllPasswords()})
-		}
+		out = lo.Map(rs, func(r users.RoleInfo, _ int) RoleView {
+			return RoleView{ID: r.ID, Name: r.Name, BuiltIn: r.BuiltIn, Permissions: permStrings(r.Permissions), Users: r.Users,
+				MayHaveAllPasswords: r.MayHaveAllPasswords()}
+		})
 		return err
 	})
 	return out, err
@@ -321,11 +317,13 @@ func (u *Users) ListRoles() ([]RoleView, error) {
 
 // ListPermissions names every permission, in display order.
 func (u *Users) ListPermissions() []PermissionView {
-	out := make([]PermissionView, len(access.AllPermissions))
-	for i, p := range access.AllPermissions {
-		out[i] = PermissionView{ID: string(p), Label: access.PermissionLabel[p]}
-	}
-	return out
+	return lo.Map(access.AllPermissions, func(p access.Permission, _ int) PermissionView {
+		return PermissionView{ID: string(p), Label: access.PermissionLabel[p]}
+	})
+}
+
+func permStrings(ps []access.Permission) []string {
+	return lo.Map(ps, func(p access.Permission, _ int) string { return string(p) })
 }
 
 // CreateRole adds a custom role.
@@ -375,11 +373,7 @@ func operatorInput(r OperatorRequest) users.OperatorInput {
 }
 
 func roleInput(r RoleRequest) users.RoleInput {
-	perms := make([]access.Permission, len(r.Permissions))
-	for i, p := range r.Permissions {
-		perms[i] = access.Permission(p)
-	}
-	return users.RoleInput{Name: r.Name, Permissions: perms}
+	return users.RoleInput{Name: r.Name, Permissions: lo.Map(r.Permissions, func(p string, _ int) access.Permission { return access.Permission(p) })}
 }
 
 func rfc3339(t *time.Time) string {

@@ -5,6 +5,8 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/samber/lo"
+
 	"hostbound/backend/access"
 	"hostbound/backend/apperr"
 	"hostbound/backend/store"
@@ -198,11 +200,7 @@ func mayGrantPermissions(actor access.Role, perms []access.Permission) error {
 }
 
 func joinPerms(ps []access.Permission) string {
-	s := make([]string, len(ps))
-	for i, p := range ps {
-		s[i] = string(p)
-	}
-	return strings.Join(s, ", ")
+	return strings.Join(lo.Map(ps, func(p access.Permission, _ int) string { return string(p) }), ", ")
 }
 
 func plural(n int, one, many string) string {
