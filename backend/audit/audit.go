@@ -21,7 +21,6 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"hostbound/backend/apperr"
 	"hostbound/backend/store"
 )
 
@@ -203,28 +202,6 @@ func clip(s string, n int) string {
 }
 
 func recKey(seq uint64) string { return fmt.Sprintf("%s%020d", recPrefix, seq) }
-
-// Update runs fn in one transaction with the record of its success. When fn
-// refuses (returns an *apperr.Error), the refusal is recorded instead, in a
-// transaction of its own, since the refused change wrote nothing. rec
-// describes the action; Result and Reason are filled in here.
-func (l *Log) Update(st *store.Store, rec Record, fn func(tx *store.Txn) error) error {
-	err := st.Update(func(tx *store.Txn) error {
-		if err := fn(tx); err != nil {
-			return err
-		}
-		r := rec
-		r.Result = Success
-		_, err := l.Append(tx, r)
-		return err
-	})
-	if e := apperr.As(err); e != nil {
-		r := rec
-		r.Result, r.Reason = Failure, e.Message
-		l.Record(st, r)
-	}
-	return err
-}
 
 // Record appends r in a transaction of its own, for events that change
 // nothing else (a refused attempt, a login). Its failure is not returned:

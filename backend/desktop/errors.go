@@ -6,8 +6,6 @@ import (
 	"strconv"
 
 	"hostbound/backend/apperr"
-	"hostbound/backend/store"
-	"hostbound/backend/vault"
 )
 
 // uiError is what a bound method returns on failure. Wails rejects the
@@ -39,10 +37,6 @@ func (s *Session) fail(op string, err error) error {
 		entry.WithField("field", pub.Field).Info(pub.Message)
 	}
 	return uiError{Code: pub.Code, Field: pub.Field, Message: pub.Message, Fields: pub.Fields}
-}
-
-func isNotFound(err error) bool {
-	return errors.Is(err, vault.ErrNotFound) || errors.Is(err, store.ErrNotFound)
 }
 
 func itoa(n uint64) string { return strconv.FormatUint(n, 10) }
