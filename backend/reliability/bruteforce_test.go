@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"hostbound/backend/apikey"
+	"hostbound/backend/audit"
 )
 
 // TestBruteForceIsThrottledPerAddress sends 10,000 requests with wrong keys
@@ -128,5 +129,31 @@ func TestBruteForceIsThrottledPerAddress(t *testing.T) {
 	}
 	_, recs := f.check(t)
 	tb.add("audit chain verified: %d records", len(recs))
+
+	// Failures are recorded per source and minute: the first at once, the
+	// rest of the minute as one record with a count (written when the
+	// minute ends, or on shutdown). Every 401 is accounted for; the records
+	// grow with the minutes, not with the attempts.
+	var failRecs, accounted int
+	for _, r := range recs {
+		if r.Source != "127.0.0.2" || r.Result != audit.Failure {
+			continue
+		}
+		failRecs++
+		var more int
+		if _, err := fmt.Sscanf(r.Reason, "%d more failed authentications", &more); err == nil {
+			accounted += more
+		} else {
+			accounted++
+		}
+	}
+	maxRecs := 2 * (int(attack.Minutes()) + 2)
+	tb.add("audit records of the attacker's failures: %d, accounting for %d failed authentications (%d x 401)", failRecs, accounted, counts[401])
+	if accounted < counts[401] || accounted > counts[401]+errs {
+		t.Errorf("the audit trail accounts for %d failed authentications from 127.0.0.2, want the %d answered 401 (+ up to %d without an answer)", accounted, counts[401], errs)
+	}
+	if failRecs > maxRecs {
+		t.Errorf("%d audit records of failures from 127.0.0.2 in %.1fs: want at most %d (two per minute)", failRecs, attack.Seconds(), maxRecs)
+	}
 	tb.log(t)
 }

@@ -99,7 +99,7 @@ func TestCrashSafety(t *testing.T) {
 		}
 		changes := 0
 		for _, r := range recs {
-			if r.Operation == "EDIT PASSWORD" && r.Result == audit.Success {
+			if r.Operation == "change password" && r.Result == audit.Success {
 				changes++
 			}
 		}

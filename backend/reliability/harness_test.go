@@ -29,6 +29,7 @@ import (
 	"hostbound/backend/internal/testenv"
 	"hostbound/backend/masterkey"
 	"hostbound/backend/restapi"
+	"hostbound/backend/services"
 	"hostbound/backend/store"
 	"hostbound/backend/users"
 	"hostbound/backend/vault"
@@ -184,9 +185,9 @@ func newFixture(t *testing.T, dir string, names []string, nAccounts int) *fixtur
 		t.Fatal(err)
 	}
 	svc := f.open(t)
-	defer svc.Store.Close()
+	defer closeDomain(svc)
 	if f.admin, err = svc.Users.CreateFirstAdministrator(users.NewOperator{Username: "admin", FullName: "Ada Admin",
-		Password: adminPass, ConfirmPassword: adminPass}); err != nil {
+		Password: adminPass, ConfirmPassword: adminPass}, access.SourceDesktop); err != nil {
 		t.Fatal(err)
 	}
 	ins := make([]users.APIUserInput, len(names))
@@ -199,10 +200,10 @@ func newFixture(t *testing.T, dir string, names []string, nAccounts int) *fixtur
 		f.keys[n] = ks[i].String()
 		f.secrets = append(f.secrets, ks[i].String())
 	}
-	if _, err := svc.Users.CreateAPIUsers(f.admin, ins, ks); err != nil {
+	a := f.adminActor()
+	if _, err := svc.Users.CreateAPIUsers(a, ins, ks); err != nil {
 		t.Fatal(err)
 	}
-	a := adminActor()
 	nRes := min(4, max(1, nAccounts))
 	for r := 0; r < nRes; r++ {
 		res, err := svc.Vault.CreateResource(a, vault.ResourceInput{Name: fmt.Sprintf("db%02d", r+1), DNSName: fmt.Sprintf("db%02d.example.com", r+1), Type: "PostgreSQL"})
@@ -234,45 +235,75 @@ func apiUserInput(name, dept string) users.APIUserInput {
 		Scope: access.ScopeOwnedShared, RESTEnabled: true, NeverExpires: true, Department: dept}
 }
 
-func adminActor() vault.Actor {
-	return vault.Actor{Principal: vault.Principal{Username: "admin", Role: access.BuiltInRoles[0], Scope: access.ScopeAll},
-		FullName: "Ada Admin", Kind: audit.ActorOperator, Source: "desktop"}
+// adminActor is the administrator at the desktop.
+func (f *fixture) adminActor() access.Actor { return users.ActorOf(f.admin, access.SourceDesktop) }
+
+// open opens the data directory in this process (no server may run on it)
+// and builds the domain over it as core's lifecycle does for the app and
+// `hostbound serve`; close it with closeDomain.
+func (f *fixture) open(t *testing.T) *services.Services {
+	t.Helper()
+	return f.openWith(t, 0)
 }
 
-// open opens the data directory in this process (no server may run on it).
-func (f *fixture) open(t *testing.T) *core.Services {
+// openWith is open with failBurst failed authentications per minute and
+// source before they are refused (0: the default, as serve has it).
+func (f *fixture) openWith(t *testing.T, failBurst int) *services.Services {
 	t.Helper()
-	svc, err := core.Open(f.dir, f.key, f.cfg)
+	st, err := store.Open(core.StoreDir(f.dir), f.key, f.cfg.Log)
 	if err != nil {
+		t.Fatalf("open the data directory: %v", err)
+	}
+	svc, err := services.New(st, f.key, services.Config{Clock: f.cfg.Clock, Hasher: f.cfg.Hasher, Resolver: f.cfg.Resolver,
+		APIListen: f.cfg.APIListen, FailBurst: failBurst})
+	if err != nil {
+		st.Close()
 		t.Fatalf("open the data directory: %v", err)
 	}
 	return svc
 }
 
+// closeDomain writes what the domain still holds (aggregated failure
+// records), then closes the store.
+func closeDomain(svc *services.Services) {
+	svc.Close()
+	svc.Store.Close()
+}
+
+// storedPasswords reads the password of every account of f as the
+// administrator (each read is audited, as every password read is).
+func (f *fixture) storedPasswords(svc *services.Services) (map[uint64]string, error) {
+	pw := map[uint64]string{}
+	for _, a := range f.accts {
+		p, err := svc.Vault.RevealPassword(f.adminActor(), a.rid, a.aid, vault.Purpose{Reason: "reliability check"})
+		if err != nil {
+			return nil, fmt.Errorf("read account %d: %w", a.aid, err)
+		}
+		pw[a.aid] = p
+	}
+	return pw, nil
+}
+
 // check opens the store after the server is gone: the audit chain must
-// verify; it returns the stored passwords by account and the audit records.
+// verify; it returns the stored passwords by account and the audit records
+// (as they were before check read the passwords).
 func (f *fixture) check(t *testing.T) (map[uint64]string, []audit.Record) {
 	t.Helper()
 	svc := f.open(t)
-	defer svc.Store.Close()
-	pw := map[uint64]string{}
+	defer closeDomain(svc)
 	var recs []audit.Record
-	p := vault.Principal{Username: "admin", Role: access.BuiltInRoles[0], Scope: access.ScopeAll}
 	err := svc.Store.View(func(tx *store.Txn) error {
 		n, err := svc.Audit.Verify(tx)
 		if err != nil {
 			return fmt.Errorf("audit chain (%d records): %w", n, err)
 		}
-		for _, a := range f.accts {
-			_, ac, err := vault.Password(tx, p, a.rid, a.aid)
-			if err != nil {
-				return fmt.Errorf("read account %d: %w", a.aid, err)
-			}
-			pw[a.aid] = ac.Password
-		}
 		recs, err = svc.Audit.List(tx)
 		return err
 	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	pw, err := f.storedPasswords(svc)
 	if err != nil {
 		t.Fatal(err)
 	}

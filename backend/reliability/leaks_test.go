@@ -14,7 +14,6 @@ import (
 
 	"hostbound/backend/apikey"
 	"hostbound/backend/audit"
-	"hostbound/backend/store"
 )
 
 // TestNoSecretLeaks runs a scripted session and then searches every file of
@@ -100,26 +99,22 @@ func TestNoSecretLeaks(t *testing.T) {
 	exportDir := t.TempDir()
 	svc := f.open(t)
 	newKey, _ := apikey.Generate()
-	if _, err := svc.Users.RegenerateAPIKey(f.admin, "deploy@localhost", newKey, 0); err != nil {
+	if _, err := svc.Users.RegenerateAPIKey(f.adminActor(), "deploy@localhost", newKey, 0); err != nil {
 		t.Fatal(err)
 	}
 	f.keys["deploy@localhost"] = newKey.String()
 	add("regenerated key", newKey.String())
 	for _, format := range []string{audit.CSV, audit.JSONL} {
 		var buf bytes.Buffer
-		var n int
-		err := svc.Store.View(func(tx *store.Txn) error {
-			var err error
-			n, err = svc.Audit.Export(tx, audit.Filter{}, format, &buf, nil)
-			return err
-		})
+		name := "audit." + format
+		n, err := svc.Trail.Export(f.adminActor(), name, format, audit.Filter{}, &buf, nil)
 		if err != nil {
 			t.Fatal(err)
 		}
-		os.WriteFile(filepath.Join(exportDir, "audit."+format), buf.Bytes(), 0o600)
+		os.WriteFile(filepath.Join(exportDir, name), buf.Bytes(), 0o600)
 		tb.add("audit export %s: %d records, %d bytes", format, n, buf.Len())
 	}
-	svc.Store.Close()
+	closeDomain(svc)
 	session("second") // the new key over the REST API too
 
 	// Search.

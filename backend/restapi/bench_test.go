@@ -48,7 +48,7 @@ type benchW struct {
 }
 
 func benchWorld(b *testing.B, n int) benchW {
-	w := newWorldTB(b)
+	w := newWorld(b)
 	ins := make([]users.APIUserInput, n)
 	keys := make([]apikey.Key, n)
 	for i := range ins {
@@ -56,19 +56,22 @@ func benchWorld(b *testing.B, n int) benchW {
 		ins[i] = users.APIUserInput{Username: fmt.Sprintf("job%06d@host", i), Host: "127.0.0.1", FullName: fmt.Sprint("Job ", i),
 			Role: access.PasswordUser, Scope: access.ScopeOwnedShared, RESTEnabled: true, NeverExpires: true}
 	}
-	if _, err := w.users.CreateAPIUsers(w.admin, ins, keys); err != nil {
+	if _, err := w.Users.CreateAPIUsers(w.AdminActor, ins, keys); err != nil {
 		b.Fatal(err)
 	}
 	target := ins[n/2].Username
-	if err := w.vault.Share(w.actor(w.admin), vault.ShareInput{ResourceID: w.res.ID, Grantee: target, Permission: vault.View}); err != nil {
+	if err := w.Vault.Share(w.AdminActor, vault.ShareInput{ResourceID: w.res.ID, Grantee: target, Permission: vault.View}); err != nil {
 		b.Fatal(err)
 	}
 	return benchW{world: w, key: keys[n/2].String()}
 }
 
 func bareServer(b *testing.B) (string, *x509.CertPool) {
-	w := newWorldTB(b)
-	cert, _, _ := Certificate(w.st, time.Now())
+	w := newWorld(b)
+	cert, _, err := w.Settings.Certificate()
+	if err != nil {
+		b.Fatal(err)
+	}
 	body := `{"operation":{"name":"GET PASSWORD","result":{"status":"Success","message":"Password fetched successfully"},"Details":{"PASSWORD":"s3cr3t-pg-password"}}}` + "\n"
 	ln, _ := net.Listen("tcp", "127.0.0.1:0")
 	srv := NewHTTPServer(http.HandlerFunc(func(rw http.ResponseWriter, _ *http.Request) {
