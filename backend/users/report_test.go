@@ -23,9 +23,17 @@ func TestReportKeyStatusBucketsAtTheirBoundaries(t *testing.T) {
 		{Username: "h", Kind: KindAPI, Host: "h3", Disabled: true, RESTEnabled: true, KeyHint: "k"},
 		{Username: "i", Kind: KindAPI, Host: "h3", RESTEnabled: true, KeyHint: "k", LastUsedAt: at(-90 * day)},
 		{Username: "root", Kind: KindOperator, Role: access.PrivilegedAdmin, Scope: access.ScopeAll},
+		// Super Administrators are decided by the roles (custom ones from
+		// the store): All Passwords on a role that may have it.
+		{Username: "ops", Kind: KindOperator, Role: "custom_ops", Scope: access.ScopeAll},
+		{Username: "pu", Kind: KindOperator, Role: access.PasswordUser, Scope: access.ScopeAll},
+	}
+	roles := map[string]access.Role{"custom_ops": {ID: "custom_ops", Name: "Ops", Permissions: []access.Permission{access.ResourcesManage}}}
+	for _, r := range access.BuiltInRoles {
+		roles[r.ID] = r
 	}
 	svc := &Service{idx: &index{rows: rows}}
-	rep := svc.Report(now, func(r *Row) bool { return r.Scope == access.ScopeAll })
+	rep := svc.report(now, roles)
 	want := map[string]int{"active": 3, "expiring30": 1, "expiring7": 1, "expiring1": 1, "expired": 1, "none": 1, "disabled": 1}
 	for k, v := range want {
 		if rep.KeyStatus[k] != v {
@@ -39,8 +47,11 @@ func TestReportKeyStatusBucketsAtTheirBoundaries(t *testing.T) {
 	if got := names(rep.IdleKeys); got != "b,c,d,e,i" {
 		t.Errorf("idle: %s", got)
 	}
-	if len(rep.SuperAdmins) != 1 || rep.PerHost[0] != (HostCount{"h3", 4}) || len(rep.PerHost) != 3 {
-		t.Errorf("super %d, per host %v", len(rep.SuperAdmins), rep.PerHost)
+	if names(rep.SuperAdmins) != "root,ops" || rep.PerHost[0] != (HostCount{"h3", 4}) || len(rep.PerHost) != 3 {
+		t.Errorf("super %s, per host %v", names(rep.SuperAdmins), rep.PerHost)
+	}
+	if len(rep.Roles) != len(roles) {
+		t.Errorf("the report names %d roles, want %d", len(rep.Roles), len(roles))
 	}
 }
 
