@@ -83,8 +83,9 @@ func (in *RoleInput) validate(f *apperr.Form) {
 			f.Add("permissions", "Permissions: unknown permission %q", p)
 		}
 	}
-	slices.Sort(in.Permissions)
-	in.Permissions = slices.Compact(in.Permissions)
+	// Sorted and deduplicated in a copy: the caller's slice (perhaps
+	// access.AllPermissions) stays as it was.
+	in.Permissions = slices.Compact(slices.Sorted(slices.Values(in.Permissions)))
 }
 
 // CreateRole adds a custom role. The actor needs roles.manage and every

@@ -329,3 +329,15 @@ func TestAStaleActorIsRefusedInsideTheTransaction(t *testing.T) {
 		t.Fatalf("a replaced key still acts: %v", err)
 	}
 }
+
+func TestCreatingARoleLeavesTheCallersPermissionsAlone(t *testing.T) {
+	t.Parallel()
+	w := testdomain.New(t, testdomain.Options{})
+	perms := []access.Permission{access.ReportsView, access.AuditView, access.ReportsView}
+	if _, err := w.Users.CreateRole(w.AdminActor, users.RoleInput{Name: "Readers", Permissions: perms}); err != nil {
+		t.Fatal(err)
+	}
+	if perms[0] != access.ReportsView || perms[1] != access.AuditView || perms[2] != access.ReportsView {
+		t.Fatalf("the caller's slice was rewritten: %v", perms)
+	}
+}

@@ -197,14 +197,8 @@ func (s *Service) CreateAccount(a access.Actor, rid uint64, in AccountInput) (Ac
 		if err := in.validate(true); err != nil {
 			return err
 		}
-		existing, err := accounts(tx, p, r)
-		if err != nil {
+		if err := accountNameFree(tx, p, r, in.Name, 0); err != nil {
 			return err
-		}
-		for _, x := range existing {
-			if strings.EqualFold(x.Name, in.Name) {
-				return apperr.Field("accountName", "Account Name: this resource already has an account with this name")
-			}
 		}
 		id, err := nextID(tx)
 		if err != nil {
@@ -215,6 +209,21 @@ func (s *Service) CreateAccount(a access.Actor, rid uint64, in AccountInput) (Ac
 	})
 	acct.Password = ""
 	return acct, err
+}
+
+// accountNameFree refuses a name another account of r has (any case):
+// clients find accounts by name, and two would make the answer a guess.
+func accountNameFree(tx *store.Txn, p access.Principal, r Resource, name string, except uint64) error {
+	existing, err := accounts(tx, p, r)
+	if err != nil {
+		return err
+	}
+	for _, x := range existing {
+		if x.ID != except && strings.EqualFold(x.Name, name) {
+			return apperr.Field("accountName", "Account Name: this resource already has an account with this name")
+		}
+	}
+	return nil
 }
 
 // UpdateAccount edits an account; an empty password keeps the old one.
@@ -230,6 +239,9 @@ func (s *Service) UpdateAccount(a access.Actor, rid, aid uint64, in AccountInput
 			return err
 		}
 		if err := in.validate(false); err != nil {
+			return err
+		}
+		if err := accountNameFree(tx, p, r, in.Name, aid); err != nil {
 			return err
 		}
 		cur.Name, cur.Notes, cur.UpdatedAt = in.Name, in.Notes, s.clock().UTC()

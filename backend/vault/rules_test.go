@@ -201,3 +201,18 @@ func TestSharesKeptByUsernameMoveToUserIDs(t *testing.T) {
 	}
 	mustNil(t, vault.Migrate(w.Store, w.Users.IDByName)) // a second run changes nothing
 }
+
+func TestTwoAccountsOfAResourceNeverShareAName(t *testing.T) {
+	t.Parallel()
+	w := testdomain.New(t, testdomain.Options{})
+	r, _ := seed(t, w)
+	root, err := w.Vault.CreateAccount(w.AdminActor, r.ID, vault.AccountInput{Name: "root", Password: "x"})
+	mustNil(t, err)
+	_, err = w.Vault.UpdateAccount(w.AdminActor, r.ID, root.ID, vault.AccountInput{Name: "POSTGRES"})
+	if e := apperr.As(err); e == nil || e.Field != "accountName" {
+		t.Fatalf("renaming root to POSTGRES: %v", err)
+	}
+	if _, err := w.Vault.UpdateAccount(w.AdminActor, r.ID, root.ID, vault.AccountInput{Name: "Root", Notes: "same name, new case"}); err != nil {
+		t.Fatalf("an account keeps its own name: %v", err)
+	}
+}
