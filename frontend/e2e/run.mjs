@@ -482,7 +482,7 @@ const scenarios = [
           return String(e);
         }
       }, { username: 'sneaky@web02', host: 'web02', fullName: 'Sneaky', role: 'password_user', scope: 'owned_shared', restEnabled: false });
-      if (!refusal.includes('You are not allowed to add API users')) throw new Error(`the backend did not refuse Pam: ${refusal}`);
+      if (!refusal.includes('You are not allowed to manage API users')) throw new Error(`the backend did not refuse Pam: ${refusal}`);
       await shot(ctx, page, '04-pam');
       await stopApp(app);
     },
@@ -563,7 +563,7 @@ const scenarios = [
         [ADMIN.fullName, 'create resource'],
         [ADMIN.fullName, 'create api user'],
         [ADMIN.fullName, 'share'],
-        ['Nightly Job', 'GET PASSWORD'],
+        ['Nightly Job', 'reveal password'],
       ]) {
         await visible(records.getByRole('row').filter({ hasText: who }).filter({ hasText: what }), `an audit record of ${who}: ${what}`);
       }
@@ -579,7 +579,7 @@ const scenarios = [
       if (rows[0].join(',') !== 'seq,time,actor,actor_name,actor_kind,source,operation,target,result,reason,hash') {
         throw new Error(`CSV header: ${rows[0]}`);
       }
-      if (!rows.some((r) => r[3] === 'Nightly Job' && r[6] === 'GET PASSWORD' && r[5] === '127.0.0.1')) {
+      if (!rows.some((r) => r[3] === 'Nightly Job' && r[6] === 'reveal password' && r[5] === '127.0.0.1')) {
         throw new Error('the CSV lacks the password retrieval by the API user');
       }
       if (csv.includes(key.slice(8)) || csv.includes(DB_PASSWORD)) throw new Error('the CSV export holds a secret');
