@@ -23,7 +23,15 @@ const EXPIRING_KEYS_LIMIT = 50;
 /** The Wails event ExportAudit sends with the count of records written so far. */
 const EXPORT_PROGRESS_EVENT = 'audit-export-progress';
 
-const KEY_STATUS_BUCKETS: (keyof KeyStatusCounts)[] = ['active', 'expiring30', 'expiring7', 'expiring1', 'expired', 'none', 'disabled'];
+const KEY_STATUS_BUCKETS: (keyof KeyStatusCounts)[] = [
+  'active',
+  'expiring30',
+  'expiring7',
+  'expiring1',
+  'expired',
+  'none',
+  'disabled',
+];
 
 function reportView(v: desktop.ReportView): ReportView {
   const counts = v.keyStatus ?? {};

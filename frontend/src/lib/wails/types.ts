@@ -63,7 +63,10 @@ export type AuditResult = '' | 'success' | 'failure';
 export type ExportFormat = 'csv' | 'jsonl';
 
 /** API users by key status: Go sends a map that leaves out the zero counts; the seam fills them in. */
-export type KeyStatusCounts = Record<'active' | 'expiring30' | 'expiring7' | 'expiring1' | 'expired' | 'none' | 'disabled', number>;
+export type KeyStatusCounts = Record<
+  'active' | 'expiring30' | 'expiring7' | 'expiring1' | 'expired' | 'none' | 'disabled',
+  number
+>;
 
 // Session (times are RFC 3339 strings, or '' for none, everywhere).
 

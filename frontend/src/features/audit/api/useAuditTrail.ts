@@ -1,18 +1,9 @@
-import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import { auditApi, type AppError, type AuditFilter, type AuditRecord } from '../../../lib/wails';
-import { useSession } from '../../session/useSession';
+import { useCallback } from 'react';
+import { useLoad } from '../../../hooks/useLoad';
+import { auditApi, type AppError, type AuditFilter, type AuditPage, type AuditRecord } from '../../../lib/wails';
 
 /** Records per QueryAudit call. */
 export const AUDIT_PAGE_SIZE = 100;
-
-interface Loaded {
-  /** The filter (and refresh count) these records belong to. */
-  key: string;
-  records: AuditRecord[];
-  /** Cursor of the next page; 0 when there is no more. */
-  next: number;
-  error: AppError | null;
-}
 
 export interface AuditTrail {
   /** Loaded records, newest first (the previous filter's while the first page loads). */
@@ -33,63 +24,27 @@ export interface AuditTrail {
  * the operator asked to see is fetched, however long the trail.
  */
 export function useAuditTrail(filter: AuditFilter): AuditTrail {
-  const { handleError } = useSession();
-  const [version, setVersion] = useState(0);
-  const key = useMemo(() => JSON.stringify({ filter, version }), [filter, version]);
-  const [loaded, setLoaded] = useState<Loaded>({ key: '', records: [], next: 0, error: null });
-  const [loadingMore, setLoadingMore] = useState(false);
-  const latestKey = useRef(key);
-
-  useEffect(() => {
-    latestKey.current = key;
-    let cancelled = false;
-    auditApi.queryAudit(filter, 0, AUDIT_PAGE_SIZE).then(
-      (page) => {
-        if (!cancelled) setLoaded({ key, records: page.records, next: page.next, error: null });
-      },
-      (e: unknown) => {
-        const error = handleError(e);
-        if (!cancelled) setLoaded({ key, records: [], next: 0, error });
-      },
-    );
-    return () => {
-      cancelled = true;
-    };
-  }, [key, filter, handleError]);
-
-  const current = loaded.key === key;
+  const trail = useLoad(() => auditApi.queryAudit(filter, 0, AUDIT_PAGE_SIZE), [filter]);
+  const { data, loading, more } = trail;
+  // Cursor of the next page; 0 when there is no more.
+  const next = loading ? 0 : (data?.next ?? 0);
 
   const loadMore = useCallback(() => {
-    if (!current || loaded.next === 0 || loadingMore) return;
-    const forKey = key;
-    setLoadingMore(true);
-    auditApi
-      .queryAudit(filter, loaded.next, AUDIT_PAGE_SIZE)
-      .then(
-        (page) => {
-          if (latestKey.current !== forKey) return;
-          setLoaded((prev) =>
-            prev.key === forKey ? { ...prev, records: [...prev.records, ...page.records], next: page.next, error: null } : prev,
-          );
-        },
-        (e: unknown) => {
-          const error = handleError(e);
-          if (latestKey.current !== forKey) return;
-          setLoaded((prev) => (prev.key === forKey ? { ...prev, error } : prev));
-        },
-      )
-      .finally(() => setLoadingMore(false));
-  }, [current, key, filter, loaded.next, loadingMore, handleError]);
-
-  const refresh = useCallback(() => setVersion((v) => v + 1), []);
+    if (next === 0) return;
+    more(
+      String(next),
+      () => auditApi.queryAudit(filter, next, AUDIT_PAGE_SIZE),
+      (loaded, page): AuditPage => ({ records: [...loaded.records, ...page.records], next: page.next }),
+    );
+  }, [next, filter, more]);
 
   return {
-    records: loaded.records,
-    loading: !current,
-    error: current ? loaded.error : null,
-    hasMore: current && loaded.next > 0,
-    loadingMore,
+    records: data?.records ?? [],
+    loading,
+    error: trail.error,
+    hasMore: next > 0,
+    loadingMore: trail.loadingMore,
     loadMore,
-    refresh,
+    refresh: trail.reload,
   };
 }

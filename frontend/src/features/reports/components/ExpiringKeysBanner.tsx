@@ -1,6 +1,7 @@
 import { Alert, Button, Group, List, Text } from '@mantine/core';
-import { useEffect, useState } from 'react';
-import { auditApi, type Operator, type UserPage } from '../../../lib/wails';
+import { useState } from 'react';
+import { useLoad } from '../../../hooks/useLoad';
+import { auditApi, type Operator } from '../../../lib/wails';
 import { canSeeKeyExpiry } from '../../audit/permissions';
 import { formatDateTime, keyExpiryText } from '../../users/format';
 
@@ -14,24 +15,9 @@ function headline(n: number): string {
 /** After login: the API keys that expire within 30 days, until dismissed (a region named by its title). */
 export function ExpiringKeysBanner({ operator }: { operator: Operator }) {
   const allowed = canSeeKeyExpiry(operator);
-  const [page, setPage] = useState<UserPage | null>(null);
+  // A banner is no place for an error: the Reports screen shows it.
+  const { data: page } = useLoad(allowed ? auditApi.listExpiringKeys : null, [allowed]);
   const [dismissed, setDismissed] = useState(false);
-
-  useEffect(() => {
-    if (!allowed) return;
-    let cancelled = false;
-    auditApi.listExpiringKeys().then(
-      (p) => {
-        if (!cancelled) setPage(p);
-      },
-      () => {
-        // A banner is no place for an error: the Reports screen shows it.
-      },
-    );
-    return () => {
-      cancelled = true;
-    };
-  }, [allowed]);
 
   if (!allowed || dismissed || !page || page.rows.length === 0) return null;
   const total = Math.max(page.total, page.rows.length);

@@ -1,9 +1,9 @@
 import { Badge, Button, Card, Group, Loader, SimpleGrid, Stack, Table, Text, Title } from '@mantine/core';
 import { useId, type ReactNode } from 'react';
 import { ErrorAlert } from '../../../components/ErrorAlert';
-import type { KeyStatusCounts, ReportView, UserRow } from '../../../lib/wails';
+import { useLoad } from '../../../hooks/useLoad';
+import { auditApi, type KeyStatusCounts, type ReportView, type UserRow } from '../../../lib/wails';
 import { formatDateTime, keyExpiryText } from '../../users/format';
-import { useReports } from '../api/useReports';
 import { toCsv, type CsvValue } from '../csv';
 import { downloadText } from '../download';
 
@@ -162,9 +162,12 @@ function ReportCard({
   );
 }
 
-/** Reports on API keys and administrators, each exportable as CSV. */
+/** Reports on API keys and administrators, each exportable as CSV; computed by the backend on open and Refresh. */
 export function ReportsScreen() {
-  const reports = useReports();
+  const reports = useLoad(auditApi.getReports, []);
+  // While a refresh runs, the last report (or error) stays on screen.
+  const report = reports.error ? undefined : reports.data;
+  const firstLoad = !reports.data && !reports.error;
 
   return (
     <Stack gap="lg">
@@ -177,53 +180,53 @@ export function ReportsScreen() {
             API keys, idle identities and who holds the most access, as of now.
           </Text>
         </Stack>
-        <Button variant="default" onClick={reports.reload} disabled={reports.status === 'loading'}>
+        <Button variant="default" onClick={reports.reload} disabled={firstLoad}>
           Refresh
         </Button>
       </Group>
 
-      {reports.status === 'loading' && (
+      {firstLoad && (
         <Group gap="sm">
           <Loader size="sm" />
           <Text size="sm">Loading reports…</Text>
         </Group>
       )}
-      {reports.status === 'error' && <ErrorAlert title="Could not load the reports" message={reports.error.message} />}
-      {reports.status === 'ok' && (
+      <ErrorAlert title="Could not load the reports" message={reports.error?.message} />
+      {report && (
         <SimpleGrid cols={{ base: 1, lg: 2 }} spacing="lg">
           <ReportCard
             title="API key status"
             description="API users by the state of their key; each key counts once, in its nearest bucket."
             file="api-key-status"
-            table={keyStatusTable(reports.report.keyStatus)}
+            table={keyStatusTable(report.keyStatus)}
             empty=""
           />
           <ReportCard
             title="Keys expiring soon"
             description="API keys that expire within 30 days, soonest first."
             file="keys-expiring-soon"
-            table={expiringTable(reports.report.expiringSoon)}
+            table={expiringTable(report.expiringSoon)}
             empty="No API key expires within 30 days."
           />
           <ReportCard
             title="Idle keys"
             description="Valid API keys unused for 90 days or never used."
             file="idle-keys"
-            table={idleTable(reports.report.idleKeys)}
+            table={idleTable(report.idleKeys)}
             empty="No idle API keys."
           />
           <ReportCard
             title="Super Administrators"
             description="Users with an administrator role and the All Passwords scope."
             file="super-administrators"
-            table={superAdminTable(reports.report.superAdmins)}
+            table={superAdminTable(report.superAdmins)}
             empty="No Super Administrators."
           />
           <ReportCard
             title="API users per host"
             description="How many API users are bound to each host."
             file="api-users-per-host"
-            table={perHostTable(reports.report)}
+            table={perHostTable(report)}
             empty="No API users."
           />
         </SimpleGrid>

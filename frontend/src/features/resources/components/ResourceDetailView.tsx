@@ -1,10 +1,10 @@
 import { Badge, Button, Card, Center, Code, Group, Loader, Stack, Table, Text, Title, VisuallyHidden } from '@mantine/core';
 import { useState, type ReactNode } from 'react';
 import { ErrorAlert } from '../../../components/ErrorAlert';
+import { useLoad } from '../../../hooks/useLoad';
 import { vaultApi, type AccountView, type Operator, type ResourceView, type ShareView } from '../../../lib/wails';
 import { useSession } from '../../session/useSession';
 import { formatDateTime } from '../../users/format';
-import { useResourceDetail } from '../api/useResources';
 import { canManageResources, canSharePasswords, canViewPasswords } from '../permissions';
 import { AccountFormModal } from './AccountFormModal';
 import { ConfirmDeleteModal } from './ConfirmDeleteModal';
@@ -86,7 +86,7 @@ function ResourceFields({ resource }: { resource: ResourceView }) {
 /** One resource: its fields, accounts with masked passwords, and shares. */
 export function ResourceDetailView({ id, operator, onBack, onDeleted }: Props) {
   const { handleError } = useSession();
-  const detail = useResourceDetail(id);
+  const detail = useLoad(() => vaultApi.getResource(id), [id]);
   const { reload } = detail;
   const [dialog, setDialog] = useState<Dialog>(null);
   const [notice, setNotice] = useNotice();

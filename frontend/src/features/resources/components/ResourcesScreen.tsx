@@ -1,12 +1,17 @@
 import { Anchor, Button, Center, Group, Loader, Stack, Table, Text, TextInput, Title } from '@mantine/core';
 import { useMemo, useState } from 'react';
 import { ErrorAlert } from '../../../components/ErrorAlert';
-import type { Operator, ResourceView } from '../../../lib/wails';
-import { useResources } from '../api/useResources';
+import { useLoad } from '../../../hooks/useLoad';
+import { vaultApi, type Operator, type ResourceView } from '../../../lib/wails';
 import { canCreateResources } from '../permissions';
 import { Notice, useNotice } from './Notice';
 import { ResourceDetailView } from './ResourceDetailView';
 import { ResourceFormModal } from './ResourceFormModal';
+
+/** Sorted by name, as the list shows them. */
+function byName(rs: ResourceView[]): ResourceView[] {
+  return [...rs].sort((a, b) => a.name.localeCompare(b.name, undefined, { sensitivity: 'base' }));
+}
 
 /** The fields the Search box looks in. */
 function matches(r: ResourceView, needle: string): boolean {
@@ -21,7 +26,7 @@ function countResources(n: number): string {
 
 /** Resources: the list, and one resource's detail when opened. */
 export function ResourcesScreen({ operator }: { operator: Operator }) {
-  const list = useResources();
+  const list = useLoad(() => vaultApi.listResources().then(byName), []);
   const { reload } = list;
   const [search, setSearch] = useState('');
   const [openId, setOpenId] = useState<string | null>(null);
@@ -60,7 +65,7 @@ export function ResourcesScreen({ operator }: { operator: Operator }) {
             Resources
           </Title>
           <Text c="dimmed" size="sm" aria-live="polite">
-            {list.data === null ? 'Loading…' : countResources(list.data.length)}
+            {list.data === undefined ? 'Loading…' : countResources(list.data.length)}
           </Text>
         </Group>
         {canCreateResources(operator) && <Button onClick={() => setAdding(true)}>Add Resource</Button>}
@@ -78,7 +83,7 @@ export function ResourcesScreen({ operator }: { operator: Operator }) {
       <Notice notice={notice} onClose={() => setNotice(null)} />
       <ErrorAlert title="Could not load resources" message={list.error?.message} />
 
-      {list.data === null ? (
+      {list.data === undefined ? (
         !list.error && (
           <Center py="xl">
             <Loader aria-label="Loading resources" />

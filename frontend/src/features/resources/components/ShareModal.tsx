@@ -1,8 +1,9 @@
 import { Badge, Group, Modal, Radio, Select, Stack, Text, type ComboboxItem } from '@mantine/core';
 import { useForm } from '@mantine/form';
 import { useDebouncedValue } from '@mantine/hooks';
-import { useEffect, useMemo, useState } from 'react';
+import { useMemo, useState } from 'react';
 import { ErrorAlert } from '../../../components/ErrorAlert';
+import { useLoad } from '../../../hooks/useLoad';
 import { api, vaultApi, type AccountView, type ResourceView, type SharePermission, type UserRow } from '../../../lib/wails';
 import { useSession } from '../../session/useSession';
 import { splitErrors } from '../../users/formErrors';
@@ -10,6 +11,7 @@ import { FormFooter } from '../../../components/FormFooter';
 
 const SEARCH_DEBOUNCE_MS = 200;
 const ALL_ACCOUNTS = 'all';
+const NO_USERS: UserRow[] = [];
 
 interface Values {
   grantee: string;
@@ -33,9 +35,7 @@ export function ShareModal({ resource, accounts, onClose, onShared }: Props) {
   const { handleError } = useSession();
   const [search, setSearch] = useState('');
   const [debounced] = useDebouncedValue(search.trim(), SEARCH_DEBOUNCE_MS);
-  const [found, setFound] = useState<UserRow[]>([]);
   const [selected, setSelected] = useState<UserRow | null>(null);
-  const [searchError, setSearchError] = useState<string | null>(null);
   const [saving, setSaving] = useState(false);
   const [formError, setFormError] = useState<string | null>(null);
 
@@ -47,25 +47,12 @@ export function ShareModal({ resource, accounts, onClose, onShared }: Props) {
   // The text shown for a chosen user is its label: searching for that would
   // find nothing by label, so ask for the username instead.
   const query = selected && debounced === userLabel(selected) ? selected.username : debounced;
-  useEffect(() => {
-    let cancelled = false;
-    api
-      .listUsers({ search: query, kind: '', role: '', keyStatus: '', sortBy: 'username', desc: false, offset: 0, limit: 50 })
-      .then(
-        (page) => {
-          if (cancelled) return;
-          setFound(page.rows);
-          setSearchError(null);
-        },
-        (e: unknown) => {
-          const err = handleError(e);
-          if (!cancelled) setSearchError(err.message);
-        },
-      );
-    return () => {
-      cancelled = true;
-    };
-  }, [query, handleError]);
+  const searched = useLoad(
+    () =>
+      api.listUsers({ search: query, kind: '', role: '', keyStatus: '', sortBy: 'username', desc: false, offset: 0, limit: 50 }),
+    [query],
+  );
+  const found = searched.data?.rows ?? NO_USERS;
 
   // The chosen user stays an option while the search shows others.
   const users = useMemo(
@@ -132,7 +119,7 @@ export function ShareModal({ resource, accounts, onClose, onShared }: Props) {
               setSelected(users.find((u) => u.username === value) ?? null);
             }}
           />
-          <ErrorAlert title="Could not search users" message={searchError} />
+          <ErrorAlert title="Could not search users" message={searched.error?.message} />
           <Select
             label="Account"
             data={accountOptions}

@@ -1,9 +1,10 @@
 import { Badge, Button, Card, Checkbox, Code, Group, Loader, Stack, Table, Text, TextInput, Title } from '@mantine/core';
 import { useForm } from '@mantine/form';
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import { CopyButton } from '../../../components/CopyButton';
 import { ErrorAlert } from '../../../components/ErrorAlert';
-import { vaultApi, type APIServerInfo, type AppError, type Operator } from '../../../lib/wails';
+import { useLoad } from '../../../hooks/useLoad';
+import { vaultApi, type APIServerInfo, type Operator } from '../../../lib/wails';
 import { useSession } from '../../session/useSession';
 import { splitErrors } from '../../users/formErrors';
 
@@ -162,26 +163,12 @@ function SettingsForm({ info, editable, onSaved }: { info: APIServerInfo; editab
 
 /** REST API: status, URL and certificate of the PMP-compatible API, and its settings. */
 export function RestApiCard({ operator }: { operator: Operator }) {
-  const { handleError } = useSession();
-  const [info, setInfo] = useState<APIServerInfo | null>(null);
-  const [error, setError] = useState<AppError | null>(null);
+  const loaded = useLoad(vaultApi.getAPIServer, []);
+  // The status Save returned replaces the one loaded.
+  const [saved, setSaved] = useState<APIServerInfo | null>(null);
+  const info = saved ?? loaded.data ?? null;
+  const error = loaded.error;
   const editable = operator.permissions.includes('settings.manage');
-
-  useEffect(() => {
-    let cancelled = false;
-    vaultApi.getAPIServer().then(
-      (i) => {
-        if (!cancelled) setInfo(i);
-      },
-      (e: unknown) => {
-        const err = handleError(e);
-        if (!cancelled) setError(err);
-      },
-    );
-    return () => {
-      cancelled = true;
-    };
-  }, [handleError]);
 
   return (
     <Card withBorder shadow="sm" padding="lg" radius="lg" component="section" aria-labelledby="rest-api-title">
@@ -204,7 +191,7 @@ export function RestApiCard({ operator }: { operator: Operator }) {
         {info && (
           <>
             <Status info={info} />
-            <SettingsForm info={info} editable={editable} onSaved={setInfo} />
+            <SettingsForm info={info} editable={editable} onSaved={setSaved} />
           </>
         )}
       </Stack>

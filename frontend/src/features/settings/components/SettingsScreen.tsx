@@ -1,13 +1,13 @@
 import { Card, Code, Group, Loader, Stack, Table, Text, Title } from '@mantine/core';
 import { ErrorAlert } from '../../../components/ErrorAlert';
 import { formatBytes } from '../../../lib/format';
-import type { Operator } from '../../../lib/wails';
-import { useSecurityInfo } from '../api/useSecurityInfo';
+import { useLoad } from '../../../hooks/useLoad';
+import { api, type Operator } from '../../../lib/wails';
 import { RestApiCard } from './RestApiCard';
 
 /** Where and how Hostbound keeps its data. */
 export function SettingsScreen({ operator }: { operator: Operator }) {
-  const result = useSecurityInfo();
+  const { data: info, error } = useLoad(api.getSecurityInfo, []);
 
   return (
     <Stack gap="lg" maw={760}>
@@ -24,41 +24,39 @@ export function SettingsScreen({ operator }: { operator: Operator }) {
               How the master key is kept and where Hostbound stores its files.
             </Text>
           </Stack>
-          {result.status === 'loading' && (
+          {!info && !error && (
             <Group gap="sm">
               <Loader size="sm" />
               <Text size="sm">Loading security information…</Text>
             </Group>
           )}
-          {result.status === 'error' && (
-            <ErrorAlert title="Could not load security information" message={result.error.message} />
-          )}
-          {result.status === 'ok' && (
+          <ErrorAlert title="Could not load security information" message={error?.message} />
+          {info && (
             <Table variant="vertical" layout="fixed" withTableBorder>
               <Table.Tbody>
                 <Table.Tr>
                   <Table.Th scope="row" w={180}>Master key storage</Table.Th>
-                  <Table.Td>{result.info.keyStorageLabel}</Table.Td>
+                  <Table.Td>{info.keyStorageLabel}</Table.Td>
                 </Table.Tr>
                 <Table.Tr>
                   <Table.Th scope="row">Data directory</Table.Th>
                   <Table.Td>
-                    <Code style={{ wordBreak: 'break-all' }}>{result.info.dataDir}</Code>
+                    <Code style={{ wordBreak: 'break-all' }}>{info.dataDir}</Code>
                   </Table.Td>
                 </Table.Tr>
                 <Table.Tr>
                   <Table.Th scope="row">Log file</Table.Th>
                   <Table.Td>
-                    <Code style={{ wordBreak: 'break-all' }}>{result.info.logFile}</Code>
+                    <Code style={{ wordBreak: 'break-all' }}>{info.logFile}</Code>
                   </Table.Td>
                 </Table.Tr>
                 <Table.Tr>
                   <Table.Th scope="row">Store size</Table.Th>
-                  <Table.Td>{formatBytes(result.info.storeBytes)}</Table.Td>
+                  <Table.Td>{formatBytes(info.storeBytes)}</Table.Td>
                 </Table.Tr>
                 <Table.Tr>
                   <Table.Th scope="row">Audit records</Table.Th>
-                  <Table.Td>{result.info.auditRecords.toLocaleString('en-US')} (never deleted by Hostbound)</Table.Td>
+                  <Table.Td>{info.auditRecords.toLocaleString('en-US')} (never deleted by Hostbound)</Table.Td>
                 </Table.Tr>
               </Table.Tbody>
             </Table>

@@ -1,22 +1,20 @@
-import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { useCallback, useEffect, useState } from 'react';
+import { useLoad } from '../../../hooks/useLoad';
 import { api, type AppError, type UserQuery, type UserRow } from '../../../lib/wails';
-import { useSession } from '../../session/useSession';
 
 /** Rows per ListUsers call. */
 export const PAGE_SIZE = 200;
 
 export type UserFilters = Omit<UserQuery, 'offset' | 'limit'>;
 
-interface Cache {
-  /** The filters (and refresh count) these pages belong to. */
-  key: string;
+/** The pages loaded so far, by page number. */
+interface Pages {
+  total: number;
   pages: Record<number, UserRow[]>;
-  total: number | null;
-  error: AppError | null;
 }
 
 export interface UserList {
-  /** Matching users; null until the first page of these filters arrived. */
+  /** Matching users; null until the first page arrived. */
   total: number | null;
   /** The row at index, or undefined while its page is loading. */
   rowAt: (index: number) => UserRow | undefined;
@@ -27,74 +25,51 @@ export interface UserList {
   refresh: () => void;
 }
 
+function pagesIn(range: { start: number; end: number }): number[] {
+  const first = Math.floor(range.start / PAGE_SIZE);
+  const last = Math.max(first, Math.floor(Math.max(range.end - 1, 0) / PAGE_SIZE));
+  return Array.from({ length: last - first + 1 }, (_, i) => first + i);
+}
+
 /**
  * The Users list as pages of PAGE_SIZE rows, fetched as they scroll into
- * view. Until the first page for new filters arrives, the previous rows stay
+ * view. Until the first pages for new filters arrive, the previous rows stay
  * on screen (no flicker while typing a search).
  */
 export function useUserList(filters: UserFilters): UserList {
-  const { handleError } = useSession();
-  const [version, setVersion] = useState(0);
   const [range, setRange] = useState({ start: 0, end: 0 });
-  const [cache, setCache] = useState<Cache>({ key: '', pages: {}, total: null, error: null });
-  // Pages requested and not answered yet, by "key|page".
-  const pending = useRef(new Set<string>());
+  const fetchPage = useCallback(
+    (page: number) => api.listUsers({ ...filters, offset: page * PAGE_SIZE, limit: PAGE_SIZE }),
+    [filters],
+  );
 
-  const key = useMemo(() => JSON.stringify({ ...filters, version }), [filters, version]);
-  const current = cache.key === key;
+  // New filters (or refresh) start with the pages in view.
+  const { data, error, loading, reload, more } = useLoad(async (): Promise<Pages> => {
+    const pages = pagesIn(range);
+    const answers = await Promise.all(pages.map(fetchPage));
+    return { total: answers[0].total, pages: Object.fromEntries(pages.map((p, i) => [p, answers[i].rows])) };
+  }, [filters]);
 
-  // The key on screen now; answers for any other key are dropped.
-  const latestKey = useRef(key);
-  useEffect(() => {
-    latestKey.current = key;
-  }, [key]);
-
+  // Then the pages that scroll into view.
   useEffect(() => {
     // After a failure, wait for refresh() or new filters: no retry loop.
-    if (current && cache.error) return;
-    const first = Math.floor(range.start / PAGE_SIZE);
-    const last = Math.max(first, Math.floor(Math.max(range.end - 1, 0) / PAGE_SIZE));
-    const total = current ? cache.total : null;
-    for (let page = first; page <= last; page++) {
-      if (page > 0 && total !== null && page * PAGE_SIZE >= total) break;
-      if (current && cache.pages[page]) continue;
-      const id = `${key}|${page}`;
-      if (pending.current.has(id)) continue;
-      pending.current.add(id);
-      api.listUsers({ ...filters, offset: page * PAGE_SIZE, limit: PAGE_SIZE }).then(
-        (res) => {
-          pending.current.delete(id);
-          if (latestKey.current !== key) return;
-          setCache((prev) =>
-            prev.key === key
-              ? { ...prev, pages: { ...prev.pages, [page]: res.rows }, total: res.total, error: null }
-              : { key, pages: { [page]: res.rows }, total: res.total, error: null },
-          );
-        },
-        (e: unknown) => {
-          pending.current.delete(id);
-          const error = handleError(e);
-          if (latestKey.current !== key) return;
-          setCache((prev) => (prev.key === key ? { ...prev, error } : { ...prev, key, pages: {}, error }));
-        },
+    if (loading || error || !data) return;
+    for (const page of pagesIn(range)) {
+      if (page > 0 && page * PAGE_SIZE >= data.total) break;
+      if (data.pages[page]) continue;
+      more(
+        String(page),
+        () => fetchPage(page),
+        (loaded, res): Pages => ({ total: res.total, pages: { ...loaded.pages, [page]: res.rows } }),
       );
     }
-  }, [key, filters, range.start, range.end, current, cache.pages, cache.total, cache.error, handleError]);
+  }, [range, data, loading, error, more, fetchPage]);
 
   const setVisibleRange = useCallback((start: number, end: number) => {
     setRange((prev) => (prev.start === start && prev.end === end ? prev : { start, end }));
   }, []);
-  const refresh = useCallback(() => setVersion((v) => v + 1), []);
 
-  const pages = cache.pages;
-  const rowAt = useCallback((index: number) => pages[Math.floor(index / PAGE_SIZE)]?.[index % PAGE_SIZE], [pages]);
+  const rowAt = useCallback((index: number) => data?.pages[Math.floor(index / PAGE_SIZE)]?.[index % PAGE_SIZE], [data]);
 
-  return {
-    total: cache.total,
-    rowAt,
-    error: current ? cache.error : null,
-    setVisibleRange,
-    refresh,
-  };
+  return { total: data?.total ?? null, rowAt, error, setVisibleRange, refresh: reload };
 }
-
