@@ -176,7 +176,7 @@ export function UsersScreen({ operator }: { operator: Operator }) {
             Users
           </Title>
           <Text c="dimmed" size="sm" aria-live="polite">
-            {list.total === null ? 'Loading…' : countUsers(list.total)}
+            {list.total !== null ? countUsers(list.total) : list.error ? '' : 'Loading…'}
           </Text>
         </Group>
         {(mayAPI || mayOperators) && (
