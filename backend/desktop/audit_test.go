@@ -8,9 +8,10 @@ import (
 )
 
 func TestAuditScreenShowsActionsAndExportsThem(t *testing.T) {
+	t.Parallel()
 	r, s, u := loggedIn(t)
 	s.cfg.ExportDir = t.TempDir()
-	a := NewAudit(s)
+	a := NewAudit(s.Session)
 	key, _ := u.GenerateAPIKey()
 	if _, err := u.CreateAPIUser(apiRequest(key, r.clock.Now().AddDate(0, 0, 5))); err != nil {
 		t.Fatal(err)

@@ -2,16 +2,21 @@ package desktop
 
 import (
 	"encoding/json"
-	"net"
+	"fmt"
 	"os"
 	"path/filepath"
+	"reflect"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
 
 	"hostbound/backend/apperr"
+	"hostbound/backend/core"
+	"hostbound/backend/internal/testdomain"
 	"hostbound/backend/internal/testenv"
 	"hostbound/backend/masterkey"
+	"hostbound/backend/restapi"
 	"hostbound/backend/users"
 )
 
@@ -25,15 +30,30 @@ func newRig(t *testing.T) *rig {
 	return &rig{dir: t.TempDir(), keyring: masterkey.NewMemoryKeyring(), clock: testenv.NewClock()}
 }
 
-// start is one run of the app on the rig's data directory.
-func (r *rig) start(t *testing.T) *Session {
-	t.Helper()
-	s := NewSession(Config{DataDir: r.dir, Keyring: r.keyring, Log: testenv.Log(), Clock: r.clock.Now,
-		Hasher: users.Hasher{Time: 1, Memory: 1024, Threads: 1}, Resolver: net.DefaultResolver, APIListen: "127.0.0.1:0"})
-	s.start()
-	t.Cleanup(func() { s.close() })
-	return s
+// app is one run of the app on the rig's data directory: the session and
+// its start/close handle, wired as app.go wires them (core's lifecycle,
+// the REST API's runner).
+type app struct {
+	*Session
+	life Lifecycle
 }
+
+// start is one run of the app on the rig's data directory; it is closed
+// when the test ends (closing twice is harmless).
+func (r *rig) start(t *testing.T) *app {
+	t.Helper()
+	log := testenv.Log()
+	life := core.NewLifecycle(r.dir, r.keyring, core.Config{Log: log, Clock: r.clock.Now,
+		Hasher: users.Hasher{Time: 1, Memory: 1024, Threads: 1}, Resolver: testdomain.LocalDNS, APIListen: "127.0.0.1:0"})
+	s := NewSession(Config{Life: life, API: restapi.NewRunner(life, r.clock.Now, log), Log: log, Clock: r.clock.Now})
+	a := &app{Session: s, life: LifecycleOf(s)}
+	a.life.Start()
+	t.Cleanup(func() { a.close() })
+	return a
+}
+
+// close is the app's shutdown.
+func (a *app) close() { _ = a.life.Close() }
 
 var setup = SetupRequest{Username: "admin", FullName: "Ada Admin", Email: "ada@example.com",
 	Password: "correct horse battery", ConfirmPassword: "correct horse battery"}
@@ -52,6 +72,7 @@ func uiErr(t *testing.T, err error) uiError {
 }
 
 func TestKeyringModeFromFirstRunToLogin(t *testing.T) {
+	t.Parallel()
 	r := newRig(t)
 	s := r.start(t)
 	st := s.GetAppState()
@@ -89,6 +110,7 @@ func TestKeyringModeFromFirstRunToLogin(t *testing.T) {
 }
 
 func TestABadSetupFormCreatesNoKey(t *testing.T) {
+	t.Parallel()
 	r := newRig(t)
 	s := r.start(t)
 	bad := setup
@@ -106,6 +128,7 @@ func TestABadSetupFormCreatesNoKey(t *testing.T) {
 }
 
 func TestPassphraseModeWhenNoKeyringIsUsable(t *testing.T) {
+	t.Parallel()
 	r := newRig(t)
 	r.keyring.Err = masterkey.ErrKeyringUnavailable
 	s := r.start(t)
@@ -141,6 +164,7 @@ func TestPassphraseModeWhenNoKeyringIsUsable(t *testing.T) {
 }
 
 func TestAMissingKeyLocksTheAppAndNeverReinitialises(t *testing.T) {
+	t.Parallel()
 	r := newRig(t)
 	s := r.start(t)
 	if _, err := s.CreateFirstAdministrator(setup); err != nil {
@@ -166,6 +190,7 @@ func TestAMissingKeyLocksTheAppAndNeverReinitialises(t *testing.T) {
 }
 
 func TestFifteenIdleMinutesEndTheSession(t *testing.T) {
+	t.Parallel()
 	r := newRig(t)
 	s := r.start(t)
 	if _, err := s.CreateFirstAdministrator(setup); err != nil {
@@ -189,6 +214,7 @@ func TestFifteenIdleMinutesEndTheSession(t *testing.T) {
 }
 
 func TestCallsBeforeLoginAreRefused(t *testing.T) {
+	t.Parallel()
 	r := newRig(t)
 	s := r.start(t)
 	if e := uiErr(t, second(s.GetSecurityInfo())); e.Code != apperr.Unauthenticated {
@@ -205,4 +231,73 @@ func toJSON(t *testing.T, v any) string {
 		t.Fatal(err)
 	}
 	return string(b)
+}
+
+// A password typed into the Username field must never reach the audit
+// trail: a login with an unknown username is recorded as "unknown user
+// #<16 hex>" (since 8e93380; the typed text was recorded before), and the
+// lockout message no longer repeats the username.
+func TestAPasswordTypedAsUsernameNeverReachesTheAuditTrail(t *testing.T) {
+	t.Parallel()
+	const typed = "S3cret-Typed-As-Username!"
+	r := newRig(t)
+	s := r.start(t)
+	if _, err := s.CreateFirstAdministrator(setup); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.LogOut(); err != nil {
+		t.Fatal(err)
+	}
+	if e := uiErr(t, second(s.LogIn(typed, "x"))); e.Code != apperr.Unauthenticated || e.Message != "Wrong username or password" {
+		t.Fatalf("unknown username: %+v", e)
+	}
+	for i := 2; i < users.MaxFailedLogins; i++ {
+		if _, err := s.LogIn(typed, "x"); err == nil {
+			t.Fatal("an unknown username logged in")
+		}
+	}
+	e := uiErr(t, second(s.LogIn(typed, "x")))
+	if e.Code != apperr.RateLimited || e.Message != "Too many failed logins for this username. Try again in 5 minutes." {
+		t.Fatalf("lockout: %+v", e)
+	}
+	if e := uiErr(t, second(s.LogIn(typed, "x"))); e.Code != apperr.RateLimited || strings.Contains(e.Message, typed) {
+		t.Fatalf("while locked out: %+v", e)
+	}
+	if _, err := s.LogIn("admin", setup.Password); err != nil {
+		t.Fatal(err)
+	}
+
+	// Every field of every record, page by page.
+	a := NewAudit(s.Session)
+	var records []AuditRecord
+	for before := uint64(0); ; {
+		page, err := a.QueryAudit(AuditFilter{}, before, 3)
+		if err != nil {
+			t.Fatal(err)
+		}
+		records = append(records, page.Records...)
+		if page.Next == 0 {
+			break
+		}
+		before = page.Next
+	}
+	unknown := regexp.MustCompile(`^unknown user #[0-9a-f]{16}$`)
+	var named int
+	for _, rec := range records {
+		v := reflect.ValueOf(rec)
+		for i := range v.NumField() {
+			if f := fmt.Sprint(v.Field(i).Interface()); strings.Contains(strings.ToLower(f), strings.ToLower(typed)) {
+				t.Fatalf("record %d holds the typed text in %s: %+v", rec.Seq, v.Type().Field(i).Name, rec)
+			}
+		}
+		if rec.Operation == "login" && rec.Result == "failure" {
+			if !unknown.MatchString(rec.Actor) || rec.Target != rec.Actor {
+				t.Fatalf("failed login record %+v", rec)
+			}
+			named++
+		}
+	}
+	if named != users.MaxFailedLogins+1 {
+		t.Fatalf("%d failed login records for %d attempts: %+v", named, users.MaxFailedLogins+1, records)
+	}
 }

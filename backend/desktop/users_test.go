@@ -10,14 +10,14 @@ import (
 )
 
 // loggedIn starts a rig, runs setup and returns the facades as Ada.
-func loggedIn(t *testing.T) (*rig, *Session, *Users) {
+func loggedIn(t *testing.T) (*rig, *app, *Users) {
 	t.Helper()
 	r := newRig(t)
 	s := r.start(t)
 	if _, err := s.CreateFirstAdministrator(setup); err != nil {
 		t.Fatal(err)
 	}
-	return r, s, NewUsers(s)
+	return r, s, NewUsers(s.Session)
 }
 
 func apiRequest(key string, exp time.Time) APIUserRequest {
@@ -27,6 +27,7 @@ func apiRequest(key string, exp time.Time) APIUserRequest {
 }
 
 func TestTheGeneratedKeyIsSavedOnceAndNeverShownAgain(t *testing.T) {
+	t.Parallel()
 	r, _, u := loggedIn(t)
 	key, err := u.GenerateAPIKey()
 	if err != nil || !strings.HasPrefix(key, "hbk_") {
@@ -67,6 +68,7 @@ func TestTheGeneratedKeyIsSavedOnceAndNeverShownAgain(t *testing.T) {
 }
 
 func TestAPasswordAdministratorIsRefusedByTheBackend(t *testing.T) {
+	t.Parallel()
 	r, s, u := loggedIn(t)
 	if _, err := u.CreateOperator(OperatorRequest{Username: "pam", FullName: "Pam Passwords", Password: "pam's long password",
 		ConfirmPassword: "pam's long password", Role: "password_admin", Scope: "owned_shared"}); err != nil {
@@ -84,17 +86,20 @@ func TestAPasswordAdministratorIsRefusedByTheBackend(t *testing.T) {
 			t.Fatalf("a Password Administrator holds %s", p)
 		}
 	}
-	if e := uiErr(t, second(u.GenerateAPIKey())); e.Code != apperr.Forbidden || e.Message != "You are not allowed to add API users" {
+	// One domain message for adding and changing API users since 8e93380
+	// (it was "You are not allowed to add API users").
+	if e := uiErr(t, second(u.GenerateAPIKey())); e.Code != apperr.Forbidden || e.Message != "You are not allowed to manage API users" {
 		t.Fatalf("generate: %+v", e)
 	}
 	req := apiRequest("", r.clock.Now().AddDate(0, 3, 0))
 	req.RESTEnabled = false
-	if e := uiErr(t, second(u.CreateAPIUser(req))); e.Code != apperr.Forbidden || e.Message != "You are not allowed to add API users" {
+	if e := uiErr(t, second(u.CreateAPIUser(req))); e.Code != apperr.Forbidden || e.Message != "You are not allowed to manage API users" {
 		t.Fatalf("create: %+v", e)
 	}
 }
 
 func TestFieldErrorsReachTheFrontendTogether(t *testing.T) {
+	t.Parallel()
 	r, _, u := loggedIn(t)
 	req := apiRequest("", r.clock.Now().AddDate(0, -1, 0))
 	req.Host = "not a host"
@@ -110,3 +115,69 @@ func TestFieldErrorsReachTheFrontendTogether(t *testing.T) {
 }
 
 func usersQuery(search string) users.Query { return users.Query{Search: search} }
+
+// GetUser of someone else needs the permission to manage that kind of
+// user (since 8e93380; any logged-in operator could read anyone before).
+func TestGetUserShowsOthersOnlyToWhoManagesThem(t *testing.T) {
+	t.Parallel()
+	r, s, u := loggedIn(t)
+	key, err := u.GenerateAPIKey()
+	if err != nil {
+		t.Fatal(err)
+	}
+	api, err := u.CreateAPIUser(apiRequest(key, r.clock.Now().AddDate(0, 3, 0)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := u.CreateOperator(OperatorRequest{Username: "pat", FullName: "Pat Passwords", Email: "pat@example.com",
+		Password: "pat's long password", ConfirmPassword: "pat's long password", Role: "password_user", Scope: "owned_shared",
+		Department: "Ops"}); err != nil {
+		t.Fatal(err)
+	}
+
+	t.Run("the administrator reads an API user's details", func(t *testing.T) {
+		d, err := u.GetUser(api.Username)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if d.Username != "backup@web01.example.com" || d.Kind != "api" || d.FullName != "Nightly Backup" || d.Host != "web01.example.com" ||
+			d.RoleName != "Password User" || d.Department != "IT" || d.Location != "Berlin" || !d.RESTEnabled ||
+			d.KeyHint != key[:8] || d.KeyExpiresAt == "" {
+			t.Fatalf("detail %+v", d)
+		}
+	})
+
+	if _, err := s.LogOut(); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.LogIn("pat", "pat's long password"); err != nil {
+		t.Fatal(err)
+	}
+
+	t.Run("a Password User is refused the administrator", func(t *testing.T) {
+		e := uiErr(t, second(u.GetUser("admin")))
+		if e.Code != apperr.Forbidden || e.Message == "" || strings.Contains(e.Message, "Ada") {
+			t.Fatalf("got %+v", e)
+		}
+	})
+	t.Run("a Password User is refused an API user", func(t *testing.T) {
+		if e := uiErr(t, second(u.GetUser(api.Username))); e.Code != apperr.Forbidden {
+			t.Fatalf("got %+v", e)
+		}
+	})
+	t.Run("a Password User asking for nobody learns nothing", func(t *testing.T) {
+		if e := uiErr(t, second(u.GetUser("nobody"))); e.Code != apperr.Forbidden {
+			t.Fatalf("got %+v", e)
+		}
+	})
+	t.Run("a Password User reads themself", func(t *testing.T) {
+		d, err := u.GetUser("pat")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if d.Username != "pat" || d.Kind != "operator" || d.FullName != "Pat Passwords" || d.Email != "pat@example.com" ||
+			d.RoleName != "Password User" || d.Department != "Ops" || d.Scope != "owned_shared" {
+			t.Fatalf("detail %+v", d)
+		}
+	})
+}

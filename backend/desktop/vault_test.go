@@ -10,6 +10,9 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"hostbound/backend/apperr"
+	"hostbound/backend/restapi"
 )
 
 // TestTheWholeFlowFetchesAPasswordOverTheRunningAPI is the story in
@@ -17,8 +20,9 @@ import (
 // bound to localhost with a key, shares the resource, and the key fetches
 // the password from the REST API the session started.
 func TestTheWholeFlowFetchesAPasswordOverTheRunningAPI(t *testing.T) {
+	t.Parallel()
 	r, s, u := loggedIn(t)
-	v := NewVault(s)
+	v := NewVault(s.Session)
 	res, err := v.CreateResource(ResourceRequest{Name: "db01", DNSName: "db01.example.com", Type: "PostgreSQL"})
 	if err != nil {
 		t.Fatal(err)
@@ -43,8 +47,12 @@ func TestTheWholeFlowFetchesAPasswordOverTheRunningAPI(t *testing.T) {
 	if err != nil || !info.Running || !strings.HasPrefix(info.URL, "https://127.0.0.1:") || len(info.Fingerprint) != 95 {
 		t.Fatalf("api server: %+v, %v", info, err)
 	}
+	// The API lives under restapi.Base on the address the server reports.
+	if info.URL != "https://"+info.Address+restapi.Base {
+		t.Fatalf("api url %q for address %q", info.URL, info.Address)
+	}
 	c := &http.Client{Timeout: 10 * time.Second, Transport: &http.Transport{TLSClientConfig: &tls.Config{InsecureSkipVerify: true}}}
-	hreq, _ := http.NewRequest("GET", fmt.Sprintf("%s/resources/%s/accounts/%s/password", info.URL, res.ID, acct.ID), nil)
+	hreq, _ := http.NewRequest("GET", fmt.Sprintf("https://%s%s/resources/%s/accounts/%s/password", info.Address, restapi.Base, res.ID, acct.ID), nil)
 	hreq.Header.Set("AUTHTOKEN", key)
 	resp, err := c.Do(hreq)
 	if err != nil {
@@ -61,6 +69,16 @@ func TestTheWholeFlowFetchesAPasswordOverTheRunningAPI(t *testing.T) {
 	if resp.StatusCode != 200 || env.Operation.Details.PASSWORD != "pg-secret-value" {
 		t.Fatalf("%d %s", resp.StatusCode, body)
 	}
+	// The REST call is audited under the domain's operation name (since
+	// 8e93380; the REST face used to name its own), as the API user, from
+	// its address.
+	trail, err := NewAudit(s.Session).QueryAudit(AuditFilter{Actor: req.Username, Operation: "reveal password"}, 0, 10)
+	if err != nil || len(trail.Records) != 1 {
+		t.Fatalf("audit of the REST call: %+v, %v", trail, err)
+	}
+	if rec := trail.Records[0]; rec.Result != "success" || rec.Source != "127.0.0.1" || rec.ActorKind != "api" || rec.Target != "db01 / postgres" {
+		t.Fatalf("audit record of the REST call: %+v", rec)
+	}
 	// The operator can reveal it too, audited; the list shows the key used.
 	if pw, err := v.RevealPassword(res.ID, acct.ID, "copy"); err != nil || pw != "pg-secret-value" {
 		t.Fatalf("reveal: %v", err)
@@ -68,6 +86,13 @@ func TestTheWholeFlowFetchesAPasswordOverTheRunningAPI(t *testing.T) {
 	page, _ := u.ListUsers(usersQuery(req.Username))
 	if page.Rows[0].UseCount != 1 || page.Rows[0].LastUsedFrom != "127.0.0.1" || page.Rows[0].LastUsedAt == "" {
 		t.Fatalf("usage %+v", page.Rows[0])
+	}
+	// A resource that is not there, or an id that is no id, gets the one
+	// answer of the domain (its wording since 8e93380).
+	for _, id := range []string{"999999", "not-an-id"} {
+		if e := uiErr(t, second(v.GetResource(id))); e.Code != apperr.NotFound || e.Message != "Resource or account not found, or not shared with you" {
+			t.Fatalf("resource %q: %+v", id, e)
+		}
 	}
 	// Settings: only settings.manage may change the server; a bad address names the field.
 	if e := uiErr(t, second(v.SaveAPIServer("nonsense", true, ""))); e.Field != "listen" {

@@ -98,7 +98,7 @@ func (a *API) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	actor, err := a.cfg.Users.AuthenticateKey(r.Context(), users.KeyRequest{Key: keyText(r), Source: src,
 		Operation: rt.op, Target: rt.target()}, a.cfg.Clock())
 	if err != nil {
-		a.refusal(w, rt.op, src.String(), err)
+		a.refusal(w, opAuth, src.String(), err) // every authentication refusal is PMP's "Authentication"
 		return
 	}
 	rep, err := rt.run(a, actor, &call{route: rt, input: in})

@@ -132,3 +132,29 @@ func TestFailedAuthenticationsCannotFloodTheAuditTrail(t *testing.T) {
 		}
 	})
 }
+
+func TestEveryAuthenticationRefusalIsNamedAuthentication(t *testing.T) {
+	t.Parallel()
+	l := serve(t, 1000, "")
+	k, _ := apikey.Generate()
+	if _, err := l.Users.CreateAPIUser(l.AdminActor, users.APIUserInput{Username: "far@web01", Host: "127.0.0.77", FullName: "Far",
+		Role: access.PasswordUser, Scope: access.ScopeOwnedShared, RESTEnabled: true, NeverExpires: true}, &k); err != nil {
+		t.Fatal(err)
+	}
+	req, _ := http.NewRequest(http.MethodGet, l.base+"/resources", nil)
+	req.Header.Set("AUTHTOKEN", k.String())
+	resp, err := l.client.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var env struct {
+		Operation struct {
+			Name string `json:"name"`
+		} `json:"operation"`
+	}
+	_ = json.NewDecoder(resp.Body).Decode(&env)
+	if resp.StatusCode != http.StatusForbidden || env.Operation.Name != "Authentication" {
+		t.Fatalf("wrong host: %d %q", resp.StatusCode, env.Operation.Name)
+	}
+}

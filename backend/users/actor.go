@@ -50,7 +50,7 @@ func (s *Service) resolve(tx *store.Txn, a access.Actor) (*User, access.Principa
 	}
 	if a.Kind == KindAPI {
 		if msg := keyRefusal(&u, a.Credential, s.clock()); msg != "" {
-			return nil, access.Principal{}, apperr.New(apperr.Unauthenticated, "%s", msg)
+			return nil, access.Principal{}, apperr.New(refusalCode(msg), "%s", msg)
 		}
 	} else if u.Disabled {
 		return nil, access.Principal{}, apperr.New(apperr.Unauthenticated, MsgDisabled)
@@ -89,6 +89,16 @@ func keyRefusal(u *User, hash string, now time.Time) string {
 		return "" // a replaced key within its grace period
 	}
 	return MsgUnknownKey
+}
+
+// refusalCode is the code of a key refusal: Forbidden for what the key's
+// holder may not do (REST access off, a wrong host), Unauthenticated for
+// the key itself.
+func refusalCode(msg string) apperr.Code {
+	if msg == MsgRESTOff || msg == MsgWrongHost {
+		return apperr.Forbidden
+	}
+	return apperr.Unauthenticated
 }
 
 // markUsed records a use of u's key.

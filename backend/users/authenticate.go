@@ -79,16 +79,16 @@ func (s *Service) AuthenticateKey(ctx context.Context, r KeyRequest, now time.Ti
 	if err != nil {
 		return access.Actor{}, fmt.Errorf("authenticate api key: %w", err)
 	}
-	switch msg := keyRefusal(u, hash, now); msg {
-	case "":
-	case MsgRESTOff:
-		return refuse(apperr.Forbidden, msg, "REST API not enabled")
-	case MsgExpired:
-		return refuse(apperr.Unauthenticated, msg, "API key expired on "+u.APIKey.ExpiresAt.Format(time.RFC3339))
-	case MsgAPIDisabled:
-		return refuse(apperr.Unauthenticated, msg, "API user is disabled")
-	default:
-		return refuse(apperr.Unauthenticated, msg, "replaced API key past its grace period")
+	if msg := keyRefusal(u, hash, now); msg != "" {
+		reason := map[string]string{
+			MsgRESTOff:     "REST API not enabled",
+			MsgAPIDisabled: "API user is disabled",
+			MsgUnknownKey:  "replaced API key past its grace period",
+		}[msg]
+		if msg == MsgExpired {
+			reason = "API key expired on " + u.APIKey.ExpiresAt.Format(time.RFC3339)
+		}
+		return refuse(refusalCode(msg), msg, reason)
 	}
 	host, err := hostcheck.Parse(u.Host)
 	if err != nil {

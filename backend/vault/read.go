@@ -101,7 +101,8 @@ func (s *Service) ListResources(a access.Actor) ([]Summary, error) {
 }
 
 // GetResource returns a resource a may see with its accounts (no
-// passwords) and its shares.
+// passwords) and, to those who may manage it, its shares (a grantee is
+// not told who else holds one).
 func (s *Service) GetResource(a access.Actor, rid uint64) (Detail, error) {
 	var d Detail
 	err := s.read(a, "view resource", resTarget(rid), func(tx *store.Txn, p access.Principal, rec *audit.Record) error {
@@ -114,6 +115,9 @@ func (s *Service) GetResource(a access.Actor, rid uint64) (Detail, error) {
 			return err
 		}
 		d.Resource = r
+		if mayManage(p, r) != nil {
+			return nil
+		}
 		d.Shares, err = shares(tx, rid)
 		return err
 	})
