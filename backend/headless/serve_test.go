@@ -234,7 +234,8 @@ func TestServeRefusesADataDirectoryThatIsNotSetUp(t *testing.T) {
 
 // Without --listen and without saved settings, serve listens on this
 // machine only, on PMP's port (since 8e93380; it listened on every
-// interface on a random port before).
+// interface on a random port before). Not parallel: the port is the
+// machine's.
 func TestServeListensOnLoopbackPort7272ByDefault(t *testing.T) {
 	const want = "127.0.0.1:7272"
 	ln, err := net.Listen("tcp", want)
