@@ -1,6 +1,8 @@
 package audit
 
 import (
+	"fmt"
+
 	"hostbound/backend/access"
 	"hostbound/backend/apperr"
 	"hostbound/backend/store"
@@ -38,8 +40,18 @@ func (l *Log) Act(st *store.Store, r Resolver, a access.Actor, op, target string
 	if e := apperr.As(err); e != nil {
 		rec.Result, rec.Reason = Failure, e.Message
 		l.Record(st, rec)
+		return err
 	}
-	return err
+	return wrap(op, target, err)
+}
+
+// wrap names the use case in an internal error (the log keeps it; people
+// see "internal error"). Refusals stay as they are.
+func wrap(op, target string, err error) error {
+	if err == nil || apperr.As(err) != nil {
+		return err
+	}
+	return fmt.Errorf("%s %q: %w", op, target, err)
 }
 
 // Read runs a read for actor a. An operator's reads are not audited and
@@ -49,11 +61,11 @@ func (l *Log) Read(st *store.Store, r Resolver, a access.Actor, op, target strin
 	if a.Kind == access.KindAPI {
 		return l.Act(st, r, a, op, target, fn)
 	}
-	return st.View(func(tx *store.Txn) error {
+	return wrap(op, target, st.View(func(tx *store.Txn) error {
 		p, err := r.Resolve(tx, a)
 		if err != nil {
 			return err
 		}
 		return fn(tx, p, &Record{})
-	})
+	}))
 }

@@ -48,6 +48,13 @@ func serve(t *testing.T, burst int, proxies string) *loopback {
 
 func (l *loopback) get(t *testing.T, path, key string, xff ...string) (int, string) {
 	t.Helper()
+	status, _, msg := l.call(t, path, key, xff...)
+	return status, msg
+}
+
+// call is a GET with its status, operation name and message.
+func (l *loopback) call(t *testing.T, path, key string, xff ...string) (int, string, string) {
+	t.Helper()
 	req, _ := http.NewRequest(http.MethodGet, l.base+path, nil)
 	req.Header.Set("AUTHTOKEN", key)
 	for _, v := range xff {
@@ -61,11 +68,12 @@ func (l *loopback) get(t *testing.T, path, key string, xff ...string) (int, stri
 	b, _ := io.ReadAll(resp.Body)
 	var env struct {
 		Operation struct {
+			Name   string                   `json:"name"`
 			Result struct{ Message string } `json:"result"`
 		} `json:"operation"`
 	}
 	_ = json.Unmarshal(b, &env)
-	return resp.StatusCode, env.Operation.Result.Message
+	return resp.StatusCode, env.Operation.Name, env.Operation.Result.Message
 }
 
 func TestEveryForwardedForLineIsRead(t *testing.T) {
@@ -141,20 +149,7 @@ func TestEveryAuthenticationRefusalIsNamedAuthentication(t *testing.T) {
 		Role: access.PasswordUser, Scope: access.ScopeOwnedShared, RESTEnabled: true, NeverExpires: true}, &k); err != nil {
 		t.Fatal(err)
 	}
-	req, _ := http.NewRequest(http.MethodGet, l.base+"/resources", nil)
-	req.Header.Set("AUTHTOKEN", k.String())
-	resp, err := l.client.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	var env struct {
-		Operation struct {
-			Name string `json:"name"`
-		} `json:"operation"`
-	}
-	_ = json.NewDecoder(resp.Body).Decode(&env)
-	if resp.StatusCode != http.StatusForbidden || env.Operation.Name != "Authentication" {
-		t.Fatalf("wrong host: %d %q", resp.StatusCode, env.Operation.Name)
+	if status, name, _ := l.call(t, "/resources", k.String()); status != http.StatusForbidden || name != "Authentication" {
+		t.Fatalf("wrong host: %d %q", status, name)
 	}
 }

@@ -2,7 +2,6 @@ package users
 
 import (
 	"errors"
-	"fmt"
 	"strings"
 
 	"hostbound/backend/access"
@@ -28,24 +27,16 @@ func (s *Service) put(tx *store.Txn, u *User) error {
 // change runs fn as actor a in one transaction together with its audit
 // record; fn gets a as the store says it is now. A refusal is audited too.
 func (s *Service) change(a access.Actor, op, target string, fn func(tx *store.Txn, p access.Principal) error) error {
-	err := s.audit.Act(s.st, s, a, op, target, func(tx *store.Txn, p access.Principal, _ *audit.Record) error {
-		return fn(tx, p)
-	})
-	if err != nil && apperr.As(err) == nil {
-		return fmt.Errorf("%s %q: %w", op, target, err)
-	}
-	return err
+	return s.audit.Act(s.st, s, a, op, target, withoutRecord(fn))
 }
 
 // read runs fn for actor a in a read transaction (audited for API users).
 func (s *Service) read(a access.Actor, op, target string, fn func(tx *store.Txn, p access.Principal) error) error {
-	err := s.audit.Read(s.st, s, a, op, target, func(tx *store.Txn, p access.Principal, _ *audit.Record) error {
-		return fn(tx, p)
-	})
-	if err != nil && apperr.As(err) == nil {
-		return fmt.Errorf("%s %q: %w", op, target, err)
-	}
-	return err
+	return s.audit.Read(s.st, s, a, op, target, withoutRecord(fn))
+}
+
+func withoutRecord(fn func(tx *store.Txn, p access.Principal) error) func(*store.Txn, access.Principal, *audit.Record) error {
+	return func(tx *store.Txn, p access.Principal, _ *audit.Record) error { return fn(tx, p) }
 }
 
 // record is an audit record of actor a.
@@ -217,6 +208,8 @@ func (s *Service) List(a access.Actor, q Query) (Page, error) {
 	return page, err
 }
 
+const msgMayNotView = "You are not allowed to view this user"
+
 // Get returns one user with every detail (email, host, SSH key,
 // certificate, key use). A user may read themselves; anybody else needs
 // the permission to manage that kind of user.
@@ -226,13 +219,13 @@ func (s *Service) Get(a access.Actor, username string) (*User, error) {
 		u, err := s.load(tx, username)
 		if err != nil {
 			if e := apperr.As(err); e != nil && !p.Has(access.UsersManage) && !p.Has(access.APIUsersManage) {
-				return forbidden("You are not allowed to view users") // tells nothing of who exists
+				return forbidden(msgMayNotView) // the same answer whether the user exists or not
 			}
 			return err
 		}
 		if !isSelf(p, u) {
 			if err := mayManage(p, u.Kind); err != nil {
-				return forbidden("You are not allowed to view %s", u.Username)
+				return forbidden(msgMayNotView)
 			}
 		}
 		out = u

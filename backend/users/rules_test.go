@@ -203,6 +203,9 @@ func TestReadingAUserNeedsThePermissionToManageIt(t *testing.T) {
 			if got := code(err); got != c.want {
 				t.Fatalf("got %q (%v), want %q", got, err, c.want)
 			}
+			if c.want == apperr.Forbidden && c.actor == pu && apperr.As(err).Message != "You are not allowed to view this user" {
+				t.Fatalf("a refusal that tells who exists: %v", err) // the same for a missing user
+			}
 		})
 	}
 	if _, err := w.Users.List(pu, users.Query{}); code(err) != apperr.Forbidden {

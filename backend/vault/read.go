@@ -60,19 +60,12 @@ func (p Purpose) reason() string {
 
 // read runs a read use case for a (audited when a is an API user).
 func (s *Service) read(a access.Actor, op, target string, fn func(tx *store.Txn, p access.Principal, rec *audit.Record) error) error {
-	return s.wrap(op, target, s.audit.Read(s.st, s.users, a, op, target, fn))
+	return s.audit.Read(s.st, s.users, a, op, target, fn)
 }
 
 // act runs a change (or a password read) for a, audited.
 func (s *Service) act(a access.Actor, op, target string, fn func(tx *store.Txn, p access.Principal, rec *audit.Record) error) error {
-	return s.wrap(op, target, s.audit.Act(s.st, s.users, a, op, target, fn))
-}
-
-func (s *Service) wrap(op, target string, err error) error {
-	if err != nil && apperr.As(err) == nil {
-		return fmt.Errorf("%s %q: %w", op, target, err)
-	}
-	return err
+	return s.audit.Act(s.st, s.users, a, op, target, fn)
 }
 
 func resTarget(rid uint64) string       { return fmt.Sprintf("resource %d", rid) }
@@ -185,14 +178,9 @@ func (s *Service) AccountIDByName(a access.Actor, resource, account string) (rid
 func (s *Service) RevealPassword(a access.Actor, rid, aid uint64, why Purpose) (string, error) {
 	var pw string
 	err := s.act(a, why.op(), acctTarget(rid, aid), func(tx *store.Txn, p access.Principal, rec *audit.Record) error {
-		rec.Reason = why.reason()
-		r, acct, err := getAccount(tx, p, rid, aid)
+		_, acct, err := passwordOf(tx, p, rid, aid, access.PasswordsView, why, rec)
 		if err != nil {
 			return err
-		}
-		rec.Target = r.Name + " / " + acct.Name
-		if !p.Has(access.PasswordsView) {
-			return apperr.New(apperr.Forbidden, "You are not allowed to view passwords")
 		}
 		pw = acct.Password
 		return nil
@@ -207,14 +195,9 @@ func (s *Service) RevealPassword(a access.Actor, rid, aid uint64, why Purpose) (
 // owns the resource, sees all passwords, or holds a modify share.
 func (s *Service) ChangePassword(a access.Actor, rid, aid uint64, password string, why Purpose) error {
 	return s.act(a, "change password", acctTarget(rid, aid), func(tx *store.Txn, p access.Principal, rec *audit.Record) error {
-		rec.Reason = why.reason()
-		r, acct, err := getAccount(tx, p, rid, aid)
+		r, acct, err := passwordOf(tx, p, rid, aid, access.PasswordsModify, why, rec)
 		if err != nil {
 			return err
-		}
-		rec.Target = r.Name + " / " + acct.Name
-		if !p.Has(access.PasswordsModify) {
-			return apperr.New(apperr.Forbidden, "You are not allowed to modify passwords")
 		}
 		ok, err := mayModify(tx, p, r, aid)
 		if err != nil {
@@ -229,6 +212,22 @@ func (s *Service) ChangePassword(a access.Actor, rid, aid uint64, password strin
 		acct.Password, acct.UpdatedAt = password, s.clock().UTC()
 		return tx.Put(acctKey(rid, aid), acct)
 	})
+}
+
+// passwordOf reads an account whose password p wants to view or modify
+// (perm), naming it and the purpose in the audit record.
+func passwordOf(tx *store.Txn, p access.Principal, rid, aid uint64, perm access.Permission, why Purpose, rec *audit.Record) (Resource, Account, error) {
+	rec.Reason = why.reason()
+	r, acct, err := getAccount(tx, p, rid, aid)
+	if err != nil {
+		return r, acct, err
+	}
+	rec.Target = r.Name + " / " + acct.Name
+	if !p.Has(perm) {
+		verb := map[access.Permission]string{access.PasswordsView: "view", access.PasswordsModify: "modify"}[perm]
+		return r, acct, apperr.New(apperr.Forbidden, "You are not allowed to %s passwords", verb)
+	}
+	return r, acct, nil
 }
 
 // shares lists who a resource (and its accounts) is shared with.
