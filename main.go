@@ -18,9 +18,9 @@ import (
 	"github.com/wailsapp/wails/v2/pkg/options/linux"
 	"github.com/wailsapp/wails/v2/pkg/runtime"
 
-	"hostbound/backend/settings"
 	"hostbound/backend/applog"
 	"hostbound/backend/datadir"
+	"hostbound/backend/settings"
 )
 
 //go:embed all:frontend/dist
