@@ -35,16 +35,21 @@ type REST struct {
 // Validate checks the fields, naming each.
 func (s REST) Validate() error {
 	var f apperr.Form
-	host, port, err := net.SplitHostPort(s.Listen)
-	if n, perr := strconv.Atoi(port); err != nil || perr != nil || n < 1 || n > 65535 {
-		f.Add("listen", "Listen address: host:port, e.g. 127.0.0.1:7272 or 0.0.0.0:7272")
-	} else if host != "" && net.ParseIP(host) == nil && host != "localhost" {
-		f.Add("listen", "Listen address: the host must be an IP address or localhost")
+	if !validListen(s.Listen) {
+		f.Add("listen", "Listen address: host:port, e.g. 127.0.0.1:7272 or 0.0.0.0:7272; the host an IP address or localhost")
 	}
 	if _, err := hostcheck.ParseProxies(s.TrustedProxies); err != nil {
 		f.Add("trustedProxies", "Trusted proxies: a comma-separated list of IP addresses or CIDRs")
 	}
 	return f.Err()
+}
+
+// validListen: host:port with a port 1–65535 and the host empty, an IP
+// address or localhost.
+func validListen(addr string) bool {
+	host, port, err := net.SplitHostPort(addr)
+	n, perr := strconv.Atoi(port)
+	return err == nil && perr == nil && n >= 1 && n <= 65535 && (host == "" || host == "localhost" || net.ParseIP(host) != nil)
 }
 
 // Service reads and changes the settings.

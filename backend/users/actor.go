@@ -69,23 +69,47 @@ func (s *Service) gone(a access.Actor) error {
 	return apperr.New(apperr.Unauthenticated, MsgGone)
 }
 
-// keyRefusal says why u may not use the key whose HMAC is hash at now (""
-// when it may). An empty hash checks the user's state only (faces that do
-// not authenticate with the API key).
-func keyRefusal(u *User, hash string, now time.Time) string {
-	switch {
-	case u.Disabled:
+// Credentials an API actor carries (access.Actor.Credential): the kind,
+// a colon, and what identifies it.
+const (
+	credKey = "key:" // the HMAC of the API key
+	credSSH = "ssh:" // the SHA256 fingerprint of the SSH public key
+)
+
+// keyRefusal says why u may not act with credential at now ("" when it
+// may). An empty credential checks the user's state only.
+func keyRefusal(u *User, credential string, now time.Time) string {
+	if u.Disabled {
 		return MsgAPIDisabled
-	case !u.RESTEnabled || u.APIKey == nil:
-		return MsgRESTOff
-	case hash == "":
-		return ""
-	case u.APIKey.Hash == hash:
-		if exp := u.APIKey.ExpiresAt; exp != nil && !now.Before(*exp) {
+	}
+	kind, value, _ := strings.Cut(credential, ":")
+	switch kind + ":" {
+	case credSSH:
+		if u.SSHKey == nil || u.SSHKey.Fingerprint != value {
+			return MsgUnknownSSHKey
+		}
+		// The user's validity period is its key's: an expired user is
+		// refused over SSH too.
+		if k := u.APIKey; k != nil && k.ExpiresAt != nil && !now.Before(*k.ExpiresAt) {
 			return MsgExpired
 		}
 		return ""
-	case u.APIKey.Previous != nil && u.APIKey.Previous.Hash == hash && now.Before(u.APIKey.Previous.ValidUntil):
+	case credKey:
+	default:
+		if credential == "" {
+			return ""
+		}
+		return MsgUnknownKey
+	}
+	switch k := u.APIKey; {
+	case !u.RESTEnabled || k == nil:
+		return MsgRESTOff
+	case k.Hash == value:
+		if k.ExpiresAt != nil && !now.Before(*k.ExpiresAt) {
+			return MsgExpired
+		}
+		return ""
+	case k.Previous != nil && k.Previous.Hash == value && now.Before(k.Previous.ValidUntil):
 		return "" // a replaced key within its grace period
 	}
 	return MsgUnknownKey

@@ -79,14 +79,65 @@ func (s *Service) AuthenticateKey(ctx context.Context, r KeyRequest, now time.Ti
 	if err != nil {
 		return access.Actor{}, fmt.Errorf("authenticate api key: %w", err)
 	}
-	if msg := keyRefusal(u, hash, now); msg != "" {
+	return s.admit(ctx, u, credKey+hash, r.Source, now, refuse)
+}
+
+// SSHRequest is an SSH public key as the SSH face received it.
+type SSHRequest struct {
+	Username    string     // the SSH login name: the API username
+	Fingerprint string     // SHA256 fingerprint of the offered public key (ssh.FingerprintSHA256)
+	Source      netip.Addr // the client's address
+	Operation   string     // for the audit record of a refusal
+}
+
+// AuthenticateSSH decides whether an API user may log into the SSH CLI
+// with the offered public key: the same steps and refusals as
+// AuthenticateKey (limiter, user state, validity, host binding), with the
+// stored SSH key as the credential.
+func (s *Service) AuthenticateSSH(ctx context.Context, r SSHRequest, now time.Time) (access.Actor, error) {
+	if blocked, wait := s.guard.Blocked(r.Source); blocked {
+		e := apperr.New(apperr.RateLimited, MsgTooMany)
+		e.RetryAfter = wait
+		return access.Actor{}, e
+	}
+	var u *User
+	refuse := func(code apperr.Code, msg, reason string) (access.Actor, error) {
+		rec := audit.Record{Actor: "(unknown user)", ActorKind: string(KindAPI), Source: r.Source.String(),
+			Operation: r.Operation, Target: r.Username, Result: audit.Failure, Reason: reason}
+		if u != nil {
+			rec.Actor, rec.ActorName = u.Username, u.FullName
+		}
+		s.guard.Fail(r.Source, rec)
+		return access.Actor{}, apperr.New(code, "%s", msg)
+	}
+	err := s.st.View(func(tx *store.Txn) error {
+		var err error
+		u, err = s.load(tx, r.Username)
+		return err
+	})
+	if apperr.As(err) != nil || (err == nil && u.Kind != KindAPI) {
+		u = nil
+		return refuse(apperr.Unauthenticated, MsgUnknownSSHKey, "no API user of this name")
+	}
+	if err != nil {
+		return access.Actor{}, fmt.Errorf("authenticate ssh key: %w", err)
+	}
+	return s.admit(ctx, u, credSSH+r.Fingerprint, r.Source, now, refuse)
+}
+
+// admit finishes an authentication: the credential must be valid for u now
+// and the source must be u's host.
+func (s *Service) admit(ctx context.Context, u *User, credential string, src netip.Addr, now time.Time,
+	refuse func(code apperr.Code, msg, reason string) (access.Actor, error)) (access.Actor, error) {
+	if msg := keyRefusal(u, credential, now); msg != "" {
 		reason := map[string]string{
-			MsgRESTOff:     "REST API not enabled",
-			MsgAPIDisabled: "API user is disabled",
-			MsgUnknownKey:  "replaced API key past its grace period",
+			MsgRESTOff:       "REST API not enabled",
+			MsgAPIDisabled:   "API user is disabled",
+			MsgUnknownKey:    "replaced API key past its grace period",
+			MsgUnknownSSHKey: "not the user's stored SSH key",
 		}[msg]
 		if msg == MsgExpired {
-			reason = "API key expired on " + u.APIKey.ExpiresAt.Format(time.RFC3339)
+			reason = "key expired on " + u.APIKey.ExpiresAt.Format(time.RFC3339)
 		}
 		return refuse(refusalCode(msg), msg, reason)
 	}
@@ -94,14 +145,14 @@ func (s *Service) AuthenticateKey(ctx context.Context, r KeyRequest, now time.Ti
 	if err != nil {
 		return refuse(apperr.Forbidden, MsgWrongHost, "stored host is invalid: "+u.Host)
 	}
-	if m := s.matcher.Match(ctx, host, r.Source); !m.OK {
-		reason := fmt.Sprintf("wrong host: request from %s, expected %s", r.Source, u.Host)
+	if m := s.matcher.Match(ctx, host, src); !m.OK {
+		reason := fmt.Sprintf("wrong host: request from %s, expected %s", src, u.Host)
 		if host.Kind == hostcheck.KindHostname {
 			reason += fmt.Sprintf(" (resolves to %s)", strings.Join(m.Resolved, ", "))
 		}
 		return refuse(apperr.Forbidden, MsgWrongHost, reason)
 	}
-	a := ActorOf(u, r.Source.String())
-	a.Credential = hash
+	a := ActorOf(u, src.String())
+	a.Credential = credential
 	return a, nil
 }

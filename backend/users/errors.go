@@ -17,6 +17,8 @@ const (
 	MsgAPIDisabled = "API user is disabled. Authentication failed."
 	MsgRESTOff     = "REST API access is not enabled for this user"
 	MsgTooMany     = "Too many failed authentication attempts from this address. Try again later."
+	// MsgUnknownSSHKey: the SSH key offered is not the user's stored key.
+	MsgUnknownSSHKey = "Public key is not associated to this user. Authentication failed."
 	// MsgGone: the actor was deleted (or deleted and re-created) meanwhile.
 	MsgGone = "Your account no longer exists"
 )

@@ -149,24 +149,8 @@ func (s *Service) ResourceIDByName(a access.Actor, name string) (uint64, error) 
 func (s *Service) AccountIDByName(a access.Actor, resource, account string) (rid, aid uint64, err error) {
 	err = s.read(a, "find account", resource+" / "+account, func(tx *store.Txn, p access.Principal, _ *audit.Record) error {
 		var err error
-		if rid, err = resourceIDByName(tx, p, resource); err != nil {
-			return err
-		}
-		r, err := getResource(tx, p, rid)
-		if err != nil {
-			return err
-		}
-		accts, err := accounts(tx, p, r)
-		if err != nil {
-			return err
-		}
-		for _, x := range accts {
-			if strings.EqualFold(x.Name, account) {
-				aid = x.ID
-				return nil
-			}
-		}
-		return notFound()
+		rid, aid, err = accountByName(tx, p, resource, account)
+		return err
 	})
 	return rid, aid, err
 }
@@ -195,23 +179,27 @@ func (s *Service) RevealPassword(a access.Actor, rid, aid uint64, why Purpose) (
 // owns the resource, sees all passwords, or holds a modify share.
 func (s *Service) ChangePassword(a access.Actor, rid, aid uint64, password string, why Purpose) error {
 	return s.act(a, "change password", acctTarget(rid, aid), func(tx *store.Txn, p access.Principal, rec *audit.Record) error {
-		r, acct, err := passwordOf(tx, p, rid, aid, access.PasswordsModify, why, rec)
-		if err != nil {
-			return err
-		}
-		ok, err := mayModify(tx, p, r, aid)
-		if err != nil {
-			return err
-		}
-		if !ok {
-			return apperr.New(apperr.Forbidden, "This account is shared with you for viewing only")
-		}
-		if err := validatePassword(password); err != nil {
-			return err
-		}
-		acct.Password, acct.UpdatedAt = password, s.clock().UTC()
-		return tx.Put(acctKey(rid, aid), acct)
+		return s.changePassword(tx, p, rid, aid, password, why, rec)
 	})
+}
+
+func (s *Service) changePassword(tx *store.Txn, p access.Principal, rid, aid uint64, password string, why Purpose, rec *audit.Record) error {
+	r, acct, err := passwordOf(tx, p, rid, aid, access.PasswordsModify, why, rec)
+	if err != nil {
+		return err
+	}
+	ok, err := mayModify(tx, p, r, aid)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return apperr.New(apperr.Forbidden, "This account is shared with you for viewing only")
+	}
+	if err := validatePassword(password); err != nil {
+		return err
+	}
+	acct.Password, acct.UpdatedAt = password, s.clock().UTC()
+	return tx.Put(acctKey(rid, aid), acct)
 }
 
 // passwordOf reads an account whose password p wants to view or modify
@@ -247,4 +235,55 @@ func shares(tx *store.Txn, rid uint64) ([]Grant, error) {
 		return true, nil
 	})
 	return out, err
+}
+
+// accountByName finds an account p may see by resource and account names.
+func accountByName(tx *store.Txn, p access.Principal, resource, account string) (rid, aid uint64, err error) {
+	if rid, err = resourceIDByName(tx, p, resource); err != nil {
+		return 0, 0, err
+	}
+	r, err := getResource(tx, p, rid)
+	if err != nil {
+		return 0, 0, err
+	}
+	accts, err := accounts(tx, p, r)
+	if err != nil {
+		return 0, 0, err
+	}
+	for _, x := range accts {
+		if strings.EqualFold(x.Name, account) {
+			return rid, x.ID, nil
+		}
+	}
+	return 0, 0, notFound()
+}
+
+// RevealPasswordByName is RevealPassword for a client that names the
+// resource and account (the SSH CLI, XML-RPC), in one transaction.
+func (s *Service) RevealPasswordByName(a access.Actor, resource, account string, why Purpose) (string, error) {
+	var pw string
+	err := s.act(a, why.op(), resource+" / "+account, func(tx *store.Txn, p access.Principal, rec *audit.Record) error {
+		rid, aid, err := accountByName(tx, p, resource, account)
+		if err != nil {
+			return err
+		}
+		_, acct, err := passwordOf(tx, p, rid, aid, access.PasswordsView, why, rec)
+		pw = acct.Password
+		return err
+	})
+	if err != nil {
+		return "", err
+	}
+	return pw, nil
+}
+
+// ChangePasswordByName is ChangePassword by resource and account names.
+func (s *Service) ChangePasswordByName(a access.Actor, resource, account, password string, why Purpose) error {
+	return s.act(a, "change password", resource+" / "+account, func(tx *store.Txn, p access.Principal, rec *audit.Record) error {
+		rid, aid, err := accountByName(tx, p, resource, account)
+		if err != nil {
+			return err
+		}
+		return s.changePassword(tx, p, rid, aid, password, why, rec)
+	})
 }
