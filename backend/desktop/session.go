@@ -37,6 +37,7 @@ type APIServer interface {
 type Config struct {
 	Life    *core.Lifecycle
 	API     APIServer
+	SSH     SSHServer // nil: a build without the SSH CLI
 	LogFile string
 	Log     logrus.FieldLogger
 	Clock   func() time.Time
@@ -87,10 +88,13 @@ func (l Lifecycle) Start() {
 	l.s.startOpen()
 }
 
-// Close stops the REST API and closes the store; the app calls it on
-// shutdown.
+// Close stops the REST API and the SSH CLI and closes the store; the app
+// calls it on shutdown.
 func (l Lifecycle) Close() error {
 	l.s.cfg.API.Stop()
+	if l.s.cfg.SSH != nil {
+		l.s.cfg.SSH.Stop()
+	}
 	return l.s.life.Close()
 }
 
@@ -107,6 +111,11 @@ func (s *Session) startOpen() {
 	s.opened = svc
 	if err := s.cfg.API.Restart(); err != nil {
 		s.log.WithError(err).Warn("REST API not started")
+	}
+	if s.cfg.SSH != nil {
+		if err := s.cfg.SSH.Restart(); err != nil {
+			s.log.WithError(err).Warn("SSH CLI not started")
+		}
 	}
 	go func() {
 		res := verifyChain(svc, s.cfg.Clock)

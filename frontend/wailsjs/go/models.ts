@@ -614,6 +614,28 @@ export namespace desktop {
 	        this.mayHaveAllPasswords = source["mayHaveAllPasswords"];
 	    }
 	}
+	export class SSHServerInfo {
+	    running: boolean;
+	    address: string;
+	    fingerprint: string;
+	    error: string;
+	    listen: string;
+	    enabled: boolean;
+	
+	    static createFrom(source: any = {}) {
+	        return new SSHServerInfo(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.running = source["running"];
+	        this.address = source["address"];
+	        this.fingerprint = source["fingerprint"];
+	        this.error = source["error"];
+	        this.listen = source["listen"];
+	        this.enabled = source["enabled"];
+	    }
+	}
 	export class SecurityInfo {
 	    keyStorage: string;
 	    keyStorageLabel: string;

@@ -14,11 +14,15 @@ export function GetAPIServer():Promise<desktop.APIServerInfo>;
 
 export function GetResource(arg1:string):Promise<desktop.ResourceDetail>;
 
+export function GetSSHServer():Promise<desktop.SSHServerInfo>;
+
 export function ListResources():Promise<Array<desktop.ResourceView>>;
 
 export function RevealPassword(arg1:string,arg2:string,arg3:string):Promise<string>;
 
 export function SaveAPIServer(arg1:string,arg2:boolean,arg3:string):Promise<desktop.APIServerInfo>;
+
+export function SaveSSHServer(arg1:string,arg2:boolean):Promise<desktop.SSHServerInfo>;
 
 export function ShareResource(arg1:desktop.ShareRequest):Promise<void>;
 

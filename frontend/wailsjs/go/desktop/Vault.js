@@ -26,6 +26,10 @@ export function GetResource(arg1) {
   return window['go']['desktop']['Vault']['GetResource'](arg1);
 }
 
+export function GetSSHServer() {
+  return window['go']['desktop']['Vault']['GetSSHServer']();
+}
+
 export function ListResources() {
   return window['go']['desktop']['Vault']['ListResources']();
 }
@@ -36,6 +40,10 @@ export function RevealPassword(arg1, arg2, arg3) {
 
 export function SaveAPIServer(arg1, arg2, arg3) {
   return window['go']['desktop']['Vault']['SaveAPIServer'](arg1, arg2, arg3);
+}
+
+export function SaveSSHServer(arg1, arg2) {
+  return window['go']['desktop']['Vault']['SaveSSHServer'](arg1, arg2);
 }
 
 export function ShareResource(arg1) {
