@@ -1,6 +1,13 @@
 // Access to the mocked vault wrappers of src/lib/wails (see wailsMock.ts) and
-// fixtures for the Resources screen and the REST API settings.
-import { vaultApi, type AccountView, type APIServerInfo, type ResourceDetail, type ResourceView } from '../lib/wails';
+// fixtures for the Resources screen and the REST API and SSH CLI settings.
+import {
+  vaultApi,
+  type AccountView,
+  type APIServerInfo,
+  type ResourceDetail,
+  type ResourceView,
+  type SSHServerInfo,
+} from '../lib/wails';
 
 export const mockVault = vi.mocked(vaultApi);
 
@@ -39,6 +46,15 @@ export const apiServerInfo: APIServerInfo = {
   trustedProxies: '',
 };
 
+export const sshServerInfo: SSHServerInfo = {
+  running: true,
+  address: '127.0.0.1:5522',
+  fingerprint: 'SHA256:pXq0c2bK9vF1n7dZL4wYt6mR3sJ8hE5aU0iO2lN9kQc',
+  error: '',
+  listen: '127.0.0.1:5522',
+  enabled: true,
+};
+
 /** Resets every vault mock to a harmless default; resetApiMock() calls it. */
 export function resetVaultMock(): void {
   mockVault.listResources.mockReset().mockResolvedValue([]);
@@ -65,5 +81,13 @@ export function resetVaultMock(): void {
     address: listen,
     running: enabled,
     url: enabled ? `https://${listen}/restapi/json/v1` : '',
+  }));
+  mockVault.getSSHServer.mockReset().mockResolvedValue({ ...sshServerInfo });
+  mockVault.saveSSHServer.mockReset().mockImplementation(async (listen, enabled) => ({
+    ...sshServerInfo,
+    listen,
+    enabled,
+    address: listen,
+    running: enabled,
   }));
 }

@@ -99,6 +99,7 @@ export type ResourceRequest = Data<desktop.ResourceRequest>;
 export type AccountRequest = Data<desktop.AccountRequest>;
 export type ShareRequest = Data<desktop.ShareRequest>;
 export type APIServerInfo = Data<desktop.APIServerInfo>;
+export type SSHServerInfo = Data<desktop.SSHServerInfo>;
 
 // Audit and reports.
 

@@ -1,5 +1,5 @@
-// The Vault bindings: the Resources screen and the REST API section of
-// Settings. Every method rejects with an AppError.
+// The Vault bindings: the Resources screen and the REST API and SSH CLI
+// sections of Settings. Every method rejects with an AppError.
 import * as Vault from '../../../wailsjs/go/desktop/Vault';
 import { call, list } from './call';
 import type {
@@ -11,6 +11,7 @@ import type {
   ResourceView,
   RevealPurpose,
   ShareRequest,
+  SSHServerInfo,
 } from './types';
 
 export const vaultApi = {
@@ -37,6 +38,10 @@ export const vaultApi = {
   /** Saves the settings, restarts the server with them and returns its new status. */
   saveAPIServer: (listen: string, enabled: boolean, trustedProxies: string): Promise<APIServerInfo> =>
     call(Vault.SaveAPIServer, listen, enabled, trustedProxies),
+
+  getSSHServer: (): Promise<SSHServerInfo> => call(Vault.GetSSHServer),
+  /** Saves the SSH CLI settings, restarts it with them and returns its new status. */
+  saveSSHServer: (listen: string, enabled: boolean): Promise<SSHServerInfo> => call(Vault.SaveSSHServer, listen, enabled),
 };
 
 export type VaultApi = typeof vaultApi;

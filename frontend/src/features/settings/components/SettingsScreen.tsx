@@ -4,6 +4,7 @@ import { formatBytes } from '../../../lib/format';
 import { useLoad } from '../../../hooks/useLoad';
 import { api, type Operator } from '../../../lib/wails';
 import { RestApiCard } from './RestApiCard';
+import { SshCliCard } from './SshCliCard';
 
 /** Where and how Hostbound keeps its data. */
 export function SettingsScreen({ operator }: { operator: Operator }) {
@@ -64,6 +65,7 @@ export function SettingsScreen({ operator }: { operator: Operator }) {
         </Stack>
       </Card>
       <RestApiCard operator={operator} />
+      <SshCliCard operator={operator} />
     </Stack>
   );
 }

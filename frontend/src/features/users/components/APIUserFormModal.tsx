@@ -295,7 +295,7 @@ function APIUserForm({
           />
           <Textarea
             label="Public key for SSH CLI access"
-            description="Optional: one authorized_keys line (ed25519, ecdsa, or rsa of 2048 bits or more)."
+            description="Lets this API user run RETRIEVE over SSH (Settings → SSH CLI) from its host, with this key. Optional: one authorized_keys line (ed25519, ecdsa, or rsa of 2048 bits or more)."
             placeholder="ssh-ed25519 AAAA… backup@web01"
             autosize
             minRows={2}
@@ -311,7 +311,7 @@ function APIUserForm({
           )}
           <Textarea
             label="SSL Certificate for XML-RPC API access"
-            description="Optional: one PEM X.509 client certificate."
+            description="Lets this API user authenticate to the REST and XML-RPC APIs with this client certificate instead of an API key (coming: certificate authentication is not active yet). Optional: one PEM X.509 client certificate."
             placeholder="-----BEGIN CERTIFICATE-----"
             autosize
             minRows={2}

@@ -18,4 +18,6 @@ export const vaultApi = {
   unshareResource: vi.fn<VaultApi['unshareResource']>(),
   getAPIServer: vi.fn<VaultApi['getAPIServer']>(),
   saveAPIServer: vi.fn<VaultApi['saveAPIServer']>(),
+  getSSHServer: vi.fn<VaultApi['getSSHServer']>(),
+  saveSSHServer: vi.fn<VaultApi['saveSSHServer']>(),
 } satisfies VaultApi;
