@@ -98,16 +98,22 @@ func ParseCertificate(s string, now time.Time) (Certificate, error) {
 	if now.Before(c.NotBefore) {
 		return Certificate{}, fmt.Errorf("not valid before %s", c.NotBefore.UTC().Format("2006-01-02"))
 	}
-	sum := sha256.Sum256(c.Raw)
+	return Certificate{
+		PEM:         string(pem.EncodeToMemory(block)),
+		Subject:     c.Subject.String(),
+		Fingerprint: Fingerprint(c.Raw),
+		NotBefore:   c.NotBefore.UTC(),
+		NotAfter:    c.NotAfter.UTC(),
+	}, nil
+}
+
+// Fingerprint is the SHA-256 of a certificate's DER as upper-case hex pairs
+// with colons: how certificates are stored, shown and matched.
+func Fingerprint(der []byte) string {
+	sum := sha256.Sum256(der)
 	hexed := make([]string, len(sum))
 	for i, b := range sum {
 		hexed[i] = fmt.Sprintf("%02X", b)
 	}
-	return Certificate{
-		PEM:         string(pem.EncodeToMemory(block)),
-		Subject:     c.Subject.String(),
-		Fingerprint: strings.Join(hexed, ":"),
-		NotBefore:   c.NotBefore.UTC(),
-		NotAfter:    c.NotAfter.UTC(),
-	}, nil
+	return strings.Join(hexed, ":")
 }

@@ -14,6 +14,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"net/netip"
 	"net/url"
 	"strings"
 	"time"
@@ -22,6 +23,7 @@ import (
 
 	"hostbound/backend/access"
 	"hostbound/backend/apperr"
+	"hostbound/backend/credentials"
 	"hostbound/backend/hostcheck"
 	"hostbound/backend/store"
 	"hostbound/backend/users"
@@ -95,8 +97,7 @@ func (a *API) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		failure(http.StatusBadRequest, rt.op, err.Error()).write(w, 0)
 		return
 	}
-	actor, err := a.cfg.Users.AuthenticateKey(r.Context(), users.KeyRequest{Key: keyText(r), Source: src,
-		Operation: rt.op, Target: rt.target()}, a.cfg.Clock())
+	actor, err := a.authenticate(r, rt, src)
 	if err != nil {
 		a.refusal(w, opAuth, src.String(), err) // every authentication refusal is PMP's "Authentication"
 		return
@@ -107,6 +108,19 @@ func (a *API) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	rep.write(w, 0)
+}
+
+// authenticate asks the domain about the request's credential: the API
+// key when one is sent, else the client certificate of the TLS handshake.
+func (a *API) authenticate(r *http.Request, rt route, src netip.Addr) (access.Actor, error) {
+	key := keyText(r)
+	if key == "" && r.TLS != nil && len(r.TLS.PeerCertificates) > 0 {
+		return a.cfg.Users.AuthenticateCertificate(r.Context(), users.CertRequest{
+			Fingerprint: credentials.Fingerprint(r.TLS.PeerCertificates[0].Raw), Source: src,
+			Operation: rt.op, Target: rt.target()}, a.cfg.Clock())
+	}
+	return a.cfg.Users.AuthenticateKey(r.Context(), users.KeyRequest{Key: key, Source: src,
+		Operation: rt.op, Target: rt.target()}, a.cfg.Clock())
 }
 
 // refusal renders a domain error: the refusal's own message with the

@@ -4,7 +4,6 @@ import (
 	"crypto/ecdsa"
 	"crypto/elliptic"
 	"crypto/rand"
-	"crypto/sha256"
 	"crypto/tls"
 	"crypto/x509"
 	"crypto/x509/pkix"
@@ -14,9 +13,9 @@ import (
 	"math/big"
 	"net"
 	"os"
-	"strings"
 	"time"
 
+	"hostbound/backend/credentials"
 	"hostbound/backend/store"
 )
 
@@ -53,17 +52,7 @@ func (s *Service) Certificate() (tls.Certificate, string, error) {
 	if err != nil {
 		return tls.Certificate{}, "", fmt.Errorf("server certificate: %w", err)
 	}
-	return cert, Fingerprint(cert.Certificate[0]), nil
-}
-
-// Fingerprint is SHA-256 over DER, as upper-case hex pairs with colons.
-func Fingerprint(der []byte) string {
-	sum := sha256.Sum256(der)
-	parts := make([]string, len(sum))
-	for i, b := range sum {
-		parts[i] = fmt.Sprintf("%02X", b)
-	}
-	return strings.Join(parts, ":")
+	return cert, credentials.Fingerprint(cert.Certificate[0]), nil
 }
 
 func selfSigned(now time.Time) (storedCert, error) {

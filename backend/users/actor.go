@@ -72,8 +72,9 @@ func (s *Service) gone(a access.Actor) error {
 // Credentials an API actor carries (access.Actor.Credential): the kind,
 // a colon, and what identifies it.
 const (
-	credKey = "key:" // the HMAC of the API key
-	credSSH = "ssh:" // the SHA256 fingerprint of the SSH public key
+	credKey  = "key:"  // the HMAC of the API key
+	credSSH  = "ssh:"  // the SHA256 fingerprint of the SSH public key
+	credCert = "cert:" // the SHA-256 fingerprint of the client certificate
 )
 
 // keyRefusal says why u may not act with credential at now ("" when it
@@ -83,14 +84,28 @@ func keyRefusal(u *User, credential string, now time.Time) string {
 		return MsgAPIDisabled
 	}
 	kind, value, _ := strings.Cut(credential, ":")
+	// The user's validity period is its API key's: an expired user is
+	// refused whatever the credential.
+	expired := u.APIKey != nil && u.APIKey.ExpiresAt != nil && !now.Before(*u.APIKey.ExpiresAt)
 	switch kind + ":" {
 	case credSSH:
 		if u.SSHKey == nil || u.SSHKey.Fingerprint != value {
 			return MsgUnknownSSHKey
 		}
-		// The user's validity period is its key's: an expired user is
-		// refused over SSH too.
-		if k := u.APIKey; k != nil && k.ExpiresAt != nil && !now.Before(*k.ExpiresAt) {
+		if expired {
+			return MsgExpired
+		}
+		return ""
+	case credCert:
+		c := u.Certificate
+		switch {
+		case c == nil || c.Fingerprint != value:
+			return MsgUnknownCert
+		case now.After(c.NotAfter):
+			return MsgCertExpired
+		case now.Before(c.NotBefore):
+			return MsgCertNotYetValid
+		case expired:
 			return MsgExpired
 		}
 		return ""

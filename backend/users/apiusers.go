@@ -142,6 +142,7 @@ func (s *Service) UpdateAPIUser(a access.Actor, username string, in APIUserInput
 		if in.RESTEnabled && u.APIKey == nil && key == nil {
 			f.Add("apiKey", "API Key: generate a key, or turn the REST API off")
 		}
+		s.certFree(&f, cert, username)
 		if err := f.Err(); err != nil {
 			return err
 		}
@@ -169,6 +170,17 @@ func (s *Service) UpdateAPIUser(a access.Actor, username string, in APIUserInput
 		return s.put(tx, u)
 	})
 	return out, err
+}
+
+// certFree refuses a certificate another user holds: a certificate names
+// exactly one API user.
+func (s *Service) certFree(f *apperr.Form, cert *credentials.Certificate, username string) {
+	if cert == nil {
+		return
+	}
+	if holder, ok := s.idx.certUser(cert.Fingerprint); ok && holder != strings.ToLower(username) {
+		f.Add("certificate", "SSL Certificate: already used by the API user %s", holder)
+	}
 }
 
 // MaxGrace is the longest an old key may keep working after Regenerate.

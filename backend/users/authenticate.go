@@ -125,6 +125,53 @@ func (s *Service) AuthenticateSSH(ctx context.Context, r SSHRequest, now time.Ti
 	return s.admit(ctx, u, credSSH+r.Fingerprint, r.Source, now, refuse)
 }
 
+// CertRequest is a client certificate as a TLS face received it (the
+// handshake proved the client holds its private key).
+type CertRequest struct {
+	Fingerprint       string     // SHA-256 of the DER, upper-case hex with colons (credentials.Certificate)
+	Source            netip.Addr // the client's address (after trusted proxies)
+	Operation, Target string     // for the audit record of a refusal
+}
+
+// AuthenticateCertificate decides whether the API user whose stored
+// certificate has this fingerprint may act: the same steps and refusals as
+// AuthenticateKey, with the certificate's validity dates. Any CA: the
+// binding is the stored fingerprint.
+func (s *Service) AuthenticateCertificate(ctx context.Context, r CertRequest, now time.Time) (access.Actor, error) {
+	if blocked, wait := s.guard.Blocked(r.Source); blocked {
+		e := apperr.New(apperr.RateLimited, MsgTooMany)
+		e.RetryAfter = wait
+		return access.Actor{}, e
+	}
+	var u *User
+	refuse := func(code apperr.Code, msg, reason string) (access.Actor, error) {
+		rec := audit.Record{Actor: "(unknown certificate)", ActorKind: string(KindAPI), Source: r.Source.String(),
+			Operation: r.Operation, Target: r.Target, Result: audit.Failure, Reason: reason}
+		if u != nil {
+			rec.Actor, rec.ActorName = u.Username, u.FullName
+		}
+		s.guard.Fail(r.Source, rec)
+		return access.Actor{}, apperr.New(code, "%s", msg)
+	}
+	name, ok := s.idx.certUser(r.Fingerprint)
+	if !ok {
+		return refuse(apperr.Unauthenticated, MsgUnknownCert, "unknown client certificate "+r.Fingerprint)
+	}
+	err := s.st.View(func(tx *store.Txn) error {
+		var err error
+		u, err = s.load(tx, name)
+		return err
+	})
+	if apperr.As(err) != nil {
+		u = nil
+		return refuse(apperr.Unauthenticated, MsgUnknownCert, "unknown client certificate "+r.Fingerprint)
+	}
+	if err != nil {
+		return access.Actor{}, fmt.Errorf("authenticate client certificate: %w", err)
+	}
+	return s.admit(ctx, u, credCert+r.Fingerprint, r.Source, now, refuse)
+}
+
 // admit finishes an authentication: the credential must be valid for u now
 // and the source must be u's host.
 func (s *Service) admit(ctx context.Context, u *User, credential string, src netip.Addr, now time.Time,
@@ -135,7 +182,11 @@ func (s *Service) admit(ctx context.Context, u *User, credential string, src net
 			MsgAPIDisabled:   "API user is disabled",
 			MsgUnknownKey:    "replaced API key past its grace period",
 			MsgUnknownSSHKey: "not the user's stored SSH key",
+			MsgUnknownCert:   "not the user's stored certificate",
 		}[msg]
+		if msg == MsgCertExpired || msg == MsgCertNotYetValid {
+			reason = fmt.Sprintf("certificate valid from %s to %s", u.Certificate.NotBefore.Format(time.RFC3339), u.Certificate.NotAfter.Format(time.RFC3339))
+		}
 		if msg == MsgExpired {
 			reason = "key expired on " + u.APIKey.ExpiresAt.Format(time.RFC3339)
 		}

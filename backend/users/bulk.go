@@ -64,6 +64,7 @@ func (s *Service) createAPIUserIn(tx *store.Txn, p access.Principal, in APIUserI
 	if in.RESTEnabled && key == nil {
 		f.Add("apiKey", "API Key: generate a key, or turn the REST API off")
 	}
+	s.certFree(&f, cert, in.Username)
 	if err := f.Err(); err != nil {
 		return nil, err
 	}

@@ -19,6 +19,10 @@ const (
 	MsgTooMany     = "Too many failed authentication attempts from this address. Try again later."
 	// MsgUnknownSSHKey: the SSH key offered is not the user's stored key.
 	MsgUnknownSSHKey = "Public key is not associated to this user. Authentication failed."
+	// Client certificates (the REST and XML-RPC APIs).
+	MsgUnknownCert     = "Client certificate is not associated to any user. Authentication failed."
+	MsgCertExpired     = "Client certificate has expired"
+	MsgCertNotYetValid = "Client certificate is not valid yet"
 	// MsgGone: the actor was deleted (or deleted and re-created) meanwhile.
 	MsgGone = "Your account no longer exists"
 )

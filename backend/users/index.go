@@ -32,6 +32,7 @@ type Row struct {
 	UseCount     int64        `json:"useCount"`
 	CreatedAt    time.Time    `json:"createdAt"`
 
+	certFP   string    // the client certificate's fingerprint, "" without one
 	lower    [5]string // lower-cased username, host, full name, department, location
 	haystack string    // the same, joined, for search
 }
@@ -42,6 +43,9 @@ func RowOf(u *User) *Row {
 		ID: u.ID, Username: u.Username, Kind: u.Kind, FullName: u.FullName, Email: u.Email, Host: u.Host,
 		Role: u.Role, Scope: u.Scope, Department: u.Department, Location: u.Location,
 		Disabled: u.Disabled, RESTEnabled: u.RESTEnabled, CreatedAt: u.CreatedAt,
+	}
+	if u.Certificate != nil {
+		r.certFP = u.Certificate.Fingerprint
 	}
 	if k := u.APIKey; k != nil {
 		r.KeyHint, r.KeyCreatedAt, r.KeyExpiresAt = k.Hint, &k.CreatedAt, k.ExpiresAt
@@ -90,17 +94,24 @@ func (r *Row) KeyStatus(now time.Time) string {
 type index struct {
 	mu   sync.RWMutex
 	rows []*Row // sorted by strings.ToLower(Username)
+	// certs finds the API user of a client certificate: fingerprint →
+	// lower-case username. The store's user record stays the authority.
+	certs map[string]string
 }
 
 func loadIndex(st *store.Store) (*index, error) {
-	idx := &index{}
+	idx := &index{certs: map[string]string{}}
 	err := st.View(func(tx *store.Txn) error {
 		return tx.Each(userPrefix, func(_ string, decode func(any) error) (bool, error) {
 			var u User
 			if err := decode(&u); err != nil {
 				return false, err
 			}
-			idx.rows = append(idx.rows, RowOf(&u)) // keys come in order
+			r := RowOf(&u)
+			idx.rows = append(idx.rows, r) // keys come in order
+			if r.certFP != "" {
+				idx.certs[r.certFP] = r.lower[0]
+			}
 			return true, nil
 		})
 	})
@@ -117,17 +128,37 @@ func (x *index) set(u *User) {
 	r := RowOf(u)
 	x.mu.Lock()
 	defer x.mu.Unlock()
+	if r.certFP != "" {
+		x.certs[r.certFP] = r.lower[0]
+	}
 	if i, ok := x.find(u.Username); ok {
+		x.dropCert(x.rows[i], r.certFP)
 		x.rows[i] = r
 	} else {
 		x.rows = slices.Insert(x.rows, i, r)
 	}
 }
 
+// dropCert forgets old's certificate unless it is kept; called with mu held.
+func (x *index) dropCert(old *Row, kept string) {
+	if old.certFP != "" && old.certFP != kept && x.certs[old.certFP] == old.lower[0] {
+		delete(x.certs, old.certFP)
+	}
+}
+
+// certUser returns the lower-case username holding the certificate.
+func (x *index) certUser(fingerprint string) (string, bool) {
+	x.mu.RLock()
+	defer x.mu.RUnlock()
+	name, ok := x.certs[fingerprint]
+	return name, ok
+}
+
 func (x *index) remove(username string) {
 	x.mu.Lock()
 	defer x.mu.Unlock()
 	if i, ok := x.find(username); ok {
+		x.dropCert(x.rows[i], "")
 		x.rows = slices.Delete(x.rows, i, i+1)
 	}
 }

@@ -49,32 +49,56 @@ func (in *ResourceInput) validate() error {
 func (s *Service) CreateResource(a access.Actor, in ResourceInput) (Resource, error) {
 	var r Resource
 	err := s.act(a, "create resource", in.Name, func(tx *store.Txn, p access.Principal, _ *audit.Record) error {
-		if !p.Has(access.ResourcesCreate) {
-			return apperr.New(apperr.Forbidden, "You are not allowed to add resources")
-		}
-		if err := in.validate(); err != nil {
-			return err
-		}
-		if ok, err := tx.Has(nameKey(in.Name)); err != nil || ok {
-			if err == nil {
-				err = apperr.Field("name", "Resource Name: a resource with this name already exists")
-			}
-			return err
-		}
-		id, err := nextID(tx)
-		if err != nil {
-			return err
-		}
-		now := s.clock().UTC()
-		r = Resource{ID: id, Name: in.Name, DNSName: in.DNSName, Type: in.Type, Description: in.Description,
-			Department: in.Department, Location: in.Location, URL: in.URL, OwnerID: p.UserID, Owner: p.Username,
-			CreatedAt: now, UpdatedAt: now}
-		if err := tx.Put(resKey(id), r); err != nil {
-			return err
-		}
-		return tx.Put(nameKey(r.Name), id)
+		var err error
+		r, err = s.createResource(tx, p, in)
+		return err
 	})
 	return r, err
+}
+
+// CreateResourceWithAccount adds a resource and its first account in one
+// transaction (PMP's XML-RPC pmp.resources.create): both or neither.
+func (s *Service) CreateResourceWithAccount(a access.Actor, rin ResourceInput, ain AccountInput) (Resource, Account, error) {
+	var r Resource
+	var acct Account
+	err := s.act(a, "create resource", rin.Name+" / "+ain.Name, func(tx *store.Txn, p access.Principal, _ *audit.Record) error {
+		var err error
+		if r, err = s.createResource(tx, p, rin); err != nil {
+			return err
+		}
+		acct, err = s.createAccount(tx, p, r, ain)
+		return err
+	})
+	acct.Password = ""
+	return r, acct, err
+}
+
+func (s *Service) createResource(tx *store.Txn, p access.Principal, in ResourceInput) (Resource, error) {
+	if !p.Has(access.ResourcesCreate) {
+		return Resource{}, apperr.New(apperr.Forbidden, "You are not allowed to add resources")
+	}
+	if err := in.validate(); err != nil {
+		return Resource{}, err
+	}
+	if ok, err := tx.Has(nameKey(in.Name)); err != nil {
+		return Resource{}, err
+	} else if ok {
+		e := apperr.Field("name", "Resource Name: a resource with this name already exists")
+		e.Err = ErrNameTaken
+		return Resource{}, e
+	}
+	id, err := nextID(tx)
+	if err != nil {
+		return Resource{}, err
+	}
+	now := s.clock().UTC()
+	r := Resource{ID: id, Name: in.Name, DNSName: in.DNSName, Type: in.Type, Description: in.Description,
+		Department: in.Department, Location: in.Location, URL: in.URL, OwnerID: p.UserID, Owner: p.Username,
+		CreatedAt: now, UpdatedAt: now}
+	if err := tx.Put(resKey(id), r); err != nil {
+		return Resource{}, err
+	}
+	return r, tx.Put(nameKey(r.Name), id)
 }
 
 // mayManage: the owner with resources.manage, or anyone with All Passwords.
@@ -191,24 +215,29 @@ func (s *Service) CreateAccount(a access.Actor, rid uint64, in AccountInput) (Ac
 			return err
 		}
 		rec.Target = r.Name + " / " + in.Name
-		if err := mayManage(p, r); err != nil {
-			return err
-		}
-		if err := in.validate(true); err != nil {
-			return err
-		}
-		if err := accountNameFree(tx, p, r, in.Name, 0); err != nil {
-			return err
-		}
-		id, err := nextID(tx)
-		if err != nil {
-			return err
-		}
-		acct = Account{ID: id, ResourceID: rid, Name: in.Name, Password: in.Password, Notes: in.Notes, UpdatedAt: s.clock().UTC()}
-		return tx.Put(acctKey(rid, id), acct)
+		acct, err = s.createAccount(tx, p, r, in)
+		return err
 	})
 	acct.Password = ""
 	return acct, err
+}
+
+func (s *Service) createAccount(tx *store.Txn, p access.Principal, r Resource, in AccountInput) (Account, error) {
+	if err := mayManage(p, r); err != nil {
+		return Account{}, err
+	}
+	if err := in.validate(true); err != nil {
+		return Account{}, err
+	}
+	if err := accountNameFree(tx, p, r, in.Name, 0); err != nil {
+		return Account{}, err
+	}
+	id, err := nextID(tx)
+	if err != nil {
+		return Account{}, err
+	}
+	acct := Account{ID: id, ResourceID: r.ID, Name: in.Name, Password: in.Password, Notes: in.Notes, UpdatedAt: s.clock().UTC()}
+	return acct, tx.Put(acctKey(r.ID, id), acct)
 }
 
 // accountNameFree refuses a name another account of r has (any case):

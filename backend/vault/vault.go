@@ -65,8 +65,13 @@ const (
 // exist or that the actor may not see: it does not confirm what exists.
 const MsgNotFound = "Resource or account not found, or not shared with you"
 
-// ErrNotFound is the cause inside every not-found refusal.
-var ErrNotFound = errors.New("not found")
+// Causes inside refusals, for faces that answer them in their own terms.
+var (
+	// ErrNotFound is the cause of every not-found refusal.
+	ErrNotFound = errors.New("not found")
+	// ErrNameTaken: a resource with that name exists already.
+	ErrNameTaken = errors.New("resource name taken")
+)
 
 func notFound() error { return apperr.Wrap(apperr.NotFound, ErrNotFound, MsgNotFound) }
 
