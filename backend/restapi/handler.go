@@ -82,6 +82,10 @@ func (a *API) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		failure(http.StatusBadRequest, opAuth, "Bad source address").write(w, 0)
 		return
 	}
+	if r.URL.Path == XMLRPCPath {
+		a.xmlrpc(w, r, src)
+		return
+	}
 	rt, ok := a.route(r)
 	if !ok {
 		failure(http.StatusNotFound, "", "Invalid API URL").write(w, 0)
