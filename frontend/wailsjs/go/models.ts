@@ -279,6 +279,24 @@ export namespace desktop {
 		}
 	}
 	
+	export class CertificateView {
+	    fingerprint: string;
+	    subject: string;
+	    notAfter: string;
+	    imported: boolean;
+	
+	    static createFrom(source: any = {}) {
+	        return new CertificateView(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.fingerprint = source["fingerprint"];
+	        this.subject = source["subject"];
+	        this.notAfter = source["notAfter"];
+	        this.imported = source["imported"];
+	    }
+	}
 	export class ExportResult {
 	    path: string;
 	    records: number;

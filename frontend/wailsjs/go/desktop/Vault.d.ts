@@ -16,6 +16,10 @@ export function GetResource(arg1:string):Promise<desktop.ResourceDetail>;
 
 export function GetSSHServer():Promise<desktop.SSHServerInfo>;
 
+export function GetServerCertificate():Promise<desktop.CertificateView>;
+
+export function ImportServerCertificate(arg1:string,arg2:string):Promise<desktop.CertificateView>;
+
 export function ListResources():Promise<Array<desktop.ResourceView>>;
 
 export function RevealPassword(arg1:string,arg2:string,arg3:string):Promise<string>;
@@ -31,3 +35,5 @@ export function UnshareResource(arg1:desktop.ShareRequest):Promise<void>;
 export function UpdateAccount(arg1:string,arg2:string,arg3:desktop.AccountRequest):Promise<desktop.AccountView>;
 
 export function UpdateResource(arg1:string,arg2:desktop.ResourceRequest):Promise<desktop.ResourceView>;
+
+export function UseSelfSignedCertificate():Promise<desktop.CertificateView>;

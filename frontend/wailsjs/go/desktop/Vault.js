@@ -30,6 +30,14 @@ export function GetSSHServer() {
   return window['go']['desktop']['Vault']['GetSSHServer']();
 }
 
+export function GetServerCertificate() {
+  return window['go']['desktop']['Vault']['GetServerCertificate']();
+}
+
+export function ImportServerCertificate(arg1, arg2) {
+  return window['go']['desktop']['Vault']['ImportServerCertificate'](arg1, arg2);
+}
+
 export function ListResources() {
   return window['go']['desktop']['Vault']['ListResources']();
 }
@@ -60,4 +68,8 @@ export function UpdateAccount(arg1, arg2, arg3) {
 
 export function UpdateResource(arg1, arg2) {
   return window['go']['desktop']['Vault']['UpdateResource'](arg1, arg2);
+}
+
+export function UseSelfSignedCertificate() {
+  return window['go']['desktop']['Vault']['UseSelfSignedCertificate']();
 }
