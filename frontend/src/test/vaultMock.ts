@@ -1,9 +1,11 @@
 // Access to the mocked vault wrappers of src/lib/wails (see wailsMock.ts) and
-// fixtures for the Resources screen and the REST API and SSH CLI settings.
+// fixtures for the Resources screen and the REST API, server certificate and
+// SSH CLI settings.
 import {
   vaultApi,
   type AccountView,
   type APIServerInfo,
+  type CertificateView,
   type ResourceDetail,
   type ResourceView,
   type SSHServerInfo,
@@ -55,6 +57,22 @@ export const sshServerInfo: SSHServerInfo = {
   enabled: true,
 };
 
+/** The self-signed certificate Hostbound makes; its fingerprint is the REST API's. */
+export const selfSignedCertificate: CertificateView = {
+  fingerprint: apiServerInfo.fingerprint,
+  subject: 'CN=Hostbound',
+  notAfter: '2027-03-01T12:00:00Z',
+  imported: false,
+};
+
+/** An operator's own certificate, as ImportServerCertificate answers for it. */
+export const importedCertificate: CertificateView = {
+  fingerprint: '9C:2E:71:B0:4A:D3:58:16:E2:0F:C9:87:3B:64:A5:1D:F8:02:6E:B9:47:C0:13:8A:5F:D6:29:E4:70:BB:0C:93',
+  subject: 'CN=vault.example.com,O=Example Corp',
+  notAfter: '2026-11-30T23:59:59Z',
+  imported: true,
+};
+
 /** Resets every vault mock to a harmless default; resetApiMock() calls it. */
 export function resetVaultMock(): void {
   mockVault.listResources.mockReset().mockResolvedValue([]);
@@ -90,4 +108,7 @@ export function resetVaultMock(): void {
     address: listen,
     running: enabled,
   }));
+  mockVault.getServerCertificate.mockReset().mockResolvedValue({ ...selfSignedCertificate });
+  mockVault.importServerCertificate.mockReset().mockResolvedValue({ ...importedCertificate });
+  mockVault.useSelfSignedCertificate.mockReset().mockResolvedValue({ ...selfSignedCertificate });
 }

@@ -100,6 +100,8 @@ export type AccountRequest = Data<desktop.AccountRequest>;
 export type ShareRequest = Data<desktop.ShareRequest>;
 export type APIServerInfo = Data<desktop.APIServerInfo>;
 export type SSHServerInfo = Data<desktop.SSHServerInfo>;
+/** The REST API's TLS certificate; imported: the operator's own, else self-signed. */
+export type CertificateView = Data<desktop.CertificateView>;
 
 // Audit and reports.
 

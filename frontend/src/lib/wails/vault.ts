@@ -1,11 +1,13 @@
-// The Vault bindings: the Resources screen and the REST API and SSH CLI
-// sections of Settings. Every method rejects with an AppError.
+// The Vault bindings: the Resources screen and the REST API, server
+// certificate and SSH CLI sections of Settings. Every method rejects with an
+// AppError.
 import * as Vault from '../../../wailsjs/go/desktop/Vault';
 import { call, list } from './call';
 import type {
   AccountRequest,
   AccountView,
   APIServerInfo,
+  CertificateView,
   ResourceDetail,
   ResourceRequest,
   ResourceView,
@@ -42,6 +44,13 @@ export const vaultApi = {
   getSSHServer: (): Promise<SSHServerInfo> => call(Vault.GetSSHServer),
   /** Saves the SSH CLI settings, restarts it with them and returns its new status. */
   saveSSHServer: (listen: string, enabled: boolean): Promise<SSHServerInfo> => call(Vault.SaveSSHServer, listen, enabled),
+
+  getServerCertificate: (): Promise<CertificateView> => call(Vault.GetServerCertificate),
+  /** Serves the operator's own certificate and key (PEM) from now on; the REST API restarts with it. */
+  importServerCertificate: (certPEM: string, keyPEM: string): Promise<CertificateView> =>
+    call(Vault.ImportServerCertificate, certPEM, keyPEM),
+  /** Goes back to a fresh self-signed certificate; the REST API restarts with it. */
+  useSelfSignedCertificate: (): Promise<CertificateView> => call(Vault.UseSelfSignedCertificate),
 };
 
 export type VaultApi = typeof vaultApi;

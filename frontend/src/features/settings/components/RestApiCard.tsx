@@ -161,12 +161,16 @@ function SettingsForm({ info, editable, onSaved }: { info: APIServerInfo; editab
   );
 }
 
-/** REST API: status, URL and certificate of the PMP-compatible API, and its settings. */
-export function RestApiCard({ operator }: { operator: Operator }) {
-  const loaded = useLoad(vaultApi.getAPIServer, []);
-  // The status Save returned replaces the one loaded.
-  const [saved, setSaved] = useState<APIServerInfo | null>(null);
-  const info = saved ?? loaded.data ?? null;
+/**
+ * REST API: status, URL and certificate of the PMP-compatible API, and its
+ * settings. A new reloadKey loads the status again (the server restarted,
+ * e.g. with a new certificate).
+ */
+export function RestApiCard({ operator, reloadKey = 0 }: { operator: Operator; reloadKey?: number }) {
+  const loaded = useLoad(vaultApi.getAPIServer, [reloadKey]);
+  // The status Save returned replaces the one loaded, until the next reload.
+  const [saved, setSaved] = useState<{ info: APIServerInfo; reloadKey: number } | null>(null);
+  const info = (saved?.reloadKey === reloadKey ? saved.info : null) ?? loaded.data ?? null;
   const error = loaded.error;
   const editable = operator.permissions.includes('settings.manage');
 
@@ -191,7 +195,7 @@ export function RestApiCard({ operator }: { operator: Operator }) {
         {info && (
           <>
             <Status info={info} />
-            <SettingsForm info={info} editable={editable} onSaved={setSaved} />
+            <SettingsForm info={info} editable={editable} onSaved={(next) => setSaved({ info: next, reloadKey })} />
           </>
         )}
       </Stack>

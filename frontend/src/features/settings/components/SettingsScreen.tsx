@@ -1,14 +1,18 @@
 import { Card, Code, Group, Loader, Stack, Table, Text, Title } from '@mantine/core';
+import { useState } from 'react';
 import { ErrorAlert } from '../../../components/ErrorAlert';
 import { formatBytes } from '../../../lib/format';
 import { useLoad } from '../../../hooks/useLoad';
 import { api, type Operator } from '../../../lib/wails';
 import { RestApiCard } from './RestApiCard';
+import { ServerCertificateCard } from './ServerCertificateCard';
 import { SshCliCard } from './SshCliCard';
 
 /** Where and how Hostbound keeps its data. */
 export function SettingsScreen({ operator }: { operator: Operator }) {
   const { data: info, error } = useLoad(api.getSecurityInfo, []);
+  // Counts certificate changes: each restarts the REST API, whose card then reloads.
+  const [certificateChanges, setCertificateChanges] = useState(0);
 
   return (
     <Stack gap="lg" maw={760}>
@@ -64,7 +68,8 @@ export function SettingsScreen({ operator }: { operator: Operator }) {
           )}
         </Stack>
       </Card>
-      <RestApiCard operator={operator} />
+      <RestApiCard operator={operator} reloadKey={certificateChanges} />
+      <ServerCertificateCard operator={operator} onChanged={() => setCertificateChanges((n) => n + 1)} />
       <SshCliCard operator={operator} />
     </Stack>
   );

@@ -20,4 +20,7 @@ export const vaultApi = {
   saveAPIServer: vi.fn<VaultApi['saveAPIServer']>(),
   getSSHServer: vi.fn<VaultApi['getSSHServer']>(),
   saveSSHServer: vi.fn<VaultApi['saveSSHServer']>(),
+  getServerCertificate: vi.fn<VaultApi['getServerCertificate']>(),
+  importServerCertificate: vi.fn<VaultApi['importServerCertificate']>(),
+  useSelfSignedCertificate: vi.fn<VaultApi['useSelfSignedCertificate']>(),
 } satisfies VaultApi;

@@ -44,6 +44,14 @@ describe('call', () => {
     await expect(vaultApi.revealPassword('170741', '170742', 'copy')).resolves.toBe('S3cret!');
     expect(RevealPassword).toHaveBeenCalledWith('170741', '170742', 'copy');
   });
+
+  it('passes the pasted certificate and key to ImportServerCertificate', async () => {
+    const view = { fingerprint: 'AB:CD', subject: 'CN=vault.example.com', notAfter: '2026-11-30T23:59:59Z', imported: true };
+    const ImportServerCertificate = vi.fn().mockResolvedValue(view);
+    goSide({ Vault: { ImportServerCertificate } });
+    await expect(vaultApi.importServerCertificate('CERT', 'KEY')).resolves.toEqual(view);
+    expect(ImportServerCertificate).toHaveBeenCalledWith('CERT', 'KEY');
+  });
 });
 
 describe('answers on the way in', () => {
