@@ -60,10 +60,10 @@ func TestParseCommandRefusals(t *testing.T) {
 func TestCheckNamesWhatIsWrong(t *testing.T) {
 	t.Parallel()
 	for raw, want := range map[string]string{
-		"LIST":                                    `usage: unknown command "LIST". Commands: RETRIEVE, RESET_LOCAL, HELP`,
-		"RETRIEVE --resource=a":                   "usage: missing option --account. Usage: " + commands["RETRIEVE"].synopsis,
+		"LIST":                  `usage: unknown command "LIST". Commands: RETRIEVE, RESET_LOCAL, HELP`,
+		"RETRIEVE --resource=a": "usage: missing option --account. Usage: " + commands["RETRIEVE"].synopsis,
 		"RETRIEVE --resource=a --account=b --x=1": "usage: unknown option --x for RETRIEVE. Usage: " + commands["RETRIEVE"].synopsis,
-		"HELP --x=1":                              "usage: unknown option --x for HELP. Usage: HELP",
+		"HELP --x=1": "usage: unknown option --x for HELP. Usage: HELP",
 	} {
 		c, err := ParseCommand(raw)
 		if err == nil {

@@ -76,14 +76,18 @@ type Status struct {
 
 // Server serves the SSH CLI on one address at a time.
 type Server struct {
-	cfg   Config
-	log   logrus.FieldLogger
-	conns atomic.Int64
+	cfg Config
+	log logrus.FieldLogger
 
 	mu     sync.Mutex
 	srv    *ssh.Server
+	ln     net.Listener
 	status Status
-	done   chan struct{}
+	done   chan struct{} // closed when the accept loop ended
+
+	connMu sync.Mutex
+	live   map[net.Conn]struct{} // connections being handled
+	wg     sync.WaitGroup        // their goroutines
 }
 
 // NewServer returns a stopped server.
@@ -121,41 +125,83 @@ func (s *Server) Start(addr string) error {
 		return errors.New(s.status.Error)
 	}
 	srv := s.sshServer(signer)
-	s.srv, s.done = srv, make(chan struct{})
+	s.srv, s.ln, s.done = srv, ln, make(chan struct{})
 	s.status.Running, s.status.Address = true, ln.Addr().String()
-	done := s.done
-	go func() {
-		defer close(done)
-		err := srv.Serve(ln)
-		if err != nil && !errors.Is(err, ssh.ErrServerClosed) {
-			s.log.WithError(err).Error("SSH CLI stopped")
+	go s.serve(srv, ln, s.done)
+	s.log.WithFields(logrus.Fields{"address": s.status.Address, "fingerprint": fp}).Info("SSH CLI listening")
+	return nil
+}
+
+// serve is the accept loop. It is ours rather than gliderlabs' Serve, so
+// that the cap applies before any work and Stop knows every connection.
+func (s *Server) serve(srv *ssh.Server, ln net.Listener, done chan struct{}) {
+	defer close(done)
+	for {
+		c, err := ln.Accept()
+		if err != nil {
+			var ne net.Error
+			if errors.As(err, &ne) && ne.Timeout() {
+				continue
+			}
 			s.mu.Lock()
-			if s.srv == srv {
+			if s.srv == srv { // not stopped: the listener failed
+				s.log.WithError(err).Error("SSH CLI stopped")
 				s.status.Running, s.status.Error, s.srv = false, err.Error(), nil
 			}
 			s.mu.Unlock()
+			return
 		}
-	}()
-	s.log.WithFields(logrus.Fields{"address": s.status.Address, "fingerprint": fp}).Info("SSH CLI listening")
-	return nil
+		s.connMu.Lock()
+		if len(s.live) >= s.cfg.MaxConns {
+			s.connMu.Unlock()
+			s.log.WithField("remote", c.RemoteAddr().String()).Warn("SSH CLI: too many connections, closed")
+			_ = c.Close()
+			continue
+		}
+		if s.live == nil {
+			s.live = map[net.Conn]struct{}{}
+		}
+		s.live[c] = struct{}{}
+		s.wg.Add(1)
+		s.connMu.Unlock()
+		go func() {
+			defer s.wg.Done()
+			srv.HandleConn(c)
+			_ = c.Close()
+			s.connMu.Lock()
+			delete(s.live, c)
+			s.connMu.Unlock()
+		}()
+	}
 }
 
 // Stop stops listening and lets sessions in flight finish until ctx ends,
 // then closes what is left.
 func (s *Server) Stop(ctx context.Context) error {
 	s.mu.Lock()
-	srv, done := s.srv, s.done
-	s.srv = nil
+	ln, done := s.ln, s.done
+	s.srv, s.ln = nil, nil
 	s.status.Running = false
 	s.mu.Unlock()
-	if srv == nil {
+	if ln == nil {
 		return nil
 	}
-	err := srv.Shutdown(ctx)
-	if err != nil {
-		err = srv.Close()
-	}
+	_ = ln.Close()
 	<-done
+	finished := make(chan struct{})
+	go func() { s.wg.Wait(); close(finished) }()
+	var err error
+	select {
+	case <-finished:
+	case <-ctx.Done():
+		err = ctx.Err()
+		s.connMu.Lock()
+		for c := range s.live {
+			_ = c.Close()
+		}
+		s.connMu.Unlock()
+		<-finished
+	}
 	s.log.Info("SSH CLI stopped")
 	return err
 }
@@ -213,14 +259,9 @@ func stateOf(ctx ssh.Context) *connState {
 	return st
 }
 
-// accept counts the connection against MaxConns and bounds its handshake.
+// accept bounds the connection's handshake and gives it its state.
 func (s *Server) accept(ctx ssh.Context, c net.Conn) net.Conn {
-	if s.conns.Add(1) > int64(s.cfg.MaxConns) {
-		s.conns.Add(-1)
-		s.log.WithField("remote", c.RemoteAddr().String()).Warn("SSH CLI: too many connections, closed")
-		return nil
-	}
-	g := &guardedConn{Conn: c, handshakeUntil: time.Now().Add(s.cfg.HandshakeTimeout), release: func() { s.conns.Add(-1) }}
+	g := &guardedConn{Conn: c, handshakeUntil: time.Now().Add(s.cfg.HandshakeTimeout)}
 	_ = g.SetDeadline(time.Time{})
 	ctx.SetValue(stateKey{}, &connState{conn: g, refused: map[string]error{}})
 	return g
@@ -275,13 +316,11 @@ func sourceOf(a net.Addr) netip.Addr {
 
 // guardedConn holds the deadline at the handshake's end until the first
 // session opens (gliderlabs moves it forward by IdleTimeout on every read
-// and write), and gives its slot back when closed.
+// and write).
 type guardedConn struct {
 	net.Conn
 	handshakeUntil time.Time
 	open           atomic.Bool // a session channel opened: the handshake is over
-	release        func()
-	once           sync.Once
 }
 
 func (c *guardedConn) SetDeadline(t time.Time) error {
@@ -289,11 +328,6 @@ func (c *guardedConn) SetDeadline(t time.Time) error {
 		t = c.handshakeUntil
 	}
 	return c.Conn.SetDeadline(t)
-}
-
-func (c *guardedConn) Close() error {
-	c.once.Do(c.release)
-	return c.Conn.Close()
 }
 
 // sessionChannel is gliderlabs' session handler behind a filter of the
