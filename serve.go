@@ -18,12 +18,13 @@ import (
 	"hostbound/backend/users"
 )
 
-// runServe is `hostbound serve`: the REST API without a window, logging
+// runServe is `hostbound serve`: the REST API (and the SSH CLI) without a window, logging
 // JSON to stdout, stopping cleanly on SIGTERM or SIGINT.
 func runServe(args []string) int {
 	fs := flag.NewFlagSet("hostbound serve", flag.ContinueOnError)
 	dataDirFlag := fs.String("data-dir", "", "data directory (default: $"+datadir.EnvVar+" or <user config dir>/hostbound)")
 	listen := fs.String("listen", "", "address to serve on (default: the address in Settings, 127.0.0.1:7272)")
+	sshListen := fs.String("ssh-listen", "", "SSH CLI address (default: Settings; off unless enabled there or given here)")
 	logLevel := fs.String("log-level", "info", "log level: debug, info, warn, error")
 	if err := fs.Parse(args); err != nil {
 		return 2
@@ -58,6 +59,7 @@ func runServe(args []string) int {
 	err = headless.Serve(ctx, headless.Options{
 		DataDir:        dir,
 		Listen:         *listen,
+		SSHListen:      *sshListen,
 		PassphraseFile: os.Getenv(headless.PassphraseFileEnv),
 		Keyring:        masterkey.NewOSKeyring(),
 		Core:           core.Config{Log: log, Clock: time.Now, Hasher: users.DefaultHasher, Resolver: net.DefaultResolver},

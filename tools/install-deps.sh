@@ -10,7 +10,7 @@
 set -euo pipefail
 
 build_pkgs=(libgtk-3-dev libwebkit2gtk-4.1-dev pkg-config)
-test_pkgs=(xvfb xauth dbus-daemon gnome-keyring libglib2.0-bin chromium xdotool imagemagick x11-utils)
+test_pkgs=(xvfb xauth dbus-daemon gnome-keyring libglib2.0-bin chromium xdotool imagemagick x11-utils openssh-client)
 
 case "${1:-}" in
   --run) pkgs=("${build_pkgs[@]}") ;;

@@ -1,6 +1,7 @@
 // Package headless runs Hostbound without a window (`hostbound serve`): it
 // unlocks the data directory with the OS keyring or a passphrase file and
-// serves the REST API until it is told to stop.
+// serves the REST API (and the SSH CLI when enabled) until it is told to
+// stop.
 package headless
 
 import (
@@ -14,6 +15,7 @@ import (
 
 	"hostbound/backend/core"
 	"hostbound/backend/restapi"
+	"hostbound/backend/sshcli"
 )
 
 // PassphraseFileEnv names the file holding the passphrase in passphrase mode.
@@ -24,7 +26,10 @@ type Options struct {
 	DataDir string
 	// Listen overrides the stored address when set; without either the
 	// API listens on settings.DefaultListen (127.0.0.1:7272).
-	Listen         string
+	Listen string
+	// SSHListen, when set, serves the SSH CLI there even if Settings
+	// turned it off; without it the SSH CLI runs as Settings say.
+	SSHListen      string
 	PassphraseFile string
 	Keyring        core.Keyring
 	Core           core.Config
@@ -52,6 +57,14 @@ func Serve(ctx context.Context, o Options) error {
 	defer srv.Stop()
 	st := srv.Status()
 	log.WithFields(logrus.Fields{"url": st.URL, "fingerprint": st.Fingerprint}).Info("serving the REST API")
+	ssh := sshcli.NewHeadlessRunner(life, o.SSHListen, o.Core.Clock, o.Core.Log)
+	if err := ssh.Restart(); err != nil {
+		return err
+	}
+	defer ssh.Stop()
+	if sst := ssh.Status(); sst.Running {
+		log.WithFields(logrus.Fields{"address": sst.Address, "fingerprint": sst.Fingerprint}).Info("serving the SSH CLI")
+	}
 	if o.Started != nil {
 		o.Started(st.URL, st.Fingerprint)
 	}
