@@ -13,6 +13,7 @@ import (
 	"hostbound/backend/desktop"
 	"hostbound/backend/masterkey"
 	"hostbound/backend/restapi"
+	"hostbound/backend/sshcli"
 	"hostbound/backend/users"
 )
 
@@ -40,6 +41,7 @@ func NewApp(dataDir, logFile, apiListen string, log *logrus.Logger) *App {
 	a.session = desktop.NewSession(desktop.Config{
 		Life:    life,
 		API:     restapi.NewRunner(life, time.Now, log),
+		SSH:     sshServer{sshcli.NewRunner(life, time.Now, log)},
 		LogFile: logFile,
 		Log:     log,
 		Clock:   time.Now,
@@ -48,6 +50,12 @@ func NewApp(dataDir, logFile, apiListen string, log *logrus.Logger) *App {
 	a.users, a.vault, a.audit = desktop.NewUsers(a.session), desktop.NewVault(a.session), desktop.NewAudit(a.session)
 	return a
 }
+
+// sshServer hands the SSH CLI's runner to the desktop, which imports no
+// other face, in the desktop's own status type.
+type sshServer struct{ *sshcli.Runner }
+
+func (s sshServer) Status() desktop.SSHStatus { return desktop.SSHStatus(s.Runner.Status()) }
 
 // emit sends a progress event to the window once it exists.
 func (a *App) emit(event string, data any) {
