@@ -13,7 +13,6 @@ const (
 const (
 	SourceDesktop = "desktop"
 	SourceCLI     = "cli"
-	SourceSSH     = "ssh" // prefix: "ssh " + address
 )
 
 // Actor is who acts, as every face passes it to the domain: which user (by
