@@ -131,7 +131,7 @@ describe('Add API User: what the key and the certificate enable', () => {
       expect.stringContaining('Lets this API user run RETRIEVE over SSH (Settings → SSH CLI) from its host, with this key.'),
     );
     expect(within(dialog).getByLabelText('SSL Certificate for XML-RPC API access')).toHaveAccessibleDescription(
-      expect.stringContaining('certificate authentication is not active yet'),
+      expect.stringContaining('with this client certificate instead of an API key, from its host.'),
     );
   });
 });

@@ -311,7 +311,7 @@ function APIUserForm({
           )}
           <Textarea
             label="SSL Certificate for XML-RPC API access"
-            description="Lets this API user authenticate to the REST and XML-RPC APIs with this client certificate instead of an API key (coming: certificate authentication is not active yet). Optional: one PEM X.509 client certificate."
+            description="Lets this API user authenticate to the REST and XML-RPC APIs with this client certificate instead of an API key, from its host. Optional: one PEM X.509 client certificate."
             placeholder="-----BEGIN CERTIFICATE-----"
             autosize
             minRows={2}
