@@ -69,6 +69,8 @@ func (s *Server) Start(addr string) error {
 	}
 	srv := NewHTTPServer(s.api)
 	srv.TLSConfig = TLSConfig(cert)
+	srv.TLSConfig.Certificates = nil
+	srv.TLSConfig.GetCertificate = s.renewing(cert)
 	s.srv, s.done = srv, make(chan struct{})
 	s.status.Running, s.status.Address = true, ln.Addr().String()
 	s.status.URL = "https://" + ln.Addr().String() + Base
@@ -85,6 +87,30 @@ func (s *Server) Start(addr string) error {
 	}()
 	s.log.WithField("address", s.status.Address).Info("REST API listening")
 	return nil
+}
+
+// renewing serves cert, and once an hour asks for the current certificate
+// again: a server that runs for months picks up the self-signed one that
+// settings renewed before expiry (or a newly imported one).
+func (s *Server) renewing(cert tls.Certificate) func(*tls.ClientHelloInfo) (*tls.Certificate, error) {
+	var mu sync.Mutex
+	current, checked := cert, time.Now()
+	return func(*tls.ClientHelloInfo) (*tls.Certificate, error) {
+		mu.Lock()
+		defer mu.Unlock()
+		if time.Since(checked) > time.Hour {
+			checked = time.Now()
+			if c, fp, err := s.cert(); err == nil {
+				current = c
+				s.mu.Lock()
+				s.status.Fingerprint = fp
+				s.mu.Unlock()
+			} else {
+				s.log.WithError(err).Warn("server certificate not renewed")
+			}
+		}
+		return &current, nil
+	}
 }
 
 // Stop shuts the server down, letting requests in flight finish (up to the
