@@ -16,7 +16,7 @@
 // Env: HOSTBOUND_DEV_BIN, HOSTBOUND_ASSET_DIR, HOSTBOUND_ARTIFACTS, CHROMIUM,
 //      E2E_TIMEOUT_MS (per UI wait, default 30000), E2E_KEEP=1 keeps temp dirs.
 
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { createWriteStream, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
@@ -275,6 +275,45 @@ async function fillSetupAccount(page) {
   await fill(page, 'Confirm Password', ADMIN.password);
 }
 
+/** Resources: the resource db01 with the account postgres (password DB_PASSWORD). */
+async function addDb01(page) {
+  await nav(page, 'Resources').click();
+  await click(page, 'Add Resource');
+  const res = page.getByRole('dialog', { name: 'Add Resource' });
+  await fill(res, 'Resource Name', 'db01');
+  await fill(res, 'DNS Name / IP Address', 'db01.example.com');
+  await click(res, 'Save');
+  await res.waitFor({ state: 'detached', timeout: uiTimeout });
+  await click(page, 'db01');
+  await click(page, 'Add Account');
+  const acct = page.getByRole('dialog', { name: 'Add Account to db01' });
+  await fill(acct, 'Account Name', 'postgres');
+  await fill(acct, 'Password', DB_PASSWORD);
+  await click(acct, 'Save');
+  await acct.waitFor({ state: 'detached', timeout: uiTimeout });
+}
+
+/** Resources → db01 → Share with the user named username. */
+async function shareDb01With(page, username) {
+  await nav(page, 'Resources').click();
+  await click(page, 'db01');
+  await click(page, 'Share');
+  const share = page.getByRole('dialog', { name: 'Share db01' });
+  await field(share, 'Share with').fill(username.split('@')[0]);
+  await page.getByRole('option', { name: new RegExp(escapeRe(username)) }).click();
+  await click(share, 'Save');
+  await share.waitFor({ state: 'detached', timeout: uiTimeout });
+  await visible(page.getByRole('table', { name: 'Shares' }).getByText(username), 'the share in the list');
+}
+
+/** Runs a program to completion; throws with a clear message when it is not installed. */
+function runTool(cmd, args, what, opts = {}) {
+  const r = spawnSync(cmd, args, { encoding: 'utf8', timeout: 30000, ...opts });
+  if (r.error?.code === 'ENOENT') throw new Error(`${cmd} not found: ${what} (tools/install-deps.sh installs it)`);
+  if (r.error) throw new Error(`${cmd}: ${r.error.message}`);
+  return r;
+}
+
 /** RFC 4180 CSV into rows of fields. */
 function parseCsv(s) {
   const rows = [];
@@ -495,21 +534,7 @@ const scenarios = [
       const page = await openPage(ctx, app);
       await setUpWithPassphrase(page);
 
-      // A resource with an account.
-      await nav(page, 'Resources').click();
-      await click(page, 'Add Resource');
-      const res = page.getByRole('dialog', { name: 'Add Resource' });
-      await fill(res, 'Resource Name', 'db01');
-      await fill(res, 'DNS Name / IP Address', 'db01.example.com');
-      await click(res, 'Save');
-      await res.waitFor({ state: 'detached', timeout: uiTimeout });
-      await click(page, 'db01');
-      await click(page, 'Add Account');
-      const acct = page.getByRole('dialog', { name: 'Add Account to db01' });
-      await fill(acct, 'Account Name', 'postgres');
-      await fill(acct, 'Password', DB_PASSWORD);
-      await click(acct, 'Save');
-      await acct.waitFor({ state: 'detached', timeout: uiTimeout });
+      await addDb01(page);
 
       // An API user bound to localhost, with a key.
       await nav(page, 'Users').click();
@@ -527,16 +552,7 @@ const scenarios = [
       await click(form, 'Save');
       await form.waitFor({ state: 'detached', timeout: uiTimeout });
 
-      // Share the resource with it.
-      await nav(page, 'Resources').click();
-      await click(page, 'db01');
-      await click(page, 'Share');
-      const share = page.getByRole('dialog', { name: 'Share db01' });
-      await field(share, 'Share with').fill('job');
-      await page.getByRole('option', { name: /job@localhost/ }).click();
-      await click(share, 'Save');
-      await share.waitFor({ state: 'detached', timeout: uiTimeout });
-      await visible(page.getByRole('table', { name: 'Shares' }).getByText('job@localhost'), 'the share in the list');
+      await shareDb01With(page, 'job@localhost');
       await shot(ctx, page, '01-resource-shared');
 
       // curl, as a script on this host would.
@@ -587,6 +603,113 @@ const scenarios = [
       await stopApp(app);
     },
   },
+  {
+    name: 'ssh-and-certificate',
+    about: 'an API user with an SSH key and a client certificate: ssh RETRIEVE prints the password, curl --cert needs no AUTHTOKEN',
+    async run(ctx) {
+      // The credentials, made as an operator on the API user's host would.
+      const keyFile = path.join(ctx.tmp, 'id');
+      const kg = runTool('ssh-keygen', ['-q', '-N', '', '-t', 'ed25519', '-C', 'job@localhost', '-f', keyFile], 'the SSH key needs openssh-client');
+      if (kg.status !== 0) throw new Error(`ssh-keygen failed (${kg.status}): ${kg.stderr}`);
+      const publicKey = readFileSync(`${keyFile}.pub`, 'utf8').trim();
+      const certFile = path.join(ctx.tmp, 'client.pem');
+      const certKeyFile = path.join(ctx.tmp, 'client.key');
+      const ossl = runTool(
+        'openssl',
+        ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-days', '30', '-subj', '/CN=job',
+          '-keyout', certKeyFile, '-out', certFile],
+        'the client certificate needs openssl',
+      );
+      if (ossl.status !== 0) throw new Error(`openssl req failed (${ossl.status}): ${ossl.stderr}`);
+      const certificate = readFileSync(certFile, 'utf8').trim();
+
+      const app = await startApp(ctx, { keyring: false });
+      const page = await openPage(ctx, app);
+      await setUpWithPassphrase(page);
+      await addDb01(page);
+
+      // The API user, bound to 127.0.0.1, with the key and the certificate; REST API keys off.
+      await nav(page, 'Users').click();
+      await click(page, 'Add User');
+      await page.getByRole('menuitem', { name: 'Add API User' }).click();
+      const form = page.getByRole('dialog', { name: 'Add API User' });
+      await visible(form, 'the Add API User form');
+      await fill(form, 'Username', 'job@localhost');
+      await fill(form, 'Host Name', '127.0.0.1');
+      await fill(form, 'Full Name', 'Nightly SSH Job');
+      await fill(form, 'Public key for SSH CLI access', publicKey);
+      await fill(form, 'SSL Certificate for XML-RPC API access', certificate);
+      await shot(ctx, page, '01-form-filled');
+      await click(form, 'Save');
+      await form.waitFor({ state: 'detached', timeout: uiTimeout });
+      await visible(page.getByRole('row').filter({ hasText: 'job@localhost' }), 'the new API user in the list');
+      await shareDb01With(page, 'job@localhost');
+
+      // Settings → SSH CLI on a port of its own.
+      const sshPort = await freePort();
+      await openSettings(ctx, page, 'SSH CLI', '02-settings');
+      const card = page.getByRole('region', { name: 'SSH CLI' });
+      await visible(card, 'the SSH CLI card');
+      await fill(card, 'Listen address', `127.0.0.1:${sshPort}`);
+      const serve = field(card, 'Serve the SSH CLI while Hostbound is unlocked');
+      if (!(await serve.isChecked())) await serve.check();
+      await click(card, 'Save');
+      await visible(card.getByRole('status').filter({ hasText: 'SSH CLI settings saved.' }), 'SSH CLI settings saved');
+      await visible(card.getByText('Running', { exact: true }), 'the SSH CLI card says Running');
+      await visible(card.getByText(`on 127.0.0.1:${sshPort}`), `the SSH CLI card says on 127.0.0.1:${sshPort}`);
+      // Back to the top: a full-page shot of a scrolled page repeats the sticky header.
+      await page.evaluate(() => globalThis.scrollTo(0, 0));
+      await shot(ctx, page, '03-ssh-running');
+
+      // The real OpenSSH client, as a script on the host would run it.
+      const ssh = runTool(
+        'ssh',
+        ['-F', '/dev/null', '-o', 'StrictHostKeyChecking=no', '-o', 'UserKnownHostsFile=/dev/null', '-o', 'IdentitiesOnly=yes',
+          '-o', 'IdentityAgent=none', '-o', 'BatchMode=yes', '-o', 'ConnectTimeout=5', '-o', 'LogLevel=ERROR',
+          '-p', String(sshPort), '-i', keyFile, 'job@localhost@127.0.0.1',
+          'RETRIEVE', '--resource=db01', '--account=postgres', '--reason=e2e'],
+        'the SSH CLI check needs openssh-client',
+        { stdio: ['ignore', 'pipe', 'pipe'] },
+      );
+      if (ssh.status !== 0 || ssh.stdout !== `${DB_PASSWORD}\r\n`) {
+        throw new Error(`ssh RETRIEVE: exit ${ssh.status ?? ssh.signal}, stdout ${JSON.stringify(ssh.stdout)}, stderr ${JSON.stringify(ssh.stderr)}`);
+      }
+
+      // curl with the client certificate and no AUTHTOKEN.
+      const curl = runTool(
+        'curl',
+        ['-sk', '--max-time', '20', '--cert', certFile, '--key', certKeyFile,
+          `${app.apiBase}/resources/getResourceIdAccountId?RESOURCENAME=db01&ACCOUNTNAME=postgres`],
+        'the certificate check needs curl',
+      );
+      let ids;
+      try {
+        ids = JSON.parse(curl.stdout);
+      } catch {
+        throw new Error(`curl --cert: exit ${curl.status}, not JSON: ${JSON.stringify(curl.stdout.slice(0, 300))} ${curl.stderr}`);
+      }
+      const op = ids.operation;
+      if (op?.result?.status !== 'Success' || !op?.Details?.RESOURCEID || !op?.Details?.ACCOUNTID) {
+        throw new Error(`curl --cert getResourceIdAccountId: ${JSON.stringify(ids)}`);
+      }
+
+      // The Audit screen: the retrieval by the API user's full name, from 127.0.0.1.
+      await nav(page, 'Audit').click();
+      const records = page.getByRole('table', { name: 'Audit records' });
+      const reveal = records
+        .getByRole('row')
+        .filter({ hasText: 'Nightly SSH Job' })
+        .filter({ hasText: 'reveal password' })
+        .filter({ has: page.getByRole('cell', { name: '127.0.0.1', exact: true }) });
+      await visible(reveal, 'an audit record of Nightly SSH Job: reveal password from 127.0.0.1');
+      // The certificate named the user: curl's look-up is audited as theirs.
+      const lookup = records.getByRole('row').filter({ hasText: 'Nightly SSH Job' }).filter({ hasText: 'find account' });
+      await visible(lookup, 'an audit record of Nightly SSH Job: find account (curl --cert)');
+      if ((await page.content()).includes(DB_PASSWORD)) throw new Error('the Audit screen shows the password');
+      await shot(ctx, page, '04-audit');
+      await stopApp(app);
+    },
+  },
 ];
 
 // ---- runner ------------------------------------------------------------------------
@@ -604,6 +727,7 @@ async function runScenario(sc) {
   const logPath = path.join(artifacts, `e2e-${sc.name}-app.log`);
   const ctx = {
     name: sc.name,
+    tmp, // scratch space, removed after the scenario
     dataDir: path.join(tmp, 'data'), // created by the app (0700)
     xdg: { config: sub('xdg-config'), data: sub('xdg-data'), cache: sub('xdg-cache'), state: sub('xdg-state') },
     logPath,
