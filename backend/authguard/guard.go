@@ -90,9 +90,11 @@ func (g *Guard) Blocked(src netip.Addr) (bool, time.Duration) {
 		return false, 0
 	}
 	g.buckets.toBack(n)
+	now := g.clock()
+	g.forgiveClockJump(n, now)
 	// Blocked while less than one token is left: the bucket is more than
 	// burst-1 tokens short of full.
-	wait := n.val.Sub(g.clock()) - time.Duration(g.burst-1)*g.interval
+	wait := n.val.Sub(now) - time.Duration(g.burst-1)*g.interval
 	if wait <= 0 {
 		return false, 0
 	}
@@ -144,6 +146,7 @@ func (g *Guard) take(k netip.Prefix, now time.Time) {
 		n, _ = g.buckets.add(k, now)
 	} else {
 		g.buckets.toBack(n)
+		g.forgiveClockJump(n, now)
 	}
 	full := n.val
 	if full.Before(now) {
@@ -154,6 +157,15 @@ func (g *Guard) take(k netip.Prefix, now time.Time) {
 		full = limit
 	}
 	n.val = full
+}
+
+// forgiveClockJump empties a bucket whose debt reaches further ahead than
+// a full one can: the clock went back (an injected or stepped clock), and a
+// source must not stay blocked for as long as the jump.
+func (g *Guard) forgiveClockJump(n *node[netip.Prefix, time.Time], now time.Time) {
+	if n.val.After(now.Add(time.Duration(g.burst) * g.interval)) {
+		n.val = now
+	}
 }
 
 // Flush writes the counts of the minutes that have ended. Call it from a

@@ -491,3 +491,20 @@ func BenchmarkFail(b *testing.B) {
 		i++
 	}
 }
+
+func TestAClockThatGoesBackDoesNotBlockASourceForTheJump(t *testing.T) {
+	t.Parallel()
+	g, clk, _ := newGuard(Config{Burst: 10, Window: time.Minute})
+	src := addr("192.0.2.8")
+	g.Fail(src, authFailure(src, "unknown API key"))
+	clk.advance(-2 * time.Hour)
+	if b, w := g.Blocked(src); b {
+		t.Fatalf("one failure, then the clock went back two hours: blocked for %v", w)
+	}
+	for range 10 {
+		g.Fail(src, authFailure(src, "unknown API key"))
+	}
+	if b, _ := g.Blocked(src); !b {
+		t.Fatal("the burst no longer limits after the jump")
+	}
+}

@@ -2,7 +2,15 @@ package users_test
 
 import (
 	"context"
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/x509"
+	"crypto/x509/pkix"
 	"encoding/json"
+	"encoding/pem"
+	"fmt"
+	"math/big"
 	"net/netip"
 	"strings"
 	"testing"
@@ -12,6 +20,7 @@ import (
 	"hostbound/backend/apikey"
 	"hostbound/backend/apperr"
 	"hostbound/backend/audit"
+	"hostbound/backend/credentials"
 	"hostbound/backend/internal/testdomain"
 	"hostbound/backend/users"
 )
@@ -343,4 +352,64 @@ func TestCreatingARoleLeavesTheCallersPermissionsAlone(t *testing.T) {
 	if perms[0] != access.ReportsView || perms[1] != access.AuditView || perms[2] != access.ReportsView {
 		t.Fatalf("the caller's slice was rewritten: %v", perms)
 	}
+}
+
+func TestAuthenticateCertificateAnswersEachRefusal(t *testing.T) {
+	t.Parallel()
+	w := testdomain.New(t, testdomain.Options{})
+	now := w.Clock.Now()
+	pemText, fp := selfSignedClient(t, now.Add(-time.Hour), now.Add(24*time.Hour))
+	if _, err := w.Users.CreateAPIUser(w.AdminActor, users.APIUserInput{Username: "svc@web01", Host: "127.0.0.1", FullName: "Svc",
+		Role: access.PasswordUser, Scope: access.ScopeOwnedShared, Certificate: pemText}, nil); err != nil {
+		t.Fatal(err)
+	}
+	_, err := w.Users.CreateAPIUser(w.AdminActor, users.APIUserInput{Username: "copy@web01", Host: "127.0.0.1", FullName: "Copy",
+		Role: access.PasswordUser, Scope: access.ScopeOwnedShared, Certificate: pemText}, nil)
+	if e := apperr.As(err); e == nil || e.Field != "certificate" {
+		t.Fatalf("a second user with the same certificate: %v", err)
+	}
+	auth := func(fp, from string) error {
+		_, err := w.Users.AuthenticateCertificate(context.Background(), users.CertRequest{Fingerprint: fp,
+			Source: netip.MustParseAddr(from), Operation: "GET RESOURCES"}, w.Clock.Now())
+		return err
+	}
+	msg := func(err error) string {
+		if e := apperr.As(err); e != nil {
+			return e.Message
+		}
+		return fmt.Sprint(err)
+	}
+	if err := auth(fp, "127.0.0.1"); err != nil {
+		t.Fatalf("the stored certificate from its host: %v", err)
+	}
+	if err := auth(fp, "127.0.0.2"); msg(err) != users.MsgWrongHost {
+		t.Errorf("from another host: %v", err)
+	}
+	if err := auth(strings.Repeat("AB:", 31)+"AB", "127.0.0.1"); msg(err) != users.MsgUnknownCert {
+		t.Errorf("an unknown certificate: %v", err)
+	}
+	w.Clock.Advance(-2 * time.Hour)
+	if err := auth(fp, "127.0.0.1"); msg(err) != users.MsgCertNotYetValid {
+		t.Errorf("before its validity: %v", err)
+	}
+	w.Clock.Advance(30 * time.Hour)
+	if err := auth(fp, "127.0.0.1"); msg(err) != users.MsgCertExpired {
+		t.Errorf("after its validity: %v", err)
+	}
+}
+
+// selfSignedClient returns a PEM client certificate valid from..to and its
+// fingerprint.
+func selfSignedClient(t *testing.T, from, to time.Time) (string, string) {
+	t.Helper()
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tmpl := &x509.Certificate{SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: "svc"}, NotBefore: from, NotAfter: to}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der})), credentials.Fingerprint(der)
 }
