@@ -119,3 +119,13 @@ func (t *Trail) Count() (uint64, error) {
 	})
 	return n, err
 }
+
+// Refuse records that a face refused a's request before any use case could
+// take it (a command it could not parse, a PTY or a shell asked for): a
+// failure with its reason, like every other refusal. target and reason
+// must not hold what the client typed as secret values.
+func (t *Trail) Refuse(a access.Actor, op, target, reason string) {
+	_ = t.log.Act(t.st, t.resolver, a, op, target, func(*store.Txn, access.Principal, *Record) error {
+		return apperr.New(apperr.Invalid, "%s", reason)
+	})
+}

@@ -64,7 +64,7 @@ func (r *Runner) Restart() error {
 		r.err = fmt.Sprintf("SSH CLI settings: %v", err)
 		return fmt.Errorf("%s", r.err)
 	}
-	r.srv, r.err = NewServer(Config{Users: svc.Users, Vault: svc.Vault, HostKey: svc.Settings.SSHHostKey,
+	r.srv, r.err = NewServer(Config{Users: svc.Users, Vault: svc.Vault, Trail: svc.Trail, HostKey: svc.Settings.SSHHostKey,
 		Clock: r.clock, Log: r.log}), ""
 	listen := set.Listen
 	if r.listen != "" {

@@ -37,6 +37,7 @@ import (
 
 	"hostbound/backend/access"
 	"hostbound/backend/apperr"
+	"hostbound/backend/audit"
 	"hostbound/backend/users"
 	"hostbound/backend/vault"
 )
@@ -55,6 +56,7 @@ const opLogin = "SSH LOGIN"
 type Config struct {
 	Users *users.Service
 	Vault *vault.Service
+	Trail *audit.Trail // records the refusals that reach no use case
 	// HostKey gives the host key and its SHA256 fingerprint
 	// (settings.Service.SSHHostKey).
 	HostKey func() (gossh.Signer, string, error)

@@ -74,17 +74,25 @@ func (s *Server) session(sess ssh.Session) {
 		_ = sess.Exit(code)
 	}
 	actor := st.authenticated()
+	// refuse answers and audits what reaches no use case; the domain
+	// audits the rest itself.
+	refuse := func(what, msg string) {
+		if s.cfg.Trail != nil {
+			s.cfg.Trail.Refuse(*actor, "ssh command", what, msg)
+		}
+		fail(ExitUsage, msg)
+	}
 	switch {
 	case actor == nil: // not reached: the channel handler checks it
 		fail(ExitRefused, "Authentication failed.")
 		return
 	case st.pty.Load():
 		log.Info("SSH CLI: PTY refused")
-		fail(ExitUsage, "PTY allocation is not supported: run one command without -t, e.g. HELP")
+		refuse("PTY", "PTY allocation is not supported: run one command without -t, e.g. HELP")
 		return
 	case strings.TrimSpace(sess.RawCommand()) == "":
 		log.Info("SSH CLI: shell refused")
-		fail(ExitUsage, "There is no shell: give a command, e.g. HELP")
+		refuse("shell", "There is no shell: give a command, e.g. HELP")
 		return
 	}
 	c, err := ParseCommand(sess.RawCommand())
@@ -93,7 +101,7 @@ func (s *Server) session(sess ssh.Session) {
 	}
 	if err != nil {
 		log.WithField("reason", err.Error()).Info("SSH CLI: usage error")
-		fail(ExitUsage, "Invalid command: "+strings.TrimPrefix(err.Error(), ErrUsage.Error()+": "))
+		refuse(clip(c.Name), "Invalid command: "+strings.TrimPrefix(err.Error(), ErrUsage.Error()+": "))
 		return
 	}
 	log = log.WithField("op", c.Name)

@@ -49,6 +49,7 @@ func start(t *testing.T, o testdomain.Options, cfg sshcli.Config) *rig {
 	}
 	w := testdomain.New(t, o)
 	cfg.Users, cfg.Vault, cfg.HostKey, cfg.Clock, cfg.Log = w.Users, w.Vault, w.Settings.SSHHostKey, w.Clock.Now, testenv.Log()
+	cfg.Trail = w.Trail
 	srv := sshcli.NewServer(cfg)
 	if err := srv.Start("127.0.0.1:0"); err != nil {
 		t.Fatal(err)
@@ -321,4 +322,25 @@ func (s *syncBuffer) String() string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.b.String()
+}
+
+func TestARefusedCommandIsAudited(t *testing.T) {
+	t.Parallel()
+	r := start(t, testdomain.Options{}, sshcli.Config{})
+	key, line := r.key(t, "ok", "ed25519")
+	r.user(t, "ok@web01", line, vault.View)
+	for _, cmd := range [][]string{{"LIST"}, nil, {"RETRIEVE", "--resource=db01"}} {
+		if got := r.ssh(t, key, "ok@web01", nil, cmd...); got.code != 2 {
+			t.Fatalf("%v: %+v", cmd, got)
+		}
+	}
+	p, err := r.Trail.Query(r.AdminActor, audit.Filter{Actor: "ok@web01", Operation: "ssh command", Result: audit.Failure}, 0, 10)
+	if err != nil || len(p.Records) != 3 {
+		t.Fatalf("%d refusal records, %v", len(p.Records), err)
+	}
+	reasons := []string{p.Records[2].Reason, p.Records[1].Reason, p.Records[0].Reason} // oldest first
+	if !strings.Contains(reasons[0], `unknown command "LIST"`) || !strings.Contains(reasons[1], "There is no shell") ||
+		!strings.Contains(reasons[2], "missing option --account") || p.Records[0].ActorName == "" {
+		t.Fatalf("records: %+v", p.Records)
+	}
 }
