@@ -45,41 +45,31 @@ type KeyRequest struct {
 // that the use case's own transaction checks the key again (Resolve) and
 // records its use with the audit record.
 func (s *Service) AuthenticateKey(ctx context.Context, r KeyRequest, now time.Time) (access.Actor, error) {
-	if blocked, wait := s.guard.Blocked(r.Source); blocked {
-		e := apperr.New(apperr.RateLimited, MsgTooMany)
-		e.RetryAfter = wait
-		return access.Actor{}, e
-	}
-	var u *User
-	refuse := func(code apperr.Code, msg, reason string) (access.Actor, error) {
-		rec := audit.Record{Actor: "(unknown key)", ActorKind: string(KindAPI), Source: r.Source.String(),
-			Operation: r.Operation, Target: r.Target, Result: audit.Failure, Reason: reason}
-		if u != nil {
-			rec.Actor, rec.ActorName = u.Username, u.FullName
-		}
-		s.guard.Fail(r.Source, rec)
-		return access.Actor{}, apperr.New(code, "%s", msg)
+	at, err := s.begin(r.Source, r.Operation, r.Target, "(unknown key)")
+	if err != nil {
+		return access.Actor{}, err
 	}
 	key, err := apikey.Parse(strings.TrimSpace(r.Key))
 	switch {
 	case errors.Is(err, apikey.ErrChecksum):
-		return refuse(apperr.Unauthenticated, MsgUnknownKey, "API key checksum does not match")
+		return at.refuse(apperr.Unauthenticated, MsgUnknownKey, "API key checksum does not match")
 	case err != nil:
-		return refuse(apperr.Unauthenticated, MsgUnknownKey, "no API key, or not a Hostbound API key")
+		return at.refuse(apperr.Unauthenticated, MsgUnknownKey, "no API key, or not a Hostbound API key")
 	}
 	hash := s.keyHash(key)
+	var u *User
 	err = s.st.View(func(tx *store.Txn) error {
 		var err error
 		u, err = s.lookup(tx, hash)
 		return err
 	})
 	if errors.Is(err, store.ErrNotFound) {
-		return refuse(apperr.Unauthenticated, MsgUnknownKey, "unknown API key")
+		return at.refuse(apperr.Unauthenticated, MsgUnknownKey, "unknown API key")
 	}
 	if err != nil {
 		return access.Actor{}, fmt.Errorf("authenticate api key: %w", err)
 	}
-	return s.admit(ctx, u, credKey+hash, r.Source, now, refuse)
+	return s.admit(ctx, at, u, credKey+hash, now)
 }
 
 // SSHRequest is an SSH public key as the SSH face received it.
@@ -95,34 +85,23 @@ type SSHRequest struct {
 // AuthenticateKey (limiter, user state, validity, host binding), with the
 // stored SSH key as the credential.
 func (s *Service) AuthenticateSSH(ctx context.Context, r SSHRequest, now time.Time) (access.Actor, error) {
-	if blocked, wait := s.guard.Blocked(r.Source); blocked {
-		e := apperr.New(apperr.RateLimited, MsgTooMany)
-		e.RetryAfter = wait
-		return access.Actor{}, e
+	at, err := s.begin(r.Source, r.Operation, r.Username, "(unknown user)")
+	if err != nil {
+		return access.Actor{}, err
 	}
 	var u *User
-	refuse := func(code apperr.Code, msg, reason string) (access.Actor, error) {
-		rec := audit.Record{Actor: "(unknown user)", ActorKind: string(KindAPI), Source: r.Source.String(),
-			Operation: r.Operation, Target: r.Username, Result: audit.Failure, Reason: reason}
-		if u != nil {
-			rec.Actor, rec.ActorName = u.Username, u.FullName
-		}
-		s.guard.Fail(r.Source, rec)
-		return access.Actor{}, apperr.New(code, "%s", msg)
-	}
-	err := s.st.View(func(tx *store.Txn) error {
+	err = s.st.View(func(tx *store.Txn) error {
 		var err error
 		u, err = s.load(tx, r.Username)
 		return err
 	})
 	if apperr.As(err) != nil || (err == nil && u.Kind != KindAPI) {
-		u = nil
-		return refuse(apperr.Unauthenticated, MsgUnknownSSHKey, "no API user of this name")
+		return at.refuse(apperr.Unauthenticated, MsgUnknownSSHKey, "no API user of this name")
 	}
 	if err != nil {
 		return access.Actor{}, fmt.Errorf("authenticate ssh key: %w", err)
 	}
-	return s.admit(ctx, u, credSSH+r.Fingerprint, r.Source, now, refuse)
+	return s.admit(ctx, at, u, credSSH+r.Fingerprint, now)
 }
 
 // CertRequest is a client certificate as a TLS face received it (the
@@ -138,44 +117,65 @@ type CertRequest struct {
 // AuthenticateKey, with the certificate's validity dates. Any CA: the
 // binding is the stored fingerprint.
 func (s *Service) AuthenticateCertificate(ctx context.Context, r CertRequest, now time.Time) (access.Actor, error) {
-	if blocked, wait := s.guard.Blocked(r.Source); blocked {
-		e := apperr.New(apperr.RateLimited, MsgTooMany)
-		e.RetryAfter = wait
-		return access.Actor{}, e
-	}
-	var u *User
-	refuse := func(code apperr.Code, msg, reason string) (access.Actor, error) {
-		rec := audit.Record{Actor: "(unknown certificate)", ActorKind: string(KindAPI), Source: r.Source.String(),
-			Operation: r.Operation, Target: r.Target, Result: audit.Failure, Reason: reason}
-		if u != nil {
-			rec.Actor, rec.ActorName = u.Username, u.FullName
-		}
-		s.guard.Fail(r.Source, rec)
-		return access.Actor{}, apperr.New(code, "%s", msg)
+	at, err := s.begin(r.Source, r.Operation, r.Target, "(unknown certificate)")
+	if err != nil {
+		return access.Actor{}, err
 	}
 	name, ok := s.idx.certUser(r.Fingerprint)
 	if !ok {
-		return refuse(apperr.Unauthenticated, MsgUnknownCert, "unknown client certificate "+r.Fingerprint)
+		return at.refuse(apperr.Unauthenticated, MsgUnknownCert, "unknown client certificate "+r.Fingerprint)
 	}
-	err := s.st.View(func(tx *store.Txn) error {
+	var u *User
+	err = s.st.View(func(tx *store.Txn) error {
 		var err error
 		u, err = s.load(tx, name)
 		return err
 	})
 	if apperr.As(err) != nil {
-		u = nil
-		return refuse(apperr.Unauthenticated, MsgUnknownCert, "unknown client certificate "+r.Fingerprint)
+		return at.refuse(apperr.Unauthenticated, MsgUnknownCert, "unknown client certificate "+r.Fingerprint)
 	}
 	if err != nil {
 		return access.Actor{}, fmt.Errorf("authenticate client certificate: %w", err)
 	}
-	return s.admit(ctx, u, credCert+r.Fingerprint, r.Source, now, refuse)
+	return s.admit(ctx, at, u, credCert+r.Fingerprint, now)
 }
 
-// admit finishes an authentication: the credential must be valid for u now
-// and the source must be u's host.
-func (s *Service) admit(ctx context.Context, u *User, credential string, src netip.Addr, now time.Time,
-	refuse func(code apperr.Code, msg, reason string) (access.Actor, error)) (access.Actor, error) {
+// attempt is one authentication on its way: where it comes from, what it
+// asked, and how its refusal is throttled and recorded.
+type attempt struct {
+	s                  *Service
+	src                netip.Addr
+	op, target, nobody string // nobody names the actor until a user is known
+	u                  *User
+}
+
+// begin starts an authentication from src, unless src has failed too
+// often (RateLimited, with RetryAfter).
+func (s *Service) begin(src netip.Addr, op, target, nobody string) (*attempt, error) {
+	if blocked, wait := s.guard.Blocked(src); blocked {
+		e := apperr.New(apperr.RateLimited, MsgTooMany)
+		e.RetryAfter = wait
+		return nil, e
+	}
+	return &attempt{s: s, src: src, op: op, target: target, nobody: nobody}, nil
+}
+
+// refuse counts the failure against the source, records it (bounded and
+// aggregated, by the guard) and answers the refusal.
+func (at *attempt) refuse(code apperr.Code, msg, reason string) (access.Actor, error) {
+	rec := audit.Record{Actor: at.nobody, ActorKind: string(KindAPI), Source: at.src.String(),
+		Operation: at.op, Target: at.target, Result: audit.Failure, Reason: reason}
+	if at.u != nil {
+		rec.Actor, rec.ActorName = at.u.Username, at.u.FullName
+	}
+	at.s.guard.Fail(at.src, rec)
+	return access.Actor{}, apperr.New(code, "%s", msg)
+}
+
+// admit finishes an authentication of u: the credential must be valid for
+// u now and the source must be u's host.
+func (s *Service) admit(ctx context.Context, at *attempt, u *User, credential string, now time.Time) (access.Actor, error) {
+	at.u = u
 	if msg := keyRefusal(u, credential, now); msg != "" {
 		reason := map[string]string{
 			MsgRESTOff:       "REST API not enabled",
@@ -190,20 +190,20 @@ func (s *Service) admit(ctx context.Context, u *User, credential string, src net
 		if msg == MsgExpired {
 			reason = "key expired on " + u.APIKey.ExpiresAt.Format(time.RFC3339)
 		}
-		return refuse(refusalCode(msg), msg, reason)
+		return at.refuse(refusalCode(msg), msg, reason)
 	}
 	host, err := hostcheck.Parse(u.Host)
 	if err != nil {
-		return refuse(apperr.Forbidden, MsgWrongHost, "stored host is invalid: "+u.Host)
+		return at.refuse(apperr.Forbidden, MsgWrongHost, "stored host is invalid: "+u.Host)
 	}
-	if m := s.matcher.Match(ctx, host, src); !m.OK {
-		reason := fmt.Sprintf("wrong host: request from %s, expected %s", src, u.Host)
+	if m := s.matcher.Match(ctx, host, at.src); !m.OK {
+		reason := fmt.Sprintf("wrong host: request from %s, expected %s", at.src, u.Host)
 		if host.Kind == hostcheck.KindHostname {
 			reason += fmt.Sprintf(" (resolves to %s)", strings.Join(m.Resolved, ", "))
 		}
-		return refuse(apperr.Forbidden, MsgWrongHost, reason)
+		return at.refuse(apperr.Forbidden, MsgWrongHost, reason)
 	}
-	a := ActorOf(u, src.String())
+	a := ActorOf(u, at.src.String())
 	a.Credential = credential
 	return a, nil
 }
