@@ -1,5 +1,28 @@
-import { Button, Group } from '@mantine/core';
+import { Button, Group, type GroupProps } from '@mantine/core';
 import { ErrorAlert } from './ErrorAlert';
+
+/** Cancel, then the form's submit button (Save unless named otherwise), in a Group. */
+export function FormButtons({
+  saving,
+  onCancel,
+  submitLabel = 'Save',
+  ...group
+}: GroupProps & {
+  saving: boolean;
+  onCancel: () => void;
+  submitLabel?: string;
+}) {
+  return (
+    <Group {...group}>
+      <Button variant="default" onClick={onCancel} disabled={saving}>
+        Cancel
+      </Button>
+      <Button type="submit" loading={saving}>
+        {submitLabel}
+      </Button>
+    </Group>
+  );
+}
 
 /**
  * The end of every Save/Cancel form: the form-level error (if any), then
@@ -19,14 +42,7 @@ export function FormFooter({
   return (
     <>
       <ErrorAlert title={errorTitle} message={error} />
-      <Group justify="flex-end">
-        <Button variant="default" onClick={onCancel} disabled={saving}>
-          Cancel
-        </Button>
-        <Button type="submit" loading={saving}>
-          Save
-        </Button>
-      </Group>
+      <FormButtons justify="flex-end" saving={saving} onCancel={onCancel} />
     </>
   );
 }

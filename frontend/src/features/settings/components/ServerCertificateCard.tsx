@@ -1,12 +1,14 @@
-import { Button, Card, Group, Loader, Modal, Stack, Table, Text, Textarea, Title } from '@mantine/core';
+import { Button, Group, Modal, Stack, Table, Text, Textarea, type TextareaProps } from '@mantine/core';
 import { useForm } from '@mantine/form';
 import { useState } from 'react';
 import { ErrorAlert } from '../../../components/ErrorAlert';
+import { FormButtons } from '../../../components/FormFooter';
 import { useLoad } from '../../../hooks/useLoad';
 import { vaultApi, type CertificateView, type Operator } from '../../../lib/wails';
 import { useSession } from '../../session/useSession';
 import { splitErrors } from '../../users/formErrors';
 import { formatDateTime } from '../../users/format';
+import { SettingsCard } from './SettingsCard';
 
 /** The import form's fields; the backend names the certificate field "certificate". */
 interface ImportValues {
@@ -17,6 +19,11 @@ interface ImportValues {
 const IMPORT_FIELDS: (keyof ImportValues)[] = ['certificate', 'privateKey'];
 
 const PEM_STYLES = { input: { fontFamily: 'var(--mantine-font-family-monospace)' } };
+
+/** A growing monospace box for a PEM block. */
+function PemTextarea(props: TextareaProps) {
+  return <Textarea autosize minRows={4} maxRows={10} spellCheck={false} autoComplete="off" styles={PEM_STYLES} {...props} />;
+}
 
 export function certificateKindText(cert: Pick<CertificateView, 'imported'>): string {
   return cert.imported
@@ -76,30 +83,18 @@ function ImportModal({ onClose, onImported }: { onClose: () => void; onImported:
     <Modal opened onClose={onClose} title="Import certificate" size="lg" centered closeOnClickOutside={!saving}>
       <form onSubmit={form.onSubmit(submit)} noValidate>
         <Stack gap="md">
-          <Textarea
+          <PemTextarea
             label="Certificate (PEM)"
             description="The server certificate, optionally followed by its intermediate certificates."
             placeholder="-----BEGIN CERTIFICATE-----"
-            autosize
-            minRows={4}
-            maxRows={10}
-            spellCheck={false}
-            autoComplete="off"
-            styles={PEM_STYLES}
             data-autofocus
             key={form.key('certificate')}
             {...form.getInputProps('certificate')}
           />
-          <Textarea
+          <PemTextarea
             label="Private key (PEM)"
             description="The key stays in the encrypted store; it is never written to a file."
             placeholder="-----BEGIN PRIVATE KEY-----"
-            autosize
-            minRows={4}
-            maxRows={10}
-            spellCheck={false}
-            autoComplete="off"
-            styles={PEM_STYLES}
             key={form.key('privateKey')}
             {...form.getInputProps('privateKey')}
           />
@@ -108,14 +103,7 @@ function ImportModal({ onClose, onImported }: { onClose: () => void; onImported:
             <Text size="sm" c="dimmed">
               Importing restarts the REST API with this certificate.
             </Text>
-            <Group gap="sm">
-              <Button variant="default" onClick={onClose} disabled={saving}>
-                Cancel
-              </Button>
-              <Button type="submit" loading={saving}>
-                Import
-              </Button>
-            </Group>
+            <FormButtons gap="sm" saving={saving} onCancel={onClose} submitLabel="Import" />
           </Group>
         </Stack>
       </form>
@@ -175,7 +163,6 @@ export function ServerCertificateCard({ operator, onChanged }: { operator: Opera
   const [dialog, setDialog] = useState<Dialog>(null);
   const [notice, setNotice] = useState('');
   const cert = (loaded.loading ? changed : null) ?? loaded.data ?? changed;
-  const error = loaded.error;
   const editable = operator.permissions.includes('settings.manage');
 
   const done = (next: CertificateView, message: string) => {
@@ -187,48 +174,39 @@ export function ServerCertificateCard({ operator, onChanged }: { operator: Opera
   };
 
   return (
-    <Card withBorder shadow="sm" padding="lg" radius="lg" component="section" aria-labelledby="server-certificate-title">
-      <Stack gap="md">
-        <Stack gap={4}>
-          <Title order={2} size="h3" id="server-certificate-title">
-            Server certificate
-          </Title>
-          <Text c="dimmed" size="sm">
-            The TLS certificate the REST API presents to its clients.
-          </Text>
-        </Stack>
-        {!cert && !error && (
-          <Group gap="sm">
-            <Loader size="sm" />
-            <Text size="sm">Loading the server certificate…</Text>
-          </Group>
-        )}
-        <ErrorAlert title="Could not load the server certificate" message={error?.message} />
-        {cert && (
-          <>
-            <Details cert={cert} />
-            {notice && (
-              <Text size="sm" c="green" role="status">
-                {notice}
-              </Text>
-            )}
-            {editable ? (
-              <Group justify="flex-end" gap="sm">
-                {cert.imported && (
-                  <Button variant="default" onClick={() => setDialog('selfSigned')}>
-                    Use a self-signed certificate
-                  </Button>
-                )}
-                <Button onClick={() => setDialog('import')}>Import certificate…</Button>
-              </Group>
-            ) : (
-              <Text size="sm" c="dimmed">
-                Only operators who may manage security settings can change it.
-              </Text>
-            )}
-          </>
-        )}
-      </Stack>
+    <SettingsCard
+      id="server-certificate-title"
+      title="Server certificate"
+      description="The TLS certificate the REST API presents to its clients."
+      loadingText="Loading the server certificate…"
+      errorTitle="Could not load the server certificate"
+      loading={!cert}
+      error={loaded.error}
+    >
+      {cert && (
+        <>
+          <Details cert={cert} />
+          {notice && (
+            <Text size="sm" c="green" role="status">
+              {notice}
+            </Text>
+          )}
+          {editable ? (
+            <Group justify="flex-end" gap="sm">
+              {cert.imported && (
+                <Button variant="default" onClick={() => setDialog('selfSigned')}>
+                  Use a self-signed certificate
+                </Button>
+              )}
+              <Button onClick={() => setDialog('import')}>Import certificate…</Button>
+            </Group>
+          ) : (
+            <Text size="sm" c="dimmed">
+              Only operators who may manage security settings can change it.
+            </Text>
+          )}
+        </>
+      )}
       {dialog === 'import' && (
         <ImportModal
           onClose={() => setDialog(null)}
@@ -241,6 +219,6 @@ export function ServerCertificateCard({ operator, onChanged }: { operator: Opera
           onDone={(next) => done(next, 'Self-signed certificate in use. The REST API restarted with it.')}
         />
       )}
-    </Card>
+    </SettingsCard>
   );
 }
