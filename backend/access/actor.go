@@ -27,9 +27,13 @@ type Actor struct {
 	Kind     Kind
 	// Source is "desktop", "cli", or the client's address.
 	Source string
-	// Credential is, for API users, the HMAC of the key that authenticated
-	// the request: a key replaced or expired meanwhile fails the re-check.
+	// Credential is, for API users, what authenticated the request ("key:"
+	// and the key's HMAC, "ssh:" or "cert:" and a fingerprint): replaced or
+	// expired meanwhile, it fails the re-check.
 	Credential string
+	// App is the client application's own name for itself (PMP's APP_NAME
+	// and APP_TYPE), recorded in the audit trail and otherwise ignored.
+	App string
 }
 
 // Principal is an Actor as the store says it is now: with the full name the

@@ -2,6 +2,7 @@ package audit
 
 import (
 	"fmt"
+	"strings"
 
 	"hostbound/backend/access"
 	"hostbound/backend/apperr"
@@ -33,16 +34,24 @@ func (l *Log) Act(st *store.Store, r Resolver, a access.Actor, op, target string
 			rec = r2 // keep what fn learned for the refusal's record
 			return err
 		}
-		r2.Result = Success
+		r2.Result, r2.Reason = Success, withApp(r2.Reason, a.App)
 		_, err = l.Append(tx, r2)
 		return err
 	})
 	if e := apperr.As(err); e != nil {
-		rec.Result, rec.Reason = Failure, e.Message
+		rec.Result, rec.Reason = Failure, withApp(e.Message, a.App)
 		l.Record(st, rec)
 		return err
 	}
 	return wrap(op, target, err)
+}
+
+// withApp adds the client application's name to a record's reason.
+func withApp(reason, app string) string {
+	if app == "" {
+		return reason
+	}
+	return strings.TrimSpace(reason + " app: " + app)
 }
 
 // wrap names the use case in an internal error (the log keeps it; people

@@ -106,6 +106,7 @@ func (a *API) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		a.refusal(w, opAuth, src.String(), err) // every authentication refusal is PMP's "Authentication"
 		return
 	}
+	actor.App = appOf(r)
 	rep, err := rt.run(a, actor, &call{route: rt, input: in})
 	if err != nil {
 		a.refusal(w, rt.op, src.String(), err)
@@ -231,11 +232,44 @@ func (a *API) route(r *http.Request) (route, bool) {
 }
 
 // keyText is the AUTHTOKEN header, or the query parameter PMP clients use.
+//
+// PMP integrations (Ansible collections, Nautobot's secrets provider,
+// XSOAR) send it as APP_AUTHTOKEN, header or query parameter: the same key.
 func keyText(r *http.Request) string {
-	if k := r.Header.Get("AUTHTOKEN"); k != "" {
-		return k
+	return firstOf(r, "AUTHTOKEN", "APP_AUTHTOKEN")
+}
+
+// firstOf is the first of the names given as a header, then as a query
+// parameter.
+func firstOf(r *http.Request, names ...string) string {
+	for _, n := range names {
+		if v := r.Header.Get(n); v != "" {
+			return v
+		}
 	}
-	return r.URL.Query().Get("AUTHTOKEN")
+	q := r.URL.Query()
+	for _, n := range names {
+		if v := q.Get(n); v != "" {
+			return v
+		}
+	}
+	return ""
+}
+
+// appOf is what the client calls itself (APP_NAME, APP_TYPE), cut to 64
+// printable characters: it goes to the audit trail and nowhere else.
+func appOf(r *http.Request) string {
+	name := strings.TrimSpace(strings.Join(strings.Fields(firstOf(r, "APP_NAME")+" "+firstOf(r, "APP_TYPE")), " "))
+	name = strings.Map(func(c rune) rune {
+		if c < 0x20 || c == 0x7f {
+			return -1
+		}
+		return c
+	}, strings.ToValidUTF8(name, ""))
+	if len([]rune(name)) > 64 {
+		name = string([]rune(name)[:64])
+	}
+	return name
 }
 
 // inputData is PMP's INPUT_DATA parameter: JSON with the reason, ticket id

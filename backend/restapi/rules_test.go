@@ -153,3 +153,38 @@ func TestEveryAuthenticationRefusalIsNamedAuthentication(t *testing.T) {
 		t.Fatalf("wrong host: %d %q", status, name)
 	}
 }
+
+func TestTheKeyAlsoTravelsAsAPP_AUTHTOKEN(t *testing.T) {
+	t.Parallel()
+	l := serve(t, 1000, "")
+	k, _ := apikey.Generate()
+	if _, err := l.Users.CreateAPIUser(l.AdminActor, users.APIUserInput{Username: "ansible@localhost", Host: "127.0.0.1", FullName: "Ansible",
+		Role: access.PasswordUser, Scope: access.ScopeOwnedShared, RESTEnabled: true, NeverExpires: true}, &k); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct{ name, header, query string }{
+		{"as a header", "APP_AUTHTOKEN", ""},
+		{"as a query parameter", "", "?APP_AUTHTOKEN=" + k.String() + "&APP_NAME=ansible&APP_TYPE=collection"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			req, _ := http.NewRequest(http.MethodGet, l.base+"/resources"+c.query, nil)
+			if c.header != "" {
+				req.Header.Set(c.header, k.String())
+				req.Header.Set("APP_NAME", "ansible")
+				req.Header.Set("APP_TYPE", "collection")
+			}
+			resp, err := l.client.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			resp.Body.Close()
+			if resp.StatusCode != http.StatusOK {
+				t.Fatalf("status %d", resp.StatusCode)
+			}
+		})
+	}
+	p, err := l.Trail.Query(l.AdminActor, audit.Filter{Actor: "ansible@localhost", Operation: "list resources"}, 0, 10)
+	if err != nil || len(p.Records) != 2 || p.Records[0].Reason != "app: ansible collection" {
+		t.Fatalf("audit: %+v %v", p.Records, err)
+	}
+}
