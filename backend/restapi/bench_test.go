@@ -7,15 +7,12 @@ import (
 	"io"
 	"net"
 	"net/http"
-	"slices"
 	"strings"
-	"sync"
-	"sync/atomic"
 	"testing"
-	"time"
 
 	"hostbound/backend/access"
 	"hostbound/backend/apikey"
+	"hostbound/backend/internal/testenv"
 	"hostbound/backend/users"
 	"hostbound/backend/vault"
 )
@@ -93,47 +90,20 @@ func run(b *testing.B, conc int, c *http.Client, url, key string) {
 	if tr, ok := c.Transport.(*http.Transport); ok {
 		tr.MaxIdleConnsPerHost = 128
 	}
-	var next atomic.Int64
-	lat := make([][]time.Duration, conc)
-	var wg sync.WaitGroup
-	b.ResetTimer()
-	start := time.Now()
-	for g := range conc {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for next.Add(1) <= int64(b.N) {
-				req, _ := http.NewRequest("GET", url, nil)
-				if key != "" {
-					req.Header.Set("AUTHTOKEN", key)
-				}
-				t0 := time.Now()
-				resp, err := c.Do(req)
-				if err != nil {
-					b.Error(err)
-					return
-				}
-				body, _ := io.ReadAll(resp.Body)
-				resp.Body.Close()
-				if resp.StatusCode != 200 || !strings.Contains(string(body), "s3cr3t") {
-					b.Errorf("%d %s", resp.StatusCode, body)
-					return
-				}
-				lat[g] = append(lat[g], time.Since(t0))
-			}
-		}()
-	}
-	wg.Wait()
-	elapsed := time.Since(start)
-	b.StopTimer()
-	all := slices.Concat(lat...)
-	slices.Sort(all)
-	if len(all) == 0 {
-		return
-	}
-	pct := func(p float64) float64 { return float64(all[int(float64(len(all)-1)*p)].Microseconds()) / 1000 }
-	b.ReportMetric(float64(len(all))/elapsed.Seconds(), "req/s")
-	b.ReportMetric(pct(0.50), "p50-ms")
-	b.ReportMetric(pct(0.99), "p99-ms")
-	b.ReportMetric(0, "ns/op")
+	testenv.Load(b, conc, "req/s", func() error {
+		req, _ := http.NewRequest("GET", url, nil)
+		if key != "" {
+			req.Header.Set("AUTHTOKEN", key)
+		}
+		resp, err := c.Do(req)
+		if err != nil {
+			return err
+		}
+		body, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != 200 || !strings.Contains(string(body), "s3cr3t") {
+			return fmt.Errorf("%d %s", resp.StatusCode, body)
+		}
+		return nil
+	})
 }

@@ -12,7 +12,6 @@ import (
 	"io"
 	"math/big"
 	"net/http"
-	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -21,6 +20,7 @@ import (
 
 	"hostbound/backend/access"
 	"hostbound/backend/apikey"
+	"hostbound/backend/internal/testenv"
 	"hostbound/backend/users"
 	"hostbound/backend/vault"
 )
@@ -150,36 +150,5 @@ func xbRun(b *testing.B, conc int, c *http.Client, do func(*http.Client) error) 
 		b.Fatalf("%d of %d warm-up requests failed, the first: %v", n, conc, firstErr.Load())
 	}
 
-	var next atomic.Int64
-	lat := make([][]time.Duration, conc)
-	var wg sync.WaitGroup
-	b.ResetTimer()
-	start := time.Now()
-	for g := range conc {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for next.Add(1) <= int64(b.N) {
-				t0 := time.Now()
-				if err := do(c); err != nil {
-					fail(err)
-					continue
-				}
-				lat[g] = append(lat[g], time.Since(t0))
-			}
-		}()
-	}
-	wg.Wait()
-	elapsed := time.Since(start)
-	b.StopTimer()
-	if n := failures.Load(); n > 0 {
-		b.Fatalf("%d of %d requests failed, the first: %v", n, b.N, firstErr.Load())
-	}
-	all := slices.Concat(lat...)
-	slices.Sort(all)
-	pct := func(p float64) float64 { return float64(all[int(float64(len(all)-1)*p)].Microseconds()) / 1000 }
-	b.ReportMetric(float64(len(all))/elapsed.Seconds(), "req/s")
-	b.ReportMetric(pct(0.50), "p50-ms")
-	b.ReportMetric(pct(0.99), "p99-ms")
-	b.ReportMetric(0, "ns/op")
+	testenv.Load(b, conc, "req/s", func() error { return do(c) })
 }
