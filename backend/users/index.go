@@ -99,13 +99,19 @@ type index struct {
 	certs map[string]string
 }
 
-func loadIndex(st *store.Store) (*index, error) {
+// loadIndex reads every user once; those stored before ids existed are
+// returned too, for assignIDs.
+func loadIndex(st *store.Store) (*index, []User, error) {
 	idx := &index{certs: map[string]string{}}
+	var missing []User
 	err := st.View(func(tx *store.Txn) error {
 		return tx.Each(userPrefix, func(_ string, decode func(any) error) (bool, error) {
 			var u User
 			if err := decode(&u); err != nil {
 				return false, err
+			}
+			if u.ID == "" {
+				missing = append(missing, u)
 			}
 			r := RowOf(&u)
 			idx.rows = append(idx.rows, r) // keys come in order
@@ -115,7 +121,7 @@ func loadIndex(st *store.Store) (*index, error) {
 			return true, nil
 		})
 	})
-	return idx, err
+	return idx, missing, err
 }
 
 func (x *index) find(username string) (int, bool) {

@@ -2,38 +2,24 @@ package users
 
 import "hostbound/backend/store"
 
-// assignIDs gives every user stored before ids existed its own id, once.
-func assignIDs(st *store.Store) error {
-	var missing []User
-	err := st.View(func(tx *store.Txn) error {
-		return tx.Each(userPrefix, func(_ string, decode func(any) error) (bool, error) {
-			var u User
-			if err := decode(&u); err != nil {
-				return false, err
-			}
-			if u.ID == "" {
-				missing = append(missing, u)
-			}
-			return true, nil
-		})
-	})
-	if err != nil || len(missing) == 0 {
-		return err
-	}
+// assignIDs gives the users stored before ids existed (found while the
+// index loads) their own id, once, and returns them as stored.
+func assignIDs(st *store.Store, missing []User) ([]User, error) {
 	for start := 0; start < len(missing); start += bulkBatch {
 		batch := missing[start:min(start+bulkBatch, len(missing))]
+		for i := range batch {
+			batch[i].ID = newID()
+		}
 		if err := st.Update(func(tx *store.Txn) error {
 			for i := range batch {
-				u := batch[i]
-				u.ID = newID()
-				if err := tx.Put(userKey(u.Username), &u); err != nil {
+				if err := tx.Put(userKey(batch[i].Username), &batch[i]); err != nil {
 					return err
 				}
 			}
 			return nil
 		}); err != nil {
-			return err
+			return nil, err
 		}
 	}
-	return nil
+	return missing, nil
 }

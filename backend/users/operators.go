@@ -69,11 +69,16 @@ func NewService(c Config) (*Service, error) {
 	}
 	s := &Service{st: c.Store, audit: c.Audit, hasher: c.Hasher, clock: c.Clock, pepper: c.Pepper, dummyHash: dummy,
 		guard: c.Guard, matcher: c.Matcher}
-	if err := assignIDs(c.Store); err != nil {
+	var missing []User
+	if s.idx, missing, err = loadIndex(c.Store); err != nil {
+		return nil, err
+	}
+	updated, err := assignIDs(c.Store, missing)
+	if err != nil {
 		return nil, fmt.Errorf("assign user ids: %w", err)
 	}
-	if s.idx, err = loadIndex(c.Store); err != nil {
-		return nil, err
+	for i := range updated {
+		s.idx.set(&updated[i])
 	}
 	return s, nil
 }

@@ -139,7 +139,7 @@ func BenchmarkSearch100k(b *testing.B) {
 func BenchmarkLoadIndex100k(b *testing.B) {
 	svc, _ := seedUsers(b, 100_000)
 	for b.Loop() {
-		if _, err := loadIndex(svc.st); err != nil {
+		if _, _, err := loadIndex(svc.st); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -5,4 +5,5 @@ const (
 	GrantPrefixForTest   = grantPrefix
 	AccountPrefixForTest = acctPrefix
 	NamePrefixForTest    = namePrefix
+	MigratedKeyForTest   = migratedKey
 )

@@ -6,6 +6,10 @@ import (
 	"hostbound/backend/store"
 )
 
+// migratedKey marks a store whose vault data belongs to user ids: the
+// migration's scans are not repeated at every open.
+const migratedKey = "vault/migrated-to-user-ids"
+
 // legacySharePrefix is where shares were kept by username, before they
 // belonged to user ids: vault/share/<lower username>/res/<rid> → Permission.
 const legacySharePrefix = "vault/share/"
@@ -23,7 +27,12 @@ func Migrate(st *store.Store, idOf func(username string) (id, name string, ok bo
 	var moves []move
 	var drops []string
 	var owners []Resource
+	done := false
 	err := st.View(func(tx *store.Txn) error {
+		var err error
+		if done, err = tx.Has(migratedKey); err != nil || done {
+			return err
+		}
 		if err := tx.Each(legacySharePrefix, func(k string, decode func(any) error) (bool, error) {
 			var perm Permission
 			if err := decode(&perm); err != nil {
@@ -57,10 +66,13 @@ func Migrate(st *store.Store, idOf func(username string) (id, name string, ok bo
 			return true, nil
 		})
 	})
-	if err != nil || len(moves)+len(drops)+len(owners) == 0 {
+	if err != nil || done {
 		return err
 	}
 	return st.Update(func(tx *store.Txn) error {
+		if err := tx.Put(migratedKey, true); err != nil {
+			return err
+		}
 		for _, m := range moves {
 			if err := tx.Put(m.to, m.value); err != nil {
 				return err

@@ -172,8 +172,12 @@ func TestSharesKeptByUsernameMoveToUserIDs(t *testing.T) {
 	pete := w.Operator(t, "pete", access.PasswordUser, access.ScopeOwnedShared)
 	w.Operator(t, "pam", access.PasswordAdmin, access.ScopeOwnedShared)
 	// Data as an older version wrote it: shares under the username, a
-	// resource owned by name only, and a share of a user who is gone.
+	// resource owned by name only, and a share of a user who is gone (and
+	// no mark that the migration ran).
 	mustNil(t, w.Store.Update(func(tx *store.Txn) error {
+		if err := tx.Delete(vault.MigratedKeyForTest); err != nil {
+			return err
+		}
 		if err := tx.Put(fmt.Sprintf("vault/share/pete/acct/%020d/%020d", r.ID, acct.ID), vault.View); err != nil {
 			return err
 		}
