@@ -169,3 +169,19 @@ func TestXMLRPCWithoutACertificateOrWithADTDIsAFault(t *testing.T) {
 		t.Fatalf("a DTD: %s", out)
 	}
 }
+
+func TestXMLRPCCreateNeedsThePermissionToAddResources(t *testing.T) {
+	t.Parallel()
+	l, certFile, keyFile, _ := certWorld(t, access.PasswordUser)
+	endpoint := strings.TrimSuffix(l.base, "/restapi/json/v1") + "/xmlrpc"
+	call := `<?xml version="1.0"?><methodCall><methodName>pmp.resources.create</methodName><params>` +
+		`<param><value>web09</value></param><param><value>Linux</value></param>` +
+		`<param><value>root</value></param><param><value>pw</value></param></params></methodCall>`
+	out := curl(t, "--cert", certFile, "--key", keyFile, "-d", call, endpoint)
+	if !strings.Contains(out, "<int>403</int>") || !strings.Contains(out, "You are not allowed to add resources") {
+		t.Fatalf("a Password User created a resource: %s", out)
+	}
+	if _, err := l.Vault.ResourceIDByName(l.AdminActor, "web09"); err == nil {
+		t.Fatal("the resource exists")
+	}
+}

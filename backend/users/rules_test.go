@@ -413,3 +413,46 @@ func selfSignedClient(t *testing.T, from, to time.Time) (string, string) {
 	}
 	return string(pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der})), credentials.Fingerprint(der)
 }
+
+func TestAuthenticateSSHAnswersEachRefusal(t *testing.T) {
+	t.Parallel()
+	w := testdomain.New(t, testdomain.Options{})
+	const line = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl svc"
+	exp := w.Clock.Now().Add(time.Hour)
+	k := key(t)
+	u, err := w.Users.CreateAPIUser(w.AdminActor, users.APIUserInput{Username: "svc@web01", Host: "127.0.0.1", FullName: "Svc",
+		Role: access.PasswordUser, Scope: access.ScopeOwnedShared, SSHPublicKey: line, RESTEnabled: true, ExpiresAt: &exp}, &k)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fp := u.SSHKey.Fingerprint
+	auth := func(name, fp, from string) string {
+		_, err := w.Users.AuthenticateSSH(context.Background(), users.SSHRequest{Username: name, Fingerprint: fp,
+			Source: netip.MustParseAddr(from), Operation: "SSH LOGIN"}, w.Clock.Now())
+		if err == nil {
+			return ""
+		}
+		return apperr.As(err).Message
+	}
+	for _, c := range []struct{ name, user, fp, from, want string }{
+		{"the stored key from its host", "svc@web01", fp, "127.0.0.1", ""},
+		{"another key", "svc@web01", "SHA256:other", "127.0.0.1", users.MsgUnknownSSHKey},
+		{"an unknown user", "nobody", fp, "127.0.0.1", users.MsgUnknownSSHKey},
+		{"an operator's name", "admin", fp, "127.0.0.1", users.MsgUnknownSSHKey},
+		{"another host", "svc@web01", fp, "127.0.0.2", users.MsgWrongHost},
+	} {
+		if got := auth(c.user, c.fp, c.from); got != c.want {
+			t.Errorf("%s: %q, want %q", c.name, got, c.want)
+		}
+	}
+	w.Clock.Advance(2 * time.Hour)
+	if got := auth("svc@web01", fp, "127.0.0.1"); got != users.MsgExpired {
+		t.Errorf("an expired user: %q", got)
+	}
+	if _, err := w.Users.SetDisabled(w.AdminActor, "svc@web01", true); err != nil {
+		t.Fatal(err)
+	}
+	if got := auth("svc@web01", fp, "127.0.0.1"); got != users.MsgAPIDisabled {
+		t.Errorf("a disabled user: %q", got)
+	}
+}
