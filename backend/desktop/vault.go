@@ -35,10 +35,13 @@ type ResourceView struct {
 
 // AccountView is an account without its password.
 type AccountView struct {
-	ID        string `json:"id"`
-	Name      string `json:"name"`
-	Notes     string `json:"notes"`
-	UpdatedAt string `json:"updatedAt"`
+	ID              string `json:"id"`
+	Name            string `json:"name"`
+	Notes           string `json:"notes"`
+	ReasonRequired  bool   `json:"reasonRequired"`  // a retrieval must give a reason
+	TicketRequired  bool   `json:"ticketRequired"`  // a retrieval is asked for a ticket id
+	TicketMandatory bool   `json:"ticketMandatory"` // ... and must give one
+	UpdatedAt       string `json:"updatedAt"`
 }
 
 // ShareView is one share of a resource or account.
@@ -66,12 +69,20 @@ type ResourceRequest struct {
 	URL         string `json:"url"`
 }
 
+func (req ResourceRequest) input() vault.ResourceInput {
+	return vault.ResourceInput{Name: req.Name, DNSName: req.DNSName, Type: req.Type, Description: req.Description,
+		Department: req.Department, Location: req.Location, URL: req.URL}
+}
+
 // AccountRequest is the Add / Edit Account form; an empty password keeps
 // the old one on edit.
 type AccountRequest struct {
-	Name     string `json:"accountName"`
-	Password string `json:"password"`
-	Notes    string `json:"notes"`
+	Name            string `json:"accountName"`
+	Password        string `json:"password"`
+	Notes           string `json:"notes"`
+	ReasonRequired  bool   `json:"reasonRequired"`
+	TicketRequired  bool   `json:"ticketRequired"`
+	TicketMandatory bool   `json:"ticketMandatory"`
 }
 
 // ShareRequest shares a resource (AccountID "") or an account.
@@ -107,7 +118,8 @@ func parseIDs(ids ...string) ([]uint64, error) {
 }
 
 func accountView(x vault.Account) AccountView {
-	return AccountView{ID: itoa(x.ID), Name: x.Name, Notes: x.Notes, UpdatedAt: x.UpdatedAt.Format(time.RFC3339)}
+	return AccountView{ID: itoa(x.ID), Name: x.Name, Notes: x.Notes, ReasonRequired: x.ReasonRequired,
+		TicketRequired: x.TicketRequired, TicketMandatory: x.TicketMandatory, UpdatedAt: x.UpdatedAt.Format(time.RFC3339)}
 }
 
 func resourceView(r vault.Resource, accounts int) ResourceView {
@@ -156,7 +168,7 @@ func (v *Vault) GetResource(id string) (ResourceDetail, error) {
 func (v *Vault) CreateResource(req ResourceRequest) (ResourceView, error) {
 	var out ResourceView
 	err := v.run("create resource", func(a access.Actor, svc *services.Services) error {
-		r, err := svc.Vault.CreateResource(a, vault.ResourceInput(req))
+		r, err := svc.Vault.CreateResource(a, req.input())
 		out = resourceView(r, 0)
 		return err
 	})
@@ -171,7 +183,7 @@ func (v *Vault) UpdateResource(id string, req ResourceRequest) (ResourceView, er
 		if err != nil {
 			return err
 		}
-		r, err := svc.Vault.UpdateResource(a, ids[0], vault.ResourceInput(req))
+		r, err := svc.Vault.UpdateResource(a, ids[0], req.input())
 		out = resourceView(r, 0)
 		return err
 	})
@@ -231,8 +243,9 @@ func (v *Vault) DeleteAccount(resourceID, accountID string) error {
 }
 
 // RevealPassword returns a password for display or copying ("reveal" or
-// "copy"); the audit record commits before the password is returned.
-func (v *Vault) RevealPassword(resourceID, accountID, purpose string) (string, error) {
+// "copy") with the reason and ticket id the account may ask for; the
+// audit record commits before the password is returned.
+func (v *Vault) RevealPassword(resourceID, accountID, purpose, reason, ticketID string) (string, error) {
 	var pw string
 	op := "reveal password"
 	if purpose == "copy" {
@@ -243,7 +256,7 @@ func (v *Vault) RevealPassword(resourceID, accountID, purpose string) (string, e
 		if err != nil {
 			return err
 		}
-		pw, err = svc.Vault.RevealPassword(a, ids[0], ids[1], vault.Purpose{Copy: purpose == "copy"})
+		pw, err = svc.Vault.RevealPassword(a, ids[0], ids[1], vault.Purpose{Copy: purpose == "copy", Reason: reason, TicketID: ticketID})
 		return err
 	})
 	return pw, err

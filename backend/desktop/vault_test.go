@@ -80,7 +80,7 @@ func TestTheWholeFlowFetchesAPasswordOverTheRunningAPI(t *testing.T) {
 		t.Fatalf("audit record of the REST call: %+v", rec)
 	}
 	// The operator can reveal it too, audited; the list shows the key used.
-	if pw, err := v.RevealPassword(res.ID, acct.ID, "copy"); err != nil || pw != "pg-secret-value" {
+	if pw, err := v.RevealPassword(res.ID, acct.ID, "copy", "", ""); err != nil || pw != "pg-secret-value" {
 		t.Fatalf("reveal: %v", err)
 	}
 	page, _ := u.ListUsers(usersQuery(req.Username))

@@ -30,6 +30,9 @@ type REST struct {
 	Listen         string `json:"listen"`         // host:port
 	Enabled        bool   `json:"enabled"`        // serve while the vault is unlocked
 	TrustedProxies string `json:"trustedProxies"` // comma-separated IPs/CIDRs whose X-Forwarded-For is believed
+	// RefusalsAsPMP answers refusals with HTTP 200 and the Failed envelope,
+	// as PMP does, for clients that read only the envelope (off: 4xx).
+	RefusalsAsPMP bool `json:"refusalsAsPmp"`
 }
 
 // Validate checks the fields, naming each.

@@ -59,6 +59,9 @@ func (s *Service) CreateAPIUsers(a access.Actor, ins []APIUserInput, keys []apik
 // createAPIUserIn validates and writes one API user inside tx.
 func (s *Service) createAPIUserIn(tx *store.Txn, p access.Principal, in APIUserInput, key *apikey.Key) (*User, error) {
 	now := s.clock().UTC()
+	if id, ok := roleIDOf(tx, in.Role); ok {
+		in.Role = id
+	}
 	var f apperr.Form
 	host, ssh, cert := in.validate(&f, true, now, nil)
 	if in.RESTEnabled && key == nil {

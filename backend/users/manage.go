@@ -110,6 +110,10 @@ func (s *Service) load(tx *store.Txn, username string) (*User, error) {
 
 // loadTarget loads the user p wants to change and checks p may act on it.
 func (s *Service) loadTarget(tx *store.Txn, p access.Principal, username string) (*User, error) {
+	// Whether a user exists is nobody's business who may manage none.
+	if !p.Has(access.UsersManage) && !p.Has(access.APIUsersManage) {
+		return nil, forbidden("You are not allowed to manage users")
+	}
 	u, err := s.load(tx, username)
 	if err != nil {
 		return nil, err
@@ -120,13 +124,49 @@ func (s *Service) loadTarget(tx *store.Txn, p access.Principal, username string)
 // SetDisabled disables or enables a user. A disabled API user's key stops
 // working; a disabled operator cannot log in.
 func (s *Service) SetDisabled(a access.Actor, username string, disabled bool) (*User, error) {
+	return s.setDisabled(a, username, "", disabled)
+}
+
+// SetDisabledByID is SetDisabled for the user with this id (PMP's lock and
+// unlock by USERID).
+func (s *Service) SetDisabledByID(a access.Actor, id string, disabled bool) (*User, error) {
+	return s.setDisabled(a, s.nameOf(id), id, disabled)
+}
+
+// nameOf is the username of the user with this id ("" when none), from
+// the index; the use case checks the id again in its transaction.
+func (s *Service) nameOf(id string) string {
+	s.idx.mu.RLock()
+	defer s.idx.mu.RUnlock()
+	for _, r := range s.idx.rows {
+		if r.ID == id {
+			return r.Username
+		}
+	}
+	return ""
+}
+
+// loadTargetAs is loadTarget that also checks the user's id when wantID
+// is set: a user deleted and re-created under the name is another user.
+func (s *Service) loadTargetAs(tx *store.Txn, p access.Principal, username, wantID string) (*User, error) {
+	if wantID != "" && username == "" {
+		return nil, apperr.New(apperr.NotFound, "No user with id %s", wantID)
+	}
+	u, err := s.loadTarget(tx, p, username)
+	if err == nil && wantID != "" && u.ID != wantID {
+		return nil, apperr.New(apperr.NotFound, "No user with id %s", wantID)
+	}
+	return u, err
+}
+
+func (s *Service) setDisabled(a access.Actor, username, wantID string, disabled bool) (*User, error) {
 	op := "enable user"
 	if disabled {
 		op = "disable user"
 	}
 	var out *User
 	err := s.change(a, op, username, func(tx *store.Txn, p access.Principal) error {
-		u, err := s.loadTarget(tx, p, username)
+		u, err := s.loadTargetAs(tx, p, username, wantID)
 		if err != nil {
 			return err
 		}
@@ -156,8 +196,21 @@ func (s *Service) OnDelete(h DeleteHook) { s.onDelete = append(s.onDelete, h) }
 // Delete removes a user, its key, and (through the delete hooks) its
 // shares; resources it owned pass to the operator who deletes it.
 func (s *Service) Delete(a access.Actor, username string) error {
-	return s.audit.Act(s.st, s, a, "delete user", username, func(tx *store.Txn, p access.Principal, rec *audit.Record) error {
-		u, err := s.loadTarget(tx, p, username)
+	return s.delete(a, username, "")
+}
+
+// DeleteByID is Delete for the user with this id (PMP's DELETE /user/{id}).
+func (s *Service) DeleteByID(a access.Actor, id string) error {
+	return s.delete(a, s.nameOf(id), id)
+}
+
+func (s *Service) delete(a access.Actor, username, wantID string) error {
+	target := username
+	if target == "" {
+		target = "user id " + wantID
+	}
+	return s.audit.Act(s.st, s, a, "delete user", target, func(tx *store.Txn, p access.Principal, rec *audit.Record) error {
+		u, err := s.loadTargetAs(tx, p, username, wantID)
 		if err != nil {
 			return err
 		}
@@ -278,6 +331,9 @@ func (s *Service) CreateOperator(a access.Actor, in OperatorInput) (*User, error
 	err := s.change(a, "create user", in.Username, func(tx *store.Txn, p access.Principal) error {
 		if err := mayManage(p, KindOperator); err != nil {
 			return err
+		}
+		if id, ok := roleIDOf(tx, in.Role); ok {
+			in.Role = id
 		}
 		var f apperr.Form
 		in.validate(&f, true)

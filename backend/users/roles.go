@@ -29,6 +29,31 @@ func role(tx *store.Txn, id string) (access.Role, error) {
 	return r, err
 }
 
+// roleIDOf returns the id of the role named or identified by name (any
+// case), as clients of PMP's API name roles ("Password User"); ok is
+// false when none matches, and role() then refuses the name.
+func roleIDOf(tx *store.Txn, name string) (string, bool) {
+	if _, err := role(tx, name); err == nil {
+		return name, true
+	}
+	norm := strings.Join(strings.Fields(strings.ToLower(strings.ReplaceAll(name, "_", " "))), " ")
+	for _, r := range access.BuiltInRoles {
+		if strings.ToLower(r.Name) == norm || strings.ReplaceAll(r.ID, "_", " ") == norm {
+			return r.ID, true
+		}
+	}
+	var found string
+	_ = tx.Each(rolePrefix, func(_ string, decode func(any) error) (bool, error) {
+		var r access.Role
+		if err := decode(&r); err == nil && strings.EqualFold(r.Name, strings.TrimSpace(name)) {
+			found = r.ID
+			return false, nil
+		}
+		return true, nil
+	})
+	return found, found != ""
+}
+
 // RoleInfo is a role with the number of users holding it.
 type RoleInfo struct {
 	access.Role

@@ -15,6 +15,36 @@ import (
 // ResourceInput is the Add Resource form.
 type ResourceInput struct {
 	Name, DNSName, Type, Description, Department, Location, URL string
+	// Owner is the username of the resource's owner: blank for the actor.
+	// Giving a resource to someone else needs the All Passwords scope.
+	Owner string
+}
+
+// ResourcePatch changes the fields that are set (PMP's PUT sends some).
+type ResourcePatch struct {
+	Name, DNSName, Type, Description, Department, Location, URL, Owner *string
+}
+
+func (pt ResourcePatch) apply(in *ResourceInput) {
+	for _, f := range []struct {
+		dst *string
+		src *string
+	}{{&in.Name, pt.Name}, {&in.DNSName, pt.DNSName}, {&in.Type, pt.Type}, {&in.Description, pt.Description},
+		{&in.Department, pt.Department}, {&in.Location, pt.Location}, {&in.URL, pt.URL}, {&in.Owner, pt.Owner}} {
+		if f.src != nil {
+			*f.dst = *f.src
+		}
+	}
+}
+
+// Patch is the patch that sets every field of in.
+func (in ResourceInput) Patch() ResourcePatch {
+	return ResourcePatch{&in.Name, &in.DNSName, &in.Type, &in.Description, &in.Department, &in.Location, &in.URL, &in.Owner}
+}
+
+func (r Resource) input() ResourceInput {
+	return ResourceInput{Name: r.Name, DNSName: r.DNSName, Type: r.Type, Description: r.Description,
+		Department: r.Department, Location: r.Location, URL: r.URL, Owner: r.Owner}
 }
 
 func (in *ResourceInput) validate() error {
@@ -87,18 +117,43 @@ func (s *Service) createResource(tx *store.Txn, p access.Principal, in ResourceI
 		e.Err = ErrNameTaken
 		return Resource{}, e
 	}
+	ownerID, owner, err := s.owner(tx, p, in.Owner, p.UserID)
+	if err != nil {
+		return Resource{}, err
+	}
 	id, err := nextID(tx)
 	if err != nil {
 		return Resource{}, err
 	}
 	now := s.clock().UTC()
 	r := Resource{ID: id, Name: in.Name, DNSName: in.DNSName, Type: in.Type, Description: in.Description,
-		Department: in.Department, Location: in.Location, URL: in.URL, OwnerID: p.UserID, Owner: p.Username,
+		Department: in.Department, Location: in.Location, URL: in.URL, OwnerID: ownerID, Owner: owner,
 		CreatedAt: now, UpdatedAt: now}
 	if err := tx.Put(resKey(id), r); err != nil {
 		return Resource{}, err
 	}
 	return r, tx.Put(nameKey(r.Name), id)
+}
+
+// owner resolves the owner a resource is to have: the actor (name blank
+// or the actor's), the current owner (currentID, when name is theirs), or
+// anyone else for a holder of All Passwords, who may see every resource
+// anyway; others would hand a resource to a user they cannot vouch for.
+func (s *Service) owner(tx *store.Txn, p access.Principal, name, currentID string) (id, username string, err error) {
+	if name == "" || strings.EqualFold(name, p.Username) {
+		return p.UserID, p.Username, nil
+	}
+	id, err = s.users.UserID(tx, name)
+	if apperr.As(err) != nil {
+		return "", "", apperr.Field("owner", "Owner: no user named %s", name)
+	}
+	if err != nil {
+		return "", "", err
+	}
+	if id != currentID && !p.SeesAll() {
+		return "", "", apperr.Field("owner", "Owner: only a user with the All Passwords scope may give a resource to someone else")
+	}
+	return id, name, nil
 }
 
 // mayManage: the owner with resources.manage, or anyone with All Passwords.
@@ -111,6 +166,16 @@ func mayManage(p access.Principal, r Resource) error {
 
 // UpdateResource edits a resource.
 func (s *Service) UpdateResource(a access.Actor, rid uint64, in ResourceInput) (Resource, error) {
+	if in.Owner == "" {
+		pt := in.Patch()
+		pt.Owner = nil // the form leaves the owner as it is
+		return s.PatchResource(a, rid, pt)
+	}
+	return s.PatchResource(a, rid, in.Patch())
+}
+
+// PatchResource changes the fields of a resource that pt sets.
+func (s *Service) PatchResource(a access.Actor, rid uint64, pt ResourcePatch) (Resource, error) {
 	var r Resource
 	err := s.act(a, "edit resource", resTarget(rid), func(tx *store.Txn, p access.Principal, rec *audit.Record) error {
 		var err error
@@ -121,7 +186,12 @@ func (s *Service) UpdateResource(a access.Actor, rid uint64, in ResourceInput) (
 		if err := mayManage(p, r); err != nil {
 			return err
 		}
+		in := r.input()
+		pt.apply(&in)
 		if err := in.validate(); err != nil {
+			return err
+		}
+		if r.OwnerID, r.Owner, err = s.owner(tx, p, in.Owner, r.OwnerID); err != nil {
 			return err
 		}
 		if !strings.EqualFold(in.Name, r.Name) {
@@ -187,6 +257,34 @@ func (s *Service) DeleteResource(a access.Actor, rid uint64) error {
 // AccountInput is the Add Account form.
 type AccountInput struct {
 	Name, Password, Notes string
+	// What a retrieval must give (see Account).
+	ReasonRequired, TicketRequired, TicketMandatory bool
+}
+
+// AccountPatch changes the fields that are set; a Password set to ""
+// keeps the password.
+type AccountPatch struct {
+	Name, Password, Notes                           *string
+	ReasonRequired, TicketRequired, TicketMandatory *bool
+}
+
+// Patch is the patch that sets every field of in.
+func (in AccountInput) Patch() AccountPatch {
+	return AccountPatch{&in.Name, &in.Password, &in.Notes, &in.ReasonRequired, &in.TicketRequired, &in.TicketMandatory}
+}
+
+func (pt AccountPatch) apply(in *AccountInput) {
+	for _, f := range []struct{ dst, src *string }{{&in.Name, pt.Name}, {&in.Password, pt.Password}, {&in.Notes, pt.Notes}} {
+		if f.src != nil {
+			*f.dst = *f.src
+		}
+	}
+	for _, f := range []struct{ dst, src *bool }{{&in.ReasonRequired, pt.ReasonRequired},
+		{&in.TicketRequired, pt.TicketRequired}, {&in.TicketMandatory, pt.TicketMandatory}} {
+		if f.src != nil {
+			*f.dst = *f.src
+		}
+	}
 }
 
 func (in *AccountInput) validate(creating bool) error {
@@ -203,23 +301,75 @@ func (in *AccountInput) validate(creating bool) error {
 	if utf8.RuneCountInString(in.Notes) > 2000 {
 		f.Add("notes", "Notes: at most 2000 characters")
 	}
+	// A ticket id that must be given is a ticket id asked for.
+	in.TicketRequired = in.TicketRequired || in.TicketMandatory
 	return f.Err()
 }
 
 // CreateAccount adds an account to a resource the actor manages.
 func (s *Service) CreateAccount(a access.Actor, rid uint64, in AccountInput) (Account, error) {
-	var acct Account
-	err := s.act(a, "create account", resTarget(rid)+" / "+in.Name, func(tx *store.Txn, p access.Principal, rec *audit.Record) error {
+	accts, err := s.createAccounts(a, rid, []AccountInput{in}, resTarget(rid)+" / "+in.Name)
+	if err != nil {
+		return Account{}, err
+	}
+	return accts[0], nil
+}
+
+// CreateAccounts adds several accounts to a resource in one transaction
+// (PMP's ACCOUNTLIST): all of them, or none when any is refused. A field
+// error names the account by its place in the list ("accounts.2.notes").
+func (s *Service) CreateAccounts(a access.Actor, rid uint64, ins []AccountInput) ([]Account, error) {
+	names := make([]string, len(ins))
+	for i, in := range ins {
+		names[i] = in.Name
+	}
+	return s.createAccounts(a, rid, ins, resTarget(rid)+" / "+strings.Join(names, ", "))
+}
+
+func (s *Service) createAccounts(a access.Actor, rid uint64, ins []AccountInput, target string) ([]Account, error) {
+	out := make([]Account, 0, len(ins))
+	err := s.act(a, "create account", target, func(tx *store.Txn, p access.Principal, rec *audit.Record) error {
 		r, err := getResource(tx, p, rid)
 		if err != nil {
 			return err
 		}
-		rec.Target = r.Name + " / " + in.Name
-		acct, err = s.createAccount(tx, p, r, in)
-		return err
+		if len(ins) == 0 {
+			return apperr.Field("accounts", "Accounts: at least one")
+		}
+		names := make([]string, len(ins))
+		for i, in := range ins {
+			names[i] = strings.TrimSpace(in.Name)
+		}
+		rec.Target = r.Name + " / " + strings.Join(names, ", ")
+		var f apperr.Form
+		for i, in := range ins {
+			acct, err := s.createAccount(tx, p, r, in)
+			if e := apperr.As(err); e != nil && e.Code == apperr.Invalid && len(ins) > 1 {
+				for _, fe := range formFields(e) {
+					f.Add(fmt.Sprintf("accounts.%d.%s", i, fe.Field), "Account %d: %s", i+1, fe.Message)
+				}
+				continue
+			}
+			if err != nil {
+				return err
+			}
+			acct.Password = ""
+			out = append(out, acct)
+		}
+		return f.Err()
 	})
-	acct.Password = ""
-	return acct, err
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// formFields lists every field error of e.
+func formFields(e *apperr.Error) []apperr.FieldError {
+	if len(e.Fields) > 0 {
+		return e.Fields
+	}
+	return []apperr.FieldError{{Field: e.Field, Message: e.Message}}
 }
 
 func (s *Service) createAccount(tx *store.Txn, p access.Principal, r Resource, in AccountInput) (Account, error) {
@@ -236,7 +386,9 @@ func (s *Service) createAccount(tx *store.Txn, p access.Principal, r Resource, i
 	if err != nil {
 		return Account{}, err
 	}
-	acct := Account{ID: id, ResourceID: r.ID, Name: in.Name, Password: in.Password, Notes: in.Notes, UpdatedAt: s.clock().UTC()}
+	acct := Account{ID: id, ResourceID: r.ID, Name: in.Name, Password: in.Password, Notes: in.Notes,
+		ReasonRequired: in.ReasonRequired, TicketRequired: in.TicketRequired, TicketMandatory: in.TicketMandatory,
+		UpdatedAt: s.clock().UTC()}
 	return acct, tx.Put(acctKey(r.ID, id), acct)
 }
 
@@ -257,6 +409,11 @@ func accountNameFree(tx *store.Txn, p access.Principal, r Resource, name string,
 
 // UpdateAccount edits an account; an empty password keeps the old one.
 func (s *Service) UpdateAccount(a access.Actor, rid, aid uint64, in AccountInput) (Account, error) {
+	return s.PatchAccount(a, rid, aid, in.Patch())
+}
+
+// PatchAccount changes the fields of an account that pt sets.
+func (s *Service) PatchAccount(a access.Actor, rid, aid uint64, pt AccountPatch) (Account, error) {
 	var acct Account
 	err := s.act(a, "edit account", acctTarget(rid, aid), func(tx *store.Txn, p access.Principal, rec *audit.Record) error {
 		r, cur, err := getAccount(tx, p, rid, aid)
@@ -267,6 +424,9 @@ func (s *Service) UpdateAccount(a access.Actor, rid, aid uint64, in AccountInput
 		if err := mayManage(p, r); err != nil {
 			return err
 		}
+		in := AccountInput{Name: cur.Name, Notes: cur.Notes, ReasonRequired: cur.ReasonRequired,
+			TicketRequired: cur.TicketRequired, TicketMandatory: cur.TicketMandatory}
+		pt.apply(&in)
 		if err := in.validate(false); err != nil {
 			return err
 		}
@@ -274,6 +434,7 @@ func (s *Service) UpdateAccount(a access.Actor, rid, aid uint64, in AccountInput
 			return err
 		}
 		cur.Name, cur.Notes, cur.UpdatedAt = in.Name, in.Notes, s.clock().UTC()
+		cur.ReasonRequired, cur.TicketRequired, cur.TicketMandatory = in.ReasonRequired, in.TicketRequired, in.TicketMandatory
 		if in.Password != "" {
 			cur.Password = in.Password
 		}

@@ -1,6 +1,7 @@
 package vault
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 
@@ -160,19 +161,33 @@ func (s *Service) AccountIDByName(a access.Actor, resource, account string) (rid
 // purpose's reason and ticket) commits before the password is returned:
 // no password leaves unrecorded.
 func (s *Service) RevealPassword(a access.Actor, rid, aid uint64, why Purpose) (string, error) {
-	var pw string
-	err := s.act(a, why.op(), acctTarget(rid, aid), func(tx *store.Txn, p access.Principal, rec *audit.Record) error {
-		_, acct, err := passwordOf(tx, p, rid, aid, access.PasswordsView, why, rec)
-		if err != nil {
-			return err
-		}
-		pw = acct.Password
-		return nil
-	})
+	_, acct, err := s.RevealAccount(a, rid, aid, why)
 	if err != nil {
 		return "", err
 	}
-	return pw, nil
+	return acct.Password, nil
+}
+
+// RevealAccount is RevealPassword with the resource and the account (PMP's
+// getResourceAccountDetails). When the account asks for a reason or ticket
+// id that why lacks, the refusal (ErrPurposeMissing) comes with the
+// resource and account, password blank, so that a face can say what is
+// missing beside them.
+func (s *Service) RevealAccount(a access.Actor, rid, aid uint64, why Purpose) (Resource, Account, error) {
+	var r Resource
+	var acct Account
+	err := s.act(a, why.op(), acctTarget(rid, aid), func(tx *store.Txn, p access.Principal, rec *audit.Record) error {
+		var err error
+		r, acct, err = passwordOf(tx, p, rid, aid, access.PasswordsView, why, rec)
+		return err
+	})
+	if err != nil {
+		acct.Password = ""
+		if !errors.Is(err, ErrPurposeMissing) {
+			return Resource{}, Account{}, err
+		}
+	}
+	return r, acct, err
 }
 
 // ChangePassword sets a new password for a holder of passwords.modify who
@@ -215,7 +230,25 @@ func passwordOf(tx *store.Txn, p access.Principal, rid, aid uint64, perm access.
 		verb := map[access.Permission]string{access.PasswordsView: "view", access.PasswordsModify: "modify"}[perm]
 		return r, acct, apperr.New(apperr.Forbidden, "You are not allowed to %s passwords", verb)
 	}
+	if perm == access.PasswordsView {
+		return r, acct, acct.demands(why)
+	}
 	return r, acct, nil
+}
+
+// demands refuses a retrieval without the reason or ticket id that the
+// account asks for.
+func (acct Account) demands(why Purpose) error {
+	missing := func(field, msg string) error {
+		return &apperr.Error{Code: apperr.Invalid, Field: field, Message: msg, Err: ErrPurposeMissing}
+	}
+	switch {
+	case acct.ReasonRequired && strings.TrimSpace(why.Reason) == "":
+		return missing("reason", MsgReasonRequired)
+	case acct.TicketMandatory && strings.TrimSpace(why.TicketID) == "":
+		return missing("ticketId", MsgTicketRequired)
+	}
+	return nil
 }
 
 // shares lists who a resource (and its accounts) is shared with.

@@ -50,7 +50,13 @@ type Account struct {
 	Name       string    `json:"name"`
 	Password   string    `json:"password"` // in the encrypted store only; blank outside RevealPassword
 	Notes      string    `json:"notes"`
-	UpdatedAt  time.Time `json:"updatedAt"`
+	// What a retrieval must say (PMP's ISREASONREQUIRED, IS_TICKETID_REQD,
+	// IS_TICKETID_REQD_MANDATORY): a reason; a ticket id asked for; a
+	// ticket id that must be given. Every face enforces them alike.
+	ReasonRequired  bool      `json:"reasonRequired"`
+	TicketRequired  bool      `json:"ticketRequired"`
+	TicketMandatory bool      `json:"ticketMandatory"`
+	UpdatedAt       time.Time `json:"updatedAt"`
 }
 
 // Permission of a share.
@@ -59,6 +65,12 @@ type Permission string
 const (
 	View   Permission = "view"
 	Modify Permission = "modify"
+)
+
+// Refusals of a retrieval that lacks what the account asks for.
+const (
+	MsgReasonRequired = "A reason is required to retrieve the password of this account"
+	MsgTicketRequired = "A ticket ID is required to retrieve the password of this account"
 )
 
 // MsgNotFound is the one answer for a resource or account that does not
@@ -71,6 +83,9 @@ var (
 	ErrNotFound = errors.New("not found")
 	// ErrNameTaken: a resource with that name exists already.
 	ErrNameTaken = errors.New("resource name taken")
+	// ErrPurposeMissing: the account asks for a reason or ticket id that
+	// the retrieval did not give.
+	ErrPurposeMissing = errors.New("reason or ticket id missing")
 )
 
 func notFound() error { return apperr.Wrap(apperr.NotFound, ErrNotFound, MsgNotFound) }
