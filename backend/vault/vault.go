@@ -45,11 +45,11 @@ type Resource struct {
 
 // Account is one login on a resource.
 type Account struct {
-	ID         uint64    `json:"id"`
-	ResourceID uint64    `json:"resourceId"`
-	Name       string    `json:"name"`
-	Password   string    `json:"password"` // in the encrypted store only; blank outside RevealPassword
-	Notes      string    `json:"notes"`
+	ID         uint64 `json:"id"`
+	ResourceID uint64 `json:"resourceId"`
+	Name       string `json:"name"`
+	Password   string `json:"password"` // in the encrypted store only; blank outside RevealPassword
+	Notes      string `json:"notes"`
 	// What a retrieval must say (PMP's ISREASONREQUIRED, IS_TICKETID_REQD,
 	// IS_TICKETID_REQD_MANDATORY): a reason; a ticket id asked for; a
 	// ticket id that must be given. Every face enforces them alike.
