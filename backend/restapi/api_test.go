@@ -462,10 +462,11 @@ func TestBadRequestsGetCleanErrors(t *testing.T) {
 		{"an unknown URL", "GET", "/nothing", nil, 404, "Invalid API URL"},
 		{"a non-numeric id", "GET", "/resources/abc/accounts", nil, 404, "Invalid API URL"},
 		{"a wrong method", "DELETE", pw, nil, 405, "Method not allowed"},
-		{"malformed INPUT_DATA", "PUT", pw, url.Values{"INPUT_DATA": {"{not json"}}, 400, "INPUT_DATA is not valid JSON"},
+		{"malformed INPUT_DATA", "PUT", pw, url.Values{"INPUT_DATA": {"{not json"}}, 400,
+			"INPUT_DATA is not valid JSON: invalid character 'n' looking for beginning of object key string at character 2"},
 		{"an oversized body", "PUT", pw, url.Values{"INPUT_DATA": {strings.Repeat("x", 70<<10)}}, 400, "request body over 65536 bytes"},
 		// The domain's rule, the same for every face.
-		{"PUT without a new password", "PUT", pw, url.Values{"INPUT_DATA": {`{"operation":{"Details":{}}}`}}, 400, "Password: 1 to 4096 characters of valid text"},
+		{"PUT without a new password", "PUT", pw, url.Values{"INPUT_DATA": {`{"operation":{"Details":{}}}`}}, 400, "NEWPASSWORD: 1 to 4096 characters of valid text"},
 	}
 	for _, cs := range cases {
 		if r := w.do(t, c, cs.method, cs.path, key, cs.form); r.status != cs.status || r.message() != cs.msg {

@@ -1,8 +1,12 @@
 package restapi
 
 import (
+	"encoding/json"
+	"errors"
+	"strconv"
 	"time"
 
+	"hostbound/backend/apperr"
 	"hostbound/backend/access"
 	"hostbound/backend/vault"
 )
@@ -34,7 +38,18 @@ func (a *API) listResources(actor access.Actor, c *call) (reply, error) {
 func accountRow(acct vault.Account) map[string]string {
 	return map[string]string{
 		"ACCOUNT ID": id(acct.ID), "ACCOUNT NAME": acct.Name, "PASSWDID": id(acct.ID), "PASSWORD STATUS": "****",
-		"ISREASONREQUIRED": "false", "IS_TICKETID_REQD": "false", "IS_TICKETID_REQD_MANDATORY": "false",
+		"ISREASONREQUIRED": strconv.FormatBool(acct.ReasonRequired), "IS_TICKETID_REQD": strconv.FormatBool(acct.TicketRequired),
+		"IS_TICKETID_REQD_MANDATORY": strconv.FormatBool(acct.TicketMandatory),
+	}
+}
+
+// resourceRow is a resource in the field names of GET RESOURCE
+// ACCOUNTLIST.
+func resourceRow(r vault.Resource) map[string]any {
+	return map[string]any{
+		"RESOURCE ID": id(r.ID), "RESOURCE NAME": r.Name, "RESOURCE DESCRIPTION": r.Description,
+		"RESOURCE TYPE": r.Type, "DNS NAME": r.DNSName, "DEPARTMENT": r.Department, "LOCATION": r.Location,
+		"RESOURCE URL": r.URL, "RESOURCE OWNER": r.Owner,
 	}
 }
 
@@ -47,12 +62,9 @@ func (a *API) accountList(actor access.Actor, c *call) (reply, error) {
 	for i, acct := range d.Accounts {
 		list[i] = accountRow(acct)
 	}
-	r := d.Resource
-	return success(c.op, "Resource details with account list fetched successfully", map[string]any{
-		"RESOURCE ID": id(r.ID), "RESOURCE NAME": r.Name, "RESOURCE DESCRIPTION": r.Description,
-		"RESOURCE TYPE": r.Type, "DNS NAME": r.DNSName, "DEPARTMENT": r.Department, "LOCATION": r.Location,
-		"RESOURCE URL": r.URL, "RESOURCE OWNER": r.Owner, "ACCOUNT LIST": list,
-	}), nil
+	row := resourceRow(d.Resource)
+	row["ACCOUNT LIST"] = list
+	return success(c.op, "Resource details with account list fetched successfully", row), nil
 }
 
 func (a *API) accountDetails(actor access.Actor, c *call) (reply, error) {
@@ -67,20 +79,115 @@ func (a *API) accountDetails(actor access.Actor, c *call) (reply, error) {
 	return success(c.op, "Account details fetched successfully", d), nil
 }
 
+// purpose is INPUT_DATA's REASON and TICKETID.
+func (c *call) purpose() vault.Purpose {
+	return vault.Purpose{Reason: c.in.text("REASON", 1024), TicketID: c.in.text("TICKETID", 256)}
+}
+
 func (a *API) password(actor access.Actor, c *call) (reply, error) {
-	pw, err := a.cfg.Vault.RevealPassword(actor, c.rid, c.aid, vault.Purpose{Reason: c.input.Reason, TicketID: c.input.TicketID})
+	why := c.purpose()
+	if err := c.in.err(); err != nil {
+		return reply{}, err
+	}
+	pw, err := a.cfg.Vault.RevealPassword(actor, c.rid, c.aid, why)
 	if err != nil {
 		return reply{}, err
 	}
 	return success(c.op, "Password fetched successfully", map[string]string{"PASSWORD": pw}), nil
 }
 
+// resourceAccountDetails is getResourceAccountDetails: the resource, and
+// the account with its password as a JSON string (Ansible's PMP lookups
+// parse ACCOUNTDETAILS so). An account that asks for a missing reason or
+// ticket id answers PASSWORD_REASON in place of PASSWORD.
+func (a *API) resourceAccountDetails(actor access.Actor, c *call) (reply, error) {
+	if c.rid == 0 || c.aid == 0 {
+		return reply{}, apperr.Field("RESOURCEID", "RESOURCEID and ACCOUNTID: required, decimal ids")
+	}
+	why := c.purpose()
+	if err := c.in.err(); err != nil {
+		return reply{}, err
+	}
+	r, acct, err := a.cfg.Vault.RevealAccount(actor, c.rid, c.aid, why)
+	if err != nil && !errors.Is(err, vault.ErrPurposeMissing) {
+		return reply{}, err
+	}
+	row := accountRow(acct)
+	row["DESCRIPTION"] = acct.Notes
+	delete(row, "PASSWORD STATUS")
+	if err != nil {
+		row["PASSWORD_REASON"] = apperr.Public(err).Message
+	} else {
+		row["PASSWORD"] = acct.Password
+	}
+	text, jerr := json.Marshal(row)
+	if jerr != nil {
+		return reply{}, jerr
+	}
+	return success(c.op, "Resource and account details fetched successfully", map[string]any{
+		"RESOURCEDETAILS": resourceRow(r), "ACCOUNTDETAILS": string(text),
+	}), err
+}
+
 func (a *API) changePassword(actor access.Actor, c *call) (reply, error) {
-	err := a.cfg.Vault.ChangePassword(actor, c.rid, c.aid, c.input.NewPassword, vault.Purpose{Reason: c.input.Reason, TicketID: c.input.TicketID})
+	why, pw := c.purpose(), c.in.text("NEWPASSWORD", 4096)
+	if err := c.in.err(); err != nil {
+		return reply{}, err
+	}
+	if err := a.cfg.Vault.ChangePassword(actor, c.rid, c.aid, pw, why); err != nil {
+		return reply{}, renamed(err, "password", "NEWPASSWORD")
+	}
+	return success(c.op, "Password changed successfully", nil), nil
+}
+
+func (a *API) resourceTypes(actor access.Actor, c *call) (reply, error) {
+	types, err := a.cfg.Vault.ResourceTypes(actor)
 	if err != nil {
 		return reply{}, err
 	}
-	return success(c.op, "Password changed successfully", nil), nil
+	rows := make([]map[string]string, len(types))
+	for i, t := range types {
+		rows[i] = map[string]string{"RESOURCE TYPE": t}
+	}
+	rep := success(c.op, "Resource types fetched successfully", rows)
+	n := len(rows)
+	rep.body.Operation.TotalRows = &n
+	return rep, nil
+}
+
+// generatePassword takes the policy as POLICY (query) or in INPUT_DATA.
+func (a *API) generatePassword(actor access.Actor, c *call) (reply, error) {
+	policy := c.query("POLICY")
+	if v, ok := c.in.str("POLICY", 64); ok {
+		policy = v
+	}
+	if err := c.in.err(); err != nil {
+		return reply{}, err
+	}
+	pw, err := a.cfg.Vault.GeneratePassword(actor, policy)
+	if err != nil {
+		return reply{}, err
+	}
+	return success(c.op, "Password generated successfully", map[string]string{"PASSWORD": pw}), nil
+}
+
+func (a *API) accessRequests(actor access.Actor, c *call) (reply, error) {
+	reqs, err := a.cfg.Vault.PasswordAccessRequests(actor)
+	if err != nil {
+		return reply{}, err
+	}
+	rows := make([]map[string]string, len(reqs))
+	for i, r := range reqs {
+		rows[i] = map[string]string{"RESOURCE ID": id(r.ResourceID), "ACCOUNT ID": id(r.AccountID),
+			"REQUESTER": r.Requester, "REASON": r.Reason}
+	}
+	rep := success(c.op, "Password access requests fetched successfully", nil)
+	n := len(rows)
+	rep.body.Operation.TotalRows = &n
+	if n > 0 {
+		rep.body.Operation.Details = rows
+	}
+	return rep, nil
 }
 
 func (a *API) idsByName(actor access.Actor, c *call) (reply, error) {

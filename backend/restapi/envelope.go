@@ -41,6 +41,12 @@ func failure(status int, op, msg string) reply {
 	return reply{status: status, body: envelope{operation{Name: op, Result: result{"Failed", msg}}}}
 }
 
+// failed turns a reply into a refusal that keeps its Details.
+func (r reply) failed(status int, msg string) reply {
+	r.status, r.body.Operation.Result = status, result{"Failed", msg}
+	return r
+}
+
 func (r reply) write(w http.ResponseWriter, retryAfter int) {
 	w.Header().Set("Content-Type", "application/json;charset=UTF-8")
 	w.Header().Set("Cache-Control", "no-store")

@@ -10,12 +10,10 @@
 package restapi
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
 	"net/netip"
-	"net/url"
 	"strings"
 	"time"
 
@@ -45,8 +43,11 @@ type Config struct {
 	Users   *users.Service
 	Vault   *vault.Service
 	Proxies hostcheck.Proxies
-	Clock   func() time.Time
-	Log     logrus.FieldLogger
+	// RefusalsAsPMP answers refusals with HTTP 200, as PMP does (the
+	// envelope says Failed either way; 429's Retry-After stays).
+	RefusalsAsPMP bool
+	Clock         func() time.Time
+	Log           logrus.FieldLogger
 }
 
 // API serves the endpoints.
@@ -63,42 +64,36 @@ func New(cfg Config) *API {
 // call is one request on its way through.
 type call struct {
 	route
-	input inputData
+	in  details
+	req *http.Request
 }
 
-// route is what the URL says: the operation, its handler and arguments.
-type route struct {
-	op       string // PMP operation name
-	run      func(a *API, actor access.Actor, c *call) (reply, error)
-	rid, aid uint64
-	name     string // resource name (resourcename/{name})
-	account  string // account name (getResourceIdAccountId)
-	methods  string
-}
+// query is a query parameter of the request.
+func (c *call) query(name string) string { return c.req.URL.Query().Get(name) }
 
 func (a *API) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	src, ok := a.cfg.Proxies.Source(r.RemoteAddr, r.Header.Values("X-Forwarded-For"))
 	if !ok {
-		failure(http.StatusBadRequest, opAuth, "Bad source address").write(w, 0)
+		a.send(w, failure(http.StatusBadRequest, opAuth, "Bad source address"), 0)
 		return
 	}
 	if r.URL.Path == XMLRPCPath {
 		a.xmlrpc(w, r, src)
 		return
 	}
-	rt, ok := a.route(r)
+	rt, allow, ok := a.route(r)
 	if !ok {
-		failure(http.StatusNotFound, "", "Invalid API URL").write(w, 0)
+		a.send(w, failure(http.StatusNotFound, "", "Invalid API URL"), 0)
 		return
 	}
-	if !strings.Contains(rt.methods, r.Method) {
-		w.Header().Set("Allow", rt.methods)
-		failure(http.StatusMethodNotAllowed, rt.op, "Method not allowed").write(w, 0)
+	if allow != "" {
+		w.Header().Set("Allow", allow)
+		a.send(w, failure(http.StatusMethodNotAllowed, "", "Method not allowed"), 0)
 		return
 	}
 	in, err := readInput(r)
 	if err != nil {
-		failure(http.StatusBadRequest, rt.op, err.Error()).write(w, 0)
+		a.send(w, failure(http.StatusBadRequest, rt.op, err.Error()), 0)
 		return
 	}
 	actor, err := a.authenticate(r, rt, src)
@@ -107,12 +102,18 @@ func (a *API) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	actor.App = appOf(r)
-	rep, err := rt.run(a, actor, &call{route: rt, input: in})
+	rep, err := rt.run(a, actor, &call{route: rt, in: in, req: r})
 	if err != nil {
-		a.refusal(w, rt.op, src.String(), err)
+		if rep.body.Operation.Details != nil {
+			// A refusal that says more (getResourceAccountDetails'
+			// PASSWORD_REASON): its own envelope, the refusal's status.
+			a.send(w, rep.failed(statusOf(err), message(apperr.Public(err))), 0)
+			return
+		}
+		a.refusal(w, rt.op, src.String(), inPMPTerms(err))
 		return
 	}
-	rep.write(w, 0)
+	a.send(w, rep, 0)
 }
 
 // authenticate asks the domain about the request's credential: the API
@@ -128,6 +129,24 @@ func (a *API) authenticate(r *http.Request, rt route, src netip.Addr) (access.Ac
 		Operation: rt.op, Target: rt.target()}, a.cfg.Clock())
 }
 
+// statusOf is the HTTP status that fits a domain error's code.
+func statusOf(err error) int {
+	e := apperr.As(err)
+	if e == nil || e.Code == apperr.Internal {
+		return http.StatusInternalServerError
+	}
+	if s, ok := map[apperr.Code]int{
+		apperr.Unauthenticated: http.StatusUnauthorized,
+		apperr.Forbidden:       http.StatusForbidden,
+		apperr.NotFound:        http.StatusNotFound,
+		apperr.RateLimited:     http.StatusTooManyRequests,
+		apperr.Conflict:        http.StatusConflict,
+	}[e.Code]; ok {
+		return s
+	}
+	return http.StatusBadRequest
+}
+
 // refusal renders a domain error: the refusal's own message with the
 // status that fits its code, or "Internal error" while the log keeps why.
 func (a *API) refusal(w http.ResponseWriter, op, remote string, err error) {
@@ -136,21 +155,11 @@ func (a *API) refusal(w http.ResponseWriter, op, remote string, err error) {
 		a.log.WithFields(logrus.Fields{"op": op, "remote": remote}).WithError(err).Error("request failed")
 		if errors.Is(err, store.ErrDiskFull) {
 			// Nothing was done (not even the audit record): say why.
-			failure(http.StatusInsufficientStorage, op, msgDiskFull).write(w, 0)
+			a.send(w, failure(http.StatusInsufficientStorage, op, msgDiskFull), 0)
 			return
 		}
-		failure(http.StatusInternalServerError, op, "Internal error").write(w, 0)
+		a.send(w, failure(http.StatusInternalServerError, op, "Internal error"), 0)
 		return
-	}
-	status := map[apperr.Code]int{
-		apperr.Unauthenticated: http.StatusUnauthorized,
-		apperr.Forbidden:       http.StatusForbidden,
-		apperr.NotFound:        http.StatusNotFound,
-		apperr.RateLimited:     http.StatusTooManyRequests,
-		apperr.Conflict:        http.StatusConflict,
-	}[e.Code]
-	if status == 0 {
-		status = http.StatusBadRequest
 	}
 	if e.Code == apperr.Unauthenticated || e.Code == apperr.RateLimited {
 		op = opAuth
@@ -159,7 +168,15 @@ func (a *API) refusal(w http.ResponseWriter, op, remote string, err error) {
 	if e.RetryAfter > 0 {
 		retry = int((e.RetryAfter + time.Second - 1) / time.Second)
 	}
-	failure(status, op, e.Message).write(w, retry)
+	a.send(w, failure(statusOf(err), op, message(e)), retry)
+}
+
+// send writes a reply; with RefusalsAsPMP a refusal (4xx) goes out as 200.
+func (a *API) send(w http.ResponseWriter, rep reply, retryAfter int) {
+	if a.cfg.RefusalsAsPMP && rep.status >= 400 && rep.status < 500 {
+		rep.status = http.StatusOK
+	}
+	rep.write(w, retryAfter)
 }
 
 func (rt route) target() string {
@@ -172,63 +189,10 @@ func (rt route) target() string {
 		return fmt.Sprintf("resource %d account %d", rt.rid, rt.aid)
 	case rt.rid != 0:
 		return fmt.Sprintf("resource %d", rt.rid)
+	case rt.uid != "":
+		return "user id " + rt.uid
 	}
 	return ""
-}
-
-// route maps a URL to its operation. The paths overlap in ways the standard
-// mux refuses (resources/resourcename/{name} against resources/{id}/...), so
-// they are matched here by hand.
-func (a *API) route(r *http.Request) (route, bool) {
-	path, ok := strings.CutPrefix(r.URL.EscapedPath(), Base+"/resources")
-	if !ok {
-		return route{}, false
-	}
-	parts := strings.Split(strings.Trim(path, "/"), "/")
-	if parts[0] == "" {
-		parts = nil
-	}
-	seg := func(i int) string {
-		s, _ := url.PathUnescape(parts[i])
-		return s
-	}
-	switch {
-	case len(parts) == 0:
-		return route{op: "GET RESOURCES", run: (*API).listResources, methods: "GET"}, true
-	case len(parts) == 1 && parts[0] == "getResourceIdAccountId":
-		q := r.URL.Query()
-		return route{op: "GET_RESOURCEACCOUNTID", run: (*API).idsByName, methods: "GET",
-			name: q.Get("RESOURCENAME"), account: q.Get("ACCOUNTNAME")}, true
-	case len(parts) == 2 && parts[0] == "resourcename":
-		return route{op: "GET_RESOURCEID", run: (*API).resourceIDByName, methods: "GET", name: seg(1)}, true
-	}
-	if len(parts) < 2 || parts[1] != "accounts" {
-		return route{}, false
-	}
-	rid, ok := vault.ParseID(parts[0])
-	if !ok {
-		return route{}, false
-	}
-	switch len(parts) {
-	case 2:
-		return route{op: "GET RESOURCE ACCOUNTLIST", run: (*API).accountList, rid: rid, methods: "GET"}, true
-	case 3, 4:
-		aid, ok := vault.ParseID(parts[2])
-		if !ok {
-			return route{}, false
-		}
-		if len(parts) == 3 {
-			return route{op: "GET ACCOUNT DETAILS", run: (*API).accountDetails, rid: rid, aid: aid, methods: "GET"}, true
-		}
-		if parts[3] != "password" {
-			return route{}, false
-		}
-		if r.Method == http.MethodPut {
-			return route{op: "EDIT PASSWORD", run: (*API).changePassword, rid: rid, aid: aid, methods: "GET, PUT"}, true
-		}
-		return route{op: "GET PASSWORD", run: (*API).password, rid: rid, aid: aid, methods: "GET, PUT"}, true
-	}
-	return route{}, false
 }
 
 // keyText is the AUTHTOKEN header, or the query parameter PMP clients use.
@@ -272,47 +236,3 @@ func appOf(r *http.Request) string {
 	return name
 }
 
-// inputData is PMP's INPUT_DATA parameter: JSON with the reason, ticket id
-// and, for a password change, the new password.
-type inputData struct {
-	Reason      string
-	TicketID    string
-	NewPassword string
-}
-
-func readInput(r *http.Request) (inputData, error) {
-	raw := r.URL.Query().Get("INPUT_DATA")
-	if r.Method == http.MethodPut || r.Method == http.MethodPost {
-		r.Body = http.MaxBytesReader(nil, r.Body, maxBody)
-		if err := r.ParseForm(); err != nil {
-			var tooBig *http.MaxBytesError
-			if errors.As(err, &tooBig) {
-				return inputData{}, fmt.Errorf("request body over %d bytes", maxBody)
-			}
-			return inputData{}, errors.New("malformed request body")
-		}
-		if v := r.PostForm.Get("INPUT_DATA"); v != "" {
-			raw = v
-		}
-	}
-	if raw == "" {
-		return inputData{}, nil
-	}
-	var doc struct {
-		Operation struct {
-			Details struct {
-				Reason      string `json:"REASON"`
-				TicketID    string `json:"TICKETID"`
-				NewPassword string `json:"NEWPASSWORD"`
-			} `json:"Details"`
-		} `json:"operation"`
-	}
-	if err := json.Unmarshal([]byte(raw), &doc); err != nil {
-		return inputData{}, errors.New("INPUT_DATA is not valid JSON")
-	}
-	d := doc.Operation.Details
-	if len(d.Reason) > 1024 || len(d.TicketID) > 256 {
-		return inputData{}, errors.New("INPUT_DATA: REASON or TICKETID too long")
-	}
-	return inputData{Reason: d.Reason, TicketID: d.TicketID, NewPassword: d.NewPassword}, nil
-}

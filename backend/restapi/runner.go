@@ -69,7 +69,7 @@ func (a *Runner) Restart() error {
 		a.err = fmt.Sprintf("REST API settings: %v", err)
 		return fmt.Errorf("%s", a.err)
 	}
-	api := New(Config{Users: svc.Users, Vault: svc.Vault, Proxies: proxies, Clock: a.clock, Log: a.log})
+	api := New(Config{Users: svc.Users, Vault: svc.Vault, Proxies: proxies, RefusalsAsPMP: set.RefusalsAsPMP, Clock: a.clock, Log: a.log})
 	a.srv, a.err = NewServer(api, svc.Settings.Certificate, a.log), ""
 	if !set.Enabled && !a.headless {
 		return nil

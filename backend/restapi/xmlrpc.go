@@ -172,16 +172,16 @@ func (a *API) xmlrpc(w http.ResponseWriter, r *http.Request, src netip.Addr) {
 		}
 		writeResponse(w, "<string>"+escape(pw)+"</string>")
 	case "pmp.resources.create":
-		a.createResource(w, src, actor, call.Params)
+		a.xmlrpcCreateResource(w, src, actor, call.Params)
 	default:
 		writeFault(w, faultMethod, "Unknown method "+call.Method)
 	}
 }
 
-// createResource is pmp.resources.create(resourceName, resourceType,
+// xmlrpcCreateResource is pmp.resources.create(resourceName, resourceType,
 // accountName, password, notes) → {resultCode, message}: PMP answers a
 // taken name with resultCode 1, not a fault.
-func (a *API) createResource(w http.ResponseWriter, src netip.Addr, actor access.Actor, p []string) {
+func (a *API) xmlrpcCreateResource(w http.ResponseWriter, src netip.Addr, actor access.Actor, p []string) {
 	if len(p) < 4 || len(p) > 5 {
 		writeFault(w, faultParse, "pmp.resources.create(resourceName, resourceType, accountName, password, notes)")
 		return
