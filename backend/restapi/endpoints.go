@@ -6,8 +6,8 @@ import (
 	"strconv"
 	"time"
 
-	"hostbound/backend/apperr"
 	"hostbound/backend/access"
+	"hostbound/backend/apperr"
 	"hostbound/backend/vault"
 )
 

@@ -235,4 +235,3 @@ func appOf(r *http.Request) string {
 	}
 	return name
 }
-

@@ -100,8 +100,12 @@ func (a *API) userID(actor access.Actor, c *call) (reply, error) {
 	return success(c.op, "User ID fetched successfully", map[string]string{"USERID": u.ID, "USERNAME": u.Username}), nil
 }
 
-func (a *API) lockUser(actor access.Actor, c *call) (reply, error)   { return a.setLocked(actor, c, true) }
-func (a *API) unlockUser(actor access.Actor, c *call) (reply, error) { return a.setLocked(actor, c, false) }
+func (a *API) lockUser(actor access.Actor, c *call) (reply, error) {
+	return a.setLocked(actor, c, true)
+}
+func (a *API) unlockUser(actor access.Actor, c *call) (reply, error) {
+	return a.setLocked(actor, c, false)
+}
 
 // setLocked disables or enables the user named by USERID or USERNAME
 // (INPUT_DATA or query).
