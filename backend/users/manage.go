@@ -110,15 +110,23 @@ func (s *Service) load(tx *store.Txn, username string) (*User, error) {
 
 // loadTarget loads the user p wants to change and checks p may act on it.
 func (s *Service) loadTarget(tx *store.Txn, p access.Principal, username string) (*User, error) {
-	// Whether a user exists is nobody's business who may manage none.
-	if !p.Has(access.UsersManage) && !p.Has(access.APIUsersManage) {
-		return nil, forbidden("You are not allowed to manage users")
+	if err := managesSome(p); err != nil {
+		return nil, err
 	}
 	u, err := s.load(tx, username)
 	if err != nil {
 		return nil, err
 	}
 	return u, s.mayActOn(tx, p, u)
+}
+
+// managesSome refuses p unless it may manage some users: whether a user
+// (by name or by id) exists is nobody's business who may manage none.
+func managesSome(p access.Principal) error {
+	if !p.Has(access.UsersManage) && !p.Has(access.APIUsersManage) {
+		return forbidden("You are not allowed to manage users")
+	}
+	return nil
 }
 
 // SetDisabled disables or enables a user. A disabled API user's key stops
@@ -150,6 +158,9 @@ func (s *Service) nameOf(id string) string {
 // is set: a user deleted and re-created under the name is another user.
 func (s *Service) loadTargetAs(tx *store.Txn, p access.Principal, username, wantID string) (*User, error) {
 	if wantID != "" && username == "" {
+		if err := managesSome(p); err != nil {
+			return nil, err
+		}
 		return nil, apperr.New(apperr.NotFound, "No user with id %s", wantID)
 	}
 	u, err := s.loadTarget(tx, p, username)
