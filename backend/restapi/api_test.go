@@ -450,7 +450,10 @@ func TestBadRequestsGetCleanErrors(t *testing.T) {
 	w := newWorld(t)
 	key := w.apiUser(t, "ok@host", "127.0.0.1", access.PasswordUser, vault.Modify)
 	c := w.client("127.0.0.1")
-	pw := fmt.Sprintf("/resources/%d/accounts/%d/password", w.res.ID, w.db.ID)
+	res := fmt.Sprintf("/resources/%d", w.res.ID)
+	acct := fmt.Sprintf("%s/accounts/%d", res, w.db.ID)
+	pw := acct + "/password"
+	in := func(fields string) url.Values { return url.Values{"INPUT_DATA": {`{"operation":{"Details":{` + fields + `}}}`}} }
 	cases := []struct {
 		name   string
 		method string
@@ -467,6 +470,14 @@ func TestBadRequestsGetCleanErrors(t *testing.T) {
 		{"an oversized body", "PUT", pw, url.Values{"INPUT_DATA": {strings.Repeat("x", 70<<10)}}, 400, "request body over 65536 bytes"},
 		// The domain's rule, the same for every face.
 		{"PUT without a new password", "PUT", pw, url.Values{"INPUT_DATA": {`{"operation":{"Details":{}}}`}}, 400, "NEWPASSWORD: 1 to 4096 characters of valid text"},
+		{"a field of the wrong type", "PUT", pw, in(`"NEWPASSWORD":["x"]`), 400, "NEWPASSWORD: must be text"},
+		{"a boolean that is none", "PUT", acct, in(`"ISREASONREQUIRED":"perhaps"`), 400, "ISREASONREQUIRED: must be true or false"},
+		{"an oversized field", "GET", pw + "?INPUT_DATA=" + url.QueryEscape(`{"operation":{"Details":{"REASON":"`+strings.Repeat("r", 1025)+`"}}}`), nil, 400, "REASON: at most 1024 characters"},
+		{"Details that is not an object", "PUT", pw, url.Values{"INPUT_DATA": {`{"operation":{"Details":"x"}}`}}, 400, "INPUT_DATA: operation.Details must be an object"},
+		{"data after the JSON", "PUT", pw, url.Values{"INPUT_DATA": {`{"operation":{}} {}`}}, 400, "INPUT_DATA is not valid JSON: unexpected data after the JSON value at character 17"},
+		{"an account list that is not one", "POST", res + "/accounts", in(`"ACCOUNTLIST":{"ACCOUNTNAME":"x"}`), 400, "ACCOUNTLIST: must be a list of objects"},
+		{"a bad item of an account list", "POST", res + "/accounts", in(`"ACCOUNTLIST":[{"ACCOUNTNAME":"ok","PASSWORD":"p"},{"ACCOUNTNAME":false}]`), 400, "ACCOUNTLIST[1].ACCOUNTNAME: must be text"},
+		{"an unknown policy", "GET", "/passwords/generate?POLICY=Paranoid", nil, 400, "POLICY: one of Strong, Medium, Low"},
 	}
 	for _, cs := range cases {
 		if r := w.do(t, c, cs.method, cs.path, key, cs.form); r.status != cs.status || r.message() != cs.msg {
@@ -475,6 +486,15 @@ func TestBadRequestsGetCleanErrors(t *testing.T) {
 	}
 	if r := w.do(t, c, "GET", pw, key, nil); r.status != 200 {
 		t.Fatalf("the server stopped serving: %d", r.status)
+	}
+	// Unknown fields are ignored, and a Python dict's repr (XSOAR sends
+	// INPUT_DATA so) reads as the JSON it stands for.
+	py := url.Values{"INPUT_DATA": {`{'operation': {'Details': {'NEWPASSWORD': 'it\'s-new', 'RESETTYPE': 'LOCAL', 'REASON': None, 'X': True}}}`}}
+	if r := w.do(t, c, "PUT", pw, key, py); r.status != 200 {
+		t.Fatalf("Python literal: %d %s", r.status, r.raw)
+	}
+	if r := w.do(t, c, "GET", pw, key, nil); !strings.Contains(r.raw, `"it's-new"`) {
+		t.Fatalf("after the Python literal: %s", r.raw)
 	}
 }
 

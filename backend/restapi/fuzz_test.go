@@ -16,16 +16,21 @@ import (
 )
 
 // FuzzServeHTTP drives the whole request parsing (route, readInput, the
-// AUTHTOKEN header and parameter, INPUT_DATA) with arbitrary methods, paths,
-// queries, bodies and keys, valid or not: no panic, never a 5xx, always
-// PMP's JSON envelope.
+// AUTHTOKEN header and parameter, INPUT_DATA) and every endpoint, writes
+// and the user API included, with arbitrary methods, paths, queries,
+// bodies and keys, valid or not: no panic, never a 5xx, always PMP's JSON
+// envelope.
 func FuzzServeHTTP(f *testing.F) {
 	// No failed-authentication limit: fuzzed keys fail on purpose, and a
 	// blocked source would answer 429 to everything, the valid key too.
 	w := newWorldWith(f, testdomain.Options{FailBurst: 1 << 30})
-	key := w.apiUser(f, "fuzz@localhost", "127.0.0.1", access.PasswordUser, vault.Modify)
+	// An administrator, so that the writes and the user API run deep.
+	key := w.apiUser(f, "fuzz@localhost", "127.0.0.1", access.Admin, vault.Modify)
 	api := New(Config{Users: w.Users, Vault: w.Vault, Clock: w.Clock.Now, Log: testenv.Log()})
-	pw := fmt.Sprintf("/resources/%d/accounts/%d/password", w.res.ID, w.db.ID)
+	res := fmt.Sprintf("/resources/%d", w.res.ID)
+	acct := fmt.Sprintf("%s/accounts/%d", res, w.db.ID)
+	pw := acct + "/password"
+	form := "application/x-www-form-urlencoded"
 	seeds := []struct {
 		method      uint8
 		path, query string
@@ -33,23 +38,39 @@ func FuzzServeHTTP(f *testing.F) {
 		ctype       string
 		useKey      bool
 	}{
-		{0, "", "", "", "", true},
+		{0, "/resources", "", "", "", true},
 		{0, pw, "", "", "", true},
 		{1, pw, "", `INPUT_DATA={"operation":{"Details":{"NEWPASSWORD":"n3w"}}}`, "application/x-www-form-urlencoded", true},
 		{1, pw, "", `INPUT_DATA={"operation":`, "application/x-www-form-urlencoded", true},
 		{0, pw, `INPUT_DATA={"operation":{"Details":{"REASON":"r","TICKETID":"t"}}}`, "", "", true},
-		{0, "/getResourceIdAccountId", "RESOURCENAME=db01&ACCOUNTNAME=postgres", "", "", true},
-		{0, "/resourcename/db%FF01", "", "", "", true},
-		{0, fmt.Sprintf("/%d/accounts", w.res.ID), "AUTHTOKEN=hbk_x", "", "", false},
-		{2, "/1/accounts/2/password/x", "", "%zz", "application/x-www-form-urlencoded", false},
+		{0, "/resources/getResourceIdAccountId", "RESOURCENAME=db01&ACCOUNTNAME=postgres", "", "", true},
+		{0, "/resources/resourcename/db%FF01", "", "", "", true},
+		{0, res + "/accounts", "AUTHTOKEN=hbk_x", "", "", false},
+		{2, "/resources/1/accounts/2/password/x", "", "%zz", form, false},
 		{3, "//..//", "a=%", "", "multipart/form-data; boundary=x", true},
+		{2, "/resources", "", `INPUT_DATA={"operation":{"Details":{"RESOURCENAME":"f1","ACCOUNTNAME":"a","PASSWORD":"p","OWNERNAME":"admin"}}}`, form, true},
+		{2, "/resources", "", `INPUT_DATA={'operation': {'Details': {'RESOURCENAME': 'f2', 'ACCOUNTNAME': 'a', 'PASSWORD': 'p\'q', 'NOTES': None}}}`, form, true},
+		{1, res, "", `INPUT_DATA={"operation":{"Details":{"RESOURCENAME":["x"],"DNSNAME":"::1"}}}`, form, true},
+		{2, res + "/accounts", "", `INPUT_DATA={"operation":{"Details":{"ACCOUNTLIST":[{"ACCOUNTNAME":"b","PASSWORD":"p"},{"ACCOUNTNAME":7},"x"]}}}`, form, true},
+		{1, acct, "", `INPUT_DATA={"operation":{"Details":{"ISREASONREQUIRED":"maybe","IS_TICKETID_REQD_MANDATORY":true}}}`, form, true},
+		{3, acct, "", "", "", true},
+		{0, "/resources/getResourceAccountDetails", fmt.Sprintf("RESOURCEID=%d&ACCOUNTID=%d", w.res.ID, w.db.ID), "", "", true},
+		{0, "/resources/resourcename/db01/accounts/accountname/postgres", "", "", "", true},
+		{0, "/resources/resourcetypes", "", "", "", true},
+		{0, "/passwords/generate", "POLICY=Paranoid", "", "", true},
+		{2, "/user", "", `INPUT_DATA={"operation":{"Details":{"USERNAME":"f@h","FULLNAME":"F","ROLE":"password user","ISAPIUSER":"true","HOSTNAME":"10.1.1.0/24","EXPIRYDATE":"2030-02-30"}}}`, form, true},
+		{0, "/user/getUserId", "USERNAME=admin", "", "", true},
+		{1, "/user/lock", "", `INPUT_DATA={"operation":{"Details":{"USERNAME":"admin"}}}`, form, true},
+		{1, "/user/unlock", "", `INPUT_DATA={"operation":{"Details":{"USERID":"u00"}}}`, form, true},
+		{3, "/user/u0123", "", "", "", true},
+		{0, "/accounts/passwordaccessrequests", "", "", "", true},
 	}
 	for _, s := range seeds {
 		f.Add(s.method, s.path, s.query, []byte(s.body), s.ctype, "", s.useKey)
 	}
 	methods := []string{"GET", "PUT", "POST", "DELETE", "HEAD", "OPTIONS", "PATCH", "CONNECT", "get", ""}
 	f.Fuzz(func(t *testing.T, method uint8, path, query string, body []byte, ctype, token string, useKey bool) {
-		u, err := url.Parse("https://127.0.0.1" + Base + "/resources" + path)
+		u, err := url.Parse("https://127.0.0.1" + Base + path)
 		if err != nil {
 			return
 		}

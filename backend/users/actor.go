@@ -174,16 +174,17 @@ func isSelf(p access.Principal, u *User) bool {
 	return u.ID == p.UserID && strings.EqualFold(u.Username, p.Username)
 }
 
-// UserID returns the id of the user named username, for a share (the
+// UserID returns the id and the username as stored of the user named
+// username (any case), for a share (the
 // vault keeps shares by id). A missing user is a field error of the Share
 // dialog.
-func (s *Service) UserID(tx *store.Txn, username string) (string, error) {
+func (s *Service) UserID(tx *store.Txn, username string) (id, name string, err error) {
 	u, err := s.load(tx, username)
 	if apperr.As(err) != nil {
-		return "", apperr.Field("grantee", "Share with: no user named %s", username)
+		return "", "", apperr.Field("grantee", "Share with: no user named %s", username)
 	}
 	if err != nil {
-		return "", err
+		return "", "", err
 	}
-	return u.ID, nil
+	return u.ID, u.Username, nil
 }

@@ -41,8 +41,12 @@ func withoutRecord(fn func(tx *store.Txn, p access.Principal) error) func(*store
 
 // record is an audit record of actor a.
 func record(a access.Actor, fullName, op, target string) audit.Record {
-	return audit.Record{Actor: a.Username, ActorName: fullName, ActorKind: string(a.Kind), Source: a.Source,
+	r := audit.Record{Actor: a.Username, ActorName: fullName, ActorKind: string(a.Kind), Source: a.Source,
 		Operation: op, Target: target}
+	if a.App != "" {
+		r.Reason = "app: " + a.App // as audit.Act notes it in the call's own record
+	}
+	return r
 }
 
 // mayManage checks that the principal may manage users of kind k.

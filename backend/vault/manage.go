@@ -143,7 +143,7 @@ func (s *Service) owner(tx *store.Txn, p access.Principal, name, currentID strin
 	if name == "" || strings.EqualFold(name, p.Username) {
 		return p.UserID, p.Username, nil
 	}
-	id, err = s.users.UserID(tx, name)
+	id, username, err = s.users.UserID(tx, name)
 	if apperr.As(err) != nil {
 		return "", "", apperr.Field("owner", "Owner: no user named %s", name)
 	}
@@ -153,7 +153,7 @@ func (s *Service) owner(tx *store.Txn, p access.Principal, name, currentID strin
 	if id != currentID && !p.SeesAll() {
 		return "", "", apperr.Field("owner", "Owner: only a user with the All Passwords scope may give a resource to someone else")
 	}
-	return id, name, nil
+	return id, username, nil
 }
 
 // mayManage: the owner with resources.manage, or anyone with All Passwords.
@@ -308,7 +308,7 @@ func (in *AccountInput) validate(creating bool) error {
 
 // CreateAccount adds an account to a resource the actor manages.
 func (s *Service) CreateAccount(a access.Actor, rid uint64, in AccountInput) (Account, error) {
-	accts, err := s.createAccounts(a, rid, []AccountInput{in}, resTarget(rid)+" / "+in.Name)
+	accts, err := s.createAccounts(a, rid, []AccountInput{in}, resTarget(rid)+" / "+in.Name, false)
 	if err != nil {
 		return Account{}, err
 	}
@@ -323,10 +323,12 @@ func (s *Service) CreateAccounts(a access.Actor, rid uint64, ins []AccountInput)
 	for i, in := range ins {
 		names[i] = in.Name
 	}
-	return s.createAccounts(a, rid, ins, resTarget(rid)+" / "+strings.Join(names, ", "))
+	return s.createAccounts(a, rid, ins, resTarget(rid)+" / "+strings.Join(names, ", "), true)
 }
 
-func (s *Service) createAccounts(a access.Actor, rid uint64, ins []AccountInput, target string) ([]Account, error) {
+// createAccounts adds ins; indexed names the fields of a refusal by the
+// account's place in the list.
+func (s *Service) createAccounts(a access.Actor, rid uint64, ins []AccountInput, target string, indexed bool) ([]Account, error) {
 	out := make([]Account, 0, len(ins))
 	err := s.act(a, "create account", target, func(tx *store.Txn, p access.Principal, rec *audit.Record) error {
 		r, err := getResource(tx, p, rid)
@@ -344,7 +346,7 @@ func (s *Service) createAccounts(a access.Actor, rid uint64, ins []AccountInput,
 		var f apperr.Form
 		for i, in := range ins {
 			acct, err := s.createAccount(tx, p, r, in)
-			if e := apperr.As(err); e != nil && e.Code == apperr.Invalid && len(ins) > 1 {
+			if e := apperr.As(err); e != nil && e.Code == apperr.Invalid && indexed {
 				for _, fe := range formFields(e) {
 					f.Add(fmt.Sprintf("accounts.%d.%s", i, fe.Field), "Account %d: %s", i+1, fe.Message)
 				}
@@ -533,7 +535,7 @@ func (s *Service) shareKey(tx *store.Txn, p access.Principal, in ShareInput, rec
 		what += " / " + acct.Name
 	}
 	rec.Target = what + " -> " + in.Grantee + strings.TrimPrefix(rec.Target, shareTarget(in))
-	id, err := s.users.UserID(tx, in.Grantee)
+	id, _, err := s.users.UserID(tx, in.Grantee)
 	if err != nil {
 		return "", err
 	}

@@ -94,8 +94,9 @@ func notFound() error { return apperr.Wrap(apperr.NotFound, ErrNotFound, MsgNotF
 // and finding the user a share names.
 type Users interface {
 	audit.Resolver
-	// UserID returns the id of the user named username (any case).
-	UserID(tx *store.Txn, username string) (string, error)
+	// UserID returns the id and the stored username of the user named
+	// username (any case).
+	UserID(tx *store.Txn, username string) (id, name string, err error)
 }
 
 // Service reads and changes the vault; every change commits with its
