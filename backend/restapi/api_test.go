@@ -453,7 +453,9 @@ func TestBadRequestsGetCleanErrors(t *testing.T) {
 	res := fmt.Sprintf("/resources/%d", w.res.ID)
 	acct := fmt.Sprintf("%s/accounts/%d", res, w.db.ID)
 	pw := acct + "/password"
-	in := func(fields string) url.Values { return url.Values{"INPUT_DATA": {`{"operation":{"Details":{` + fields + `}}}`}} }
+	in := func(fields string) url.Values {
+		return url.Values{"INPUT_DATA": {`{"operation":{"Details":{` + fields + `}}}`}}
+	}
 	cases := []struct {
 		name   string
 		method string

@@ -136,7 +136,9 @@ var roleCases = []roleCase{
 		`"USERNAME":"super-by-%s@10.0.0.9","FULLNAME":"Super","ROLE":"Administrator","ISSUPERADMIN":"true","ISAPIUSER":"true","HOSTNAME":"10.0.0.9","EXPIRYDATE":"NeverExpires"`, "nnnnn"},
 	{"add a Privileged Administrator operator", "POST", func(*world, fixture) string { return "/user" },
 		`"USERNAME":"priv-by-%s","FULLNAME":"Priv","ROLE":"Privileged Administrator","PASSWORD":"correct horse battery staple 1"`, "ynnnn"},
-	{"find a user's id", "GET", func(_ *world, f fixture) string { return "/user/getUserId?USERNAME=" + url.QueryEscape(f.victim.Username) }, "", "yynnn"},
+	{"find a user's id", "GET", func(_ *world, f fixture) string {
+		return "/user/getUserId?USERNAME=" + url.QueryEscape(f.victim.Username)
+	}, "", "yynnn"},
 	{"lock a Password User API user", "PUT", func(*world, fixture) string { return "/user/lock" }, `"USERID":"{victim}"`, "yynnn"},
 	{"unlock it", "PUT", func(*world, fixture) string { return "/user/unlock" }, `"USERNAME":"{victimName}"`, "yynnn"},
 	{"lock the Super Administrator operator", "PUT", func(*world, fixture) string { return "/user/lock" }, `"USERNAME":"admin"`, "nnnnn"},
