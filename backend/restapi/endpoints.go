@@ -26,13 +26,19 @@ func (a *API) listResources(actor access.Actor, c *call) (reply, error) {
 			"RESOURCE TYPE": r.Type, "NOOFACCOUNTS": id(uint64(r.Accounts)),
 		})
 	}
-	rep := success(c.op, "Resources fetched successfully", nil)
+	return list(c.op, "Resources fetched successfully", rows), nil
+}
+
+// list is PMP's answer of rows: totalRows always, Details when there are
+// any.
+func list(op, msg string, rows []map[string]string) reply {
+	rep := success(op, msg, nil)
 	n := len(rows)
 	rep.body.Operation.TotalRows = &n
 	if n > 0 {
 		rep.body.Operation.Details = rows
 	}
-	return rep, nil
+	return rep
 }
 
 func accountRow(acct vault.Account) map[string]string {
@@ -149,10 +155,7 @@ func (a *API) resourceTypes(actor access.Actor, c *call) (reply, error) {
 	for i, t := range types {
 		rows[i] = map[string]string{"RESOURCE TYPE": t}
 	}
-	rep := success(c.op, "Resource types fetched successfully", rows)
-	n := len(rows)
-	rep.body.Operation.TotalRows = &n
-	return rep, nil
+	return list(c.op, "Resource types fetched successfully", rows), nil
 }
 
 // generatePassword takes the policy as POLICY (query) or in INPUT_DATA.
@@ -181,13 +184,7 @@ func (a *API) accessRequests(actor access.Actor, c *call) (reply, error) {
 		rows[i] = map[string]string{"RESOURCE ID": id(r.ResourceID), "ACCOUNT ID": id(r.AccountID),
 			"REQUESTER": r.Requester, "REASON": r.Reason}
 	}
-	rep := success(c.op, "Password access requests fetched successfully", nil)
-	n := len(rows)
-	rep.body.Operation.TotalRows = &n
-	if n > 0 {
-		rep.body.Operation.Details = rows
-	}
-	return rep, nil
+	return list(c.op, "Password access requests fetched successfully", rows), nil
 }
 
 func (a *API) idsByName(actor access.Actor, c *call) (reply, error) {
