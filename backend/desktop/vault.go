@@ -99,6 +99,9 @@ type APIServerInfo struct {
 	Listen         string `json:"listen"`
 	Enabled        bool   `json:"enabled"`
 	TrustedProxies string `json:"trustedProxies"`
+	// RefusalsAsPMP: refusals are answered with HTTP 200 and the Failed
+	// envelope, as PMP does (off: 4xx).
+	RefusalsAsPMP bool `json:"refusalsAsPmp"`
 }
 
 func (v *Vault) run(op string, fn func(a access.Actor, svc *services.Services) error) error {
@@ -305,16 +308,18 @@ func (v *Vault) GetAPIServer() (APIServerInfo, error) {
 	var out APIServerInfo
 	err := v.run("view api server", func(a access.Actor, svc *services.Services) error {
 		set, err := svc.Settings.GetREST(a)
-		out = APIServerInfo{APIStatus: v.s.cfg.API.Status(), Listen: set.Listen, Enabled: set.Enabled, TrustedProxies: set.TrustedProxies}
+		out = APIServerInfo{APIStatus: v.s.cfg.API.Status(), Listen: set.Listen, Enabled: set.Enabled,
+			TrustedProxies: set.TrustedProxies, RefusalsAsPMP: set.RefusalsAsPMP}
 		return err
 	})
 	return out, err
 }
 
 // SaveAPIServer changes the REST API settings and restarts it with them.
-func (v *Vault) SaveAPIServer(listen string, enabled bool, trustedProxies string) (APIServerInfo, error) {
+func (v *Vault) SaveAPIServer(listen string, enabled bool, trustedProxies string, refusalsAsPMP bool) (APIServerInfo, error) {
 	err := v.run("change api server settings", func(a access.Actor, svc *services.Services) error {
-		if err := svc.Settings.SaveREST(a, settings.REST{Listen: listen, Enabled: enabled, TrustedProxies: trustedProxies}); err != nil {
+		set := settings.REST{Listen: listen, Enabled: enabled, TrustedProxies: trustedProxies, RefusalsAsPMP: refusalsAsPMP}
+		if err := svc.Settings.SaveREST(a, set); err != nil {
 			return err
 		}
 		// A failure to listen shows in the status, not as an error of Save.

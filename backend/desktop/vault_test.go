@@ -95,16 +95,16 @@ func TestTheWholeFlowFetchesAPasswordOverTheRunningAPI(t *testing.T) {
 		}
 	}
 	// Settings: only settings.manage may change the server; a bad address names the field.
-	if e := uiErr(t, second(v.SaveAPIServer("nonsense", true, ""))); e.Field != "listen" {
+	if e := uiErr(t, second(v.SaveAPIServer("nonsense", true, "", false))); e.Field != "listen" {
 		t.Fatalf("bad listen: %+v", e)
 	}
 	ln, _ := net.Listen("tcp", "127.0.0.1:0")
 	free := ln.Addr().String()
 	ln.Close()
-	if info, err := v.SaveAPIServer(free, true, ""); err != nil || !info.Running || info.Address != free {
+	if info, err := v.SaveAPIServer(free, true, "", true); err != nil || !info.Running || info.Address != free || !info.RefusalsAsPMP {
 		t.Fatalf("move via settings: %+v, %v", info, err)
 	}
-	if info, err := v.SaveAPIServer(free, false, ""); err != nil || info.Running {
+	if info, err := v.SaveAPIServer(free, false, "", false); err != nil || info.Running || info.RefusalsAsPMP {
 		t.Fatalf("stop via settings: %+v, %v", info, err)
 	}
 }

@@ -2,8 +2,8 @@ import { Button, type ButtonProps } from '@mantine/core';
 import { useEffect, useState } from 'react';
 
 interface Props extends Pick<ButtonProps, 'size' | 'variant'> {
-  /** The text to copy, or a promise of it (fetched only when clicked). */
-  getText: () => string | Promise<string>;
+  /** The text to copy, or a promise of it (fetched only when clicked); null copies nothing (e.g. cancelled). */
+  getText: () => string | null | Promise<string | null>;
   disabled?: boolean;
   /** Called when getText fails; the button then says "Copy" again. */
   onError?: (e: unknown) => void;
@@ -21,12 +21,16 @@ export function CopyButton({ getText, disabled, onError, size, variant = 'defaul
 
   const copy = async () => {
     setState('busy');
-    let text: string;
+    let text: string | null;
     try {
       text = await getText();
     } catch (e) {
       setState('idle');
       onError?.(e);
+      return;
+    }
+    if (text === null) {
+      setState('idle');
       return;
     }
     try {

@@ -3,6 +3,7 @@
 // SSH CLI settings.
 import {
   vaultApi,
+  type AccountRequest,
   type AccountView,
   type APIServerInfo,
   type CertificateView,
@@ -30,7 +31,16 @@ export function makeResource(overrides: Partial<ResourceView> = {}): ResourceVie
 }
 
 export function makeAccount(overrides: Partial<AccountView> = {}): AccountView {
-  return { id: '170742', name: 'root', notes: 'break glass', updatedAt: '2026-02-03T10:04:05Z', ...overrides };
+  return {
+    id: '170742',
+    name: 'root',
+    notes: 'break glass',
+    reasonRequired: false,
+    ticketRequired: false,
+    ticketMandatory: false,
+    updatedAt: '2026-02-03T10:04:05Z',
+    ...overrides,
+  };
 }
 
 export function makeDetail(overrides: Partial<ResourceDetail> = {}): ResourceDetail {
@@ -46,6 +56,7 @@ export const apiServerInfo: APIServerInfo = {
   listen: '127.0.0.1:7272',
   enabled: true,
   trustedProxies: '',
+  refusalsAsPmp: false,
 };
 
 export const sshServerInfo: SSHServerInfo = {
@@ -73,6 +84,15 @@ export const importedCertificate: CertificateView = {
   imported: true,
 };
 
+/** What an account asks for on retrieval, as the backend stores it from the form. */
+function flagsOf(req: AccountRequest): Pick<AccountView, 'reasonRequired' | 'ticketRequired' | 'ticketMandatory'> {
+  return {
+    reasonRequired: req.reasonRequired,
+    ticketRequired: req.ticketRequired || req.ticketMandatory,
+    ticketMandatory: req.ticketMandatory,
+  };
+}
+
 /** Resets every vault mock to a harmless default; resetApiMock() calls it. */
 export function resetVaultMock(): void {
   mockVault.listResources.mockReset().mockResolvedValue([]);
@@ -81,21 +101,22 @@ export function resetVaultMock(): void {
   mockVault.updateResource.mockReset().mockImplementation(async (id, req) => makeResource({ ...req, id }));
   mockVault.deleteResource.mockReset().mockResolvedValue(undefined);
   mockVault.createAccount.mockReset().mockImplementation(async (_rid, req) =>
-    makeAccount({ id: '200002', name: req.accountName, notes: req.notes }),
+    makeAccount({ ...flagsOf(req), id: '200002', name: req.accountName, notes: req.notes }),
   );
   mockVault.updateAccount.mockReset().mockImplementation(async (_rid, aid, req) =>
-    makeAccount({ id: aid, name: req.accountName, notes: req.notes }),
+    makeAccount({ ...flagsOf(req), id: aid, name: req.accountName, notes: req.notes }),
   );
   mockVault.deleteAccount.mockReset().mockResolvedValue(undefined);
   mockVault.revealPassword.mockReset().mockResolvedValue('S3cret!pass');
   mockVault.shareResource.mockReset().mockResolvedValue(undefined);
   mockVault.unshareResource.mockReset().mockResolvedValue(undefined);
   mockVault.getAPIServer.mockReset().mockResolvedValue({ ...apiServerInfo });
-  mockVault.saveAPIServer.mockReset().mockImplementation(async (listen, enabled, trustedProxies) => ({
+  mockVault.saveAPIServer.mockReset().mockImplementation(async (listen, enabled, trustedProxies, refusalsAsPmp) => ({
     ...apiServerInfo,
     listen,
     enabled,
     trustedProxies,
+    refusalsAsPmp,
     address: listen,
     running: enabled,
     url: enabled ? `https://${listen}/restapi/json/v1` : '',

@@ -9,6 +9,7 @@ export namespace desktop {
 	    listen: string;
 	    enabled: boolean;
 	    trustedProxies: string;
+	    refusalsAsPmp: boolean;
 	
 	    static createFrom(source: any = {}) {
 	        return new APIServerInfo(source);
@@ -24,6 +25,7 @@ export namespace desktop {
 	        this.listen = source["listen"];
 	        this.enabled = source["enabled"];
 	        this.trustedProxies = source["trustedProxies"];
+	        this.refusalsAsPmp = source["refusalsAsPmp"];
 	    }
 	}
 	export class APIUserRequest {
@@ -68,6 +70,9 @@ export namespace desktop {
 	    accountName: string;
 	    password: string;
 	    notes: string;
+	    reasonRequired: boolean;
+	    ticketRequired: boolean;
+	    ticketMandatory: boolean;
 	
 	    static createFrom(source: any = {}) {
 	        return new AccountRequest(source);
@@ -78,12 +83,18 @@ export namespace desktop {
 	        this.accountName = source["accountName"];
 	        this.password = source["password"];
 	        this.notes = source["notes"];
+	        this.reasonRequired = source["reasonRequired"];
+	        this.ticketRequired = source["ticketRequired"];
+	        this.ticketMandatory = source["ticketMandatory"];
 	    }
 	}
 	export class AccountView {
 	    id: string;
 	    name: string;
 	    notes: string;
+	    reasonRequired: boolean;
+	    ticketRequired: boolean;
+	    ticketMandatory: boolean;
 	    updatedAt: string;
 	
 	    static createFrom(source: any = {}) {
@@ -95,6 +106,9 @@ export namespace desktop {
 	        this.id = source["id"];
 	        this.name = source["name"];
 	        this.notes = source["notes"];
+	        this.reasonRequired = source["reasonRequired"];
+	        this.ticketRequired = source["ticketRequired"];
+	        this.ticketMandatory = source["ticketMandatory"];
 	        this.updatedAt = source["updatedAt"];
 	    }
 	}

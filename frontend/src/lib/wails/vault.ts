@@ -28,9 +28,13 @@ export const vaultApi = {
   updateAccount: (resourceId: string, accountId: string, req: AccountRequest): Promise<AccountView> =>
     call(Vault.UpdateAccount, resourceId, accountId, req),
   deleteAccount: (resourceId: string, accountId: string): Promise<void> => call(Vault.DeleteAccount, resourceId, accountId),
-  /** The password; the backend commits an audit record before answering. */
-  revealPassword: (resourceId: string, accountId: string, purpose: RevealPurpose): Promise<string> =>
-    call(Vault.RevealPassword, resourceId, accountId, purpose),
+  /**
+   * The password; the backend commits an audit record before answering. An
+   * account may ask for a reason and a ticket id ('' for none); the backend
+   * refuses without one it requires, naming the field (reason, ticketId).
+   */
+  revealPassword: (resourceId: string, accountId: string, purpose: RevealPurpose, reason: string, ticketId: string): Promise<string> =>
+    call(Vault.RevealPassword, resourceId, accountId, purpose, reason, ticketId),
 
   /** Shares (or unshares) a resource (accountId '') or one account. */
   shareResource: (req: ShareRequest): Promise<void> => call(Vault.ShareResource, req),
@@ -38,8 +42,8 @@ export const vaultApi = {
 
   getAPIServer: (): Promise<APIServerInfo> => call(Vault.GetAPIServer),
   /** Saves the settings, restarts the server with them and returns its new status. */
-  saveAPIServer: (listen: string, enabled: boolean, trustedProxies: string): Promise<APIServerInfo> =>
-    call(Vault.SaveAPIServer, listen, enabled, trustedProxies),
+  saveAPIServer: (listen: string, enabled: boolean, trustedProxies: string, refusalsAsPmp: boolean): Promise<APIServerInfo> =>
+    call(Vault.SaveAPIServer, listen, enabled, trustedProxies, refusalsAsPmp),
 
   getSSHServer: (): Promise<SSHServerInfo> => call(Vault.GetSSHServer),
   /** Saves the SSH CLI settings, restarts it with them and returns its new status. */

@@ -22,9 +22,9 @@ export function ImportServerCertificate(arg1:string,arg2:string):Promise<desktop
 
 export function ListResources():Promise<Array<desktop.ResourceView>>;
 
-export function RevealPassword(arg1:string,arg2:string,arg3:string):Promise<string>;
+export function RevealPassword(arg1:string,arg2:string,arg3:string,arg4:string,arg5:string):Promise<string>;
 
-export function SaveAPIServer(arg1:string,arg2:boolean,arg3:string):Promise<desktop.APIServerInfo>;
+export function SaveAPIServer(arg1:string,arg2:boolean,arg3:string,arg4:boolean):Promise<desktop.APIServerInfo>;
 
 export function SaveSSHServer(arg1:string,arg2:boolean):Promise<desktop.SSHServerInfo>;
 

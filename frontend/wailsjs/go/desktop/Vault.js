@@ -42,12 +42,12 @@ export function ListResources() {
   return window['go']['desktop']['Vault']['ListResources']();
 }
 
-export function RevealPassword(arg1, arg2, arg3) {
-  return window['go']['desktop']['Vault']['RevealPassword'](arg1, arg2, arg3);
+export function RevealPassword(arg1, arg2, arg3, arg4, arg5) {
+  return window['go']['desktop']['Vault']['RevealPassword'](arg1, arg2, arg3, arg4, arg5);
 }
 
-export function SaveAPIServer(arg1, arg2, arg3) {
-  return window['go']['desktop']['Vault']['SaveAPIServer'](arg1, arg2, arg3);
+export function SaveAPIServer(arg1, arg2, arg3, arg4) {
+  return window['go']['desktop']['Vault']['SaveAPIServer'](arg1, arg2, arg3, arg4);
 }
 
 export function SaveSSHServer(arg1, arg2) {

@@ -149,7 +149,8 @@ describe('Resource detail', () => {
 
     await user.click(within(row).getByRole('button', { name: 'Show' }));
 
-    expect(mockVault.revealPassword).toHaveBeenCalledWith('170741', '170742', 'reveal');
+    expect(mockVault.revealPassword).toHaveBeenCalledWith('170741', '170742', 'reveal', '', '');
+    expect(screen.queryByRole('dialog')).not.toBeInTheDocument();
     expect(await within(row).findByText('S3cret!pass')).toBeInTheDocument();
     expect(within(row).queryByText('••••••••')).not.toBeInTheDocument();
 
@@ -175,7 +176,8 @@ describe('Resource detail', () => {
 
     await user.click(within(row).getByRole('button', { name: 'Copy' }));
 
-    expect(mockVault.revealPassword).toHaveBeenCalledWith('170741', '170742', 'copy');
+    expect(mockVault.revealPassword).toHaveBeenCalledWith('170741', '170742', 'copy', '', '');
+    expect(screen.queryByRole('dialog')).not.toBeInTheDocument();
     await waitFor(() => expect(writeText).toHaveBeenCalledWith('S3cret!pass'));
     expect(await within(row).findByRole('button', { name: 'Copied' })).toBeInTheDocument();
     expect(within(row).queryByText('S3cret!pass')).not.toBeInTheDocument();
@@ -195,12 +197,95 @@ describe('Resource detail', () => {
     await user.type(within(dialog).getByLabelText('Notes'), 'app');
     await user.click(within(dialog).getByRole('button', { name: 'Save' }));
 
-    expect(mockVault.createAccount).toHaveBeenCalledWith('170741', { accountName: 'postgres', password: 'pg-pass-1', notes: 'app' });
+    expect(mockVault.createAccount).toHaveBeenCalledWith('170741', {
+      accountName: 'postgres',
+      password: 'pg-pass-1',
+      notes: 'app',
+      reasonRequired: false,
+      ticketRequired: false,
+      ticketMandatory: false,
+    });
     await waitFor(() => expect(screen.queryByRole('dialog')).not.toBeInTheDocument());
     expect(await screen.findByText('postgres was added.')).toBeInTheDocument();
     const accounts = screen.getByRole('table', { name: 'Accounts' });
     expect(await within(accounts).findByRole('row', { name: /postgres/ })).toBeInTheDocument();
     expect(mockVault.getResource).toHaveBeenCalledTimes(2);
+  });
+
+  it('Add Account saves what a retrieval must give: mandatory ticket ID checks and locks Ask for a ticket ID', async () => {
+    const { user } = await openResources();
+    await openDb01(user);
+    mockVault.getResource.mockResolvedValue(
+      makeDetail({
+        accounts: [
+          makeAccount(),
+          makeAccount({ id: '200002', name: 'postgres', notes: '', reasonRequired: true, ticketRequired: true, ticketMandatory: true }),
+        ],
+      }),
+    );
+
+    await user.click(screen.getByRole('button', { name: 'Add Account' }));
+    const dialog = await screen.findByRole('dialog', { name: 'Add Account to db01' });
+    const reason = within(dialog).getByRole('checkbox', { name: 'Require a reason to retrieve the password' });
+    const ask = within(dialog).getByRole('checkbox', { name: 'Ask for a ticket ID' });
+    const mandatory = within(dialog).getByRole('checkbox', { name: 'Ticket ID is mandatory' });
+    for (const box of [reason, ask, mandatory]) expect(box).not.toBeChecked();
+
+    await user.type(within(dialog).getByLabelText(/^Account Name/), 'postgres');
+    await user.type(within(dialog).getByLabelText(/^Password/), 'pg-pass-1');
+    await user.click(reason);
+    await user.click(mandatory);
+    expect(ask).toBeChecked();
+    expect(ask).toBeDisabled();
+    await user.click(within(dialog).getByRole('button', { name: 'Save' }));
+
+    expect(mockVault.createAccount).toHaveBeenCalledWith('170741', {
+      accountName: 'postgres',
+      password: 'pg-pass-1',
+      notes: '',
+      reasonRequired: true,
+      ticketRequired: true,
+      ticketMandatory: true,
+    });
+    await waitFor(() => expect(screen.queryByRole('dialog')).not.toBeInTheDocument());
+    const accounts = screen.getByRole('table', { name: 'Accounts' });
+    const row = await within(accounts).findByRole('row', { name: /postgres/ });
+    expect(within(row).getByText('Reason required')).toBeInTheDocument();
+    expect(within(row).getByText('Ticket ID required')).toBeInTheDocument();
+    const root = within(accounts).getByRole('row', { name: /root/ });
+    expect(within(root).queryByText('Reason required')).not.toBeInTheDocument();
+  });
+
+  it('Edit Account loads what a retrieval must give and saves the change', async () => {
+    mockVault.getResource.mockResolvedValue(makeDetail({ accounts: [makeAccount({ reasonRequired: true, ticketRequired: true })] }));
+    const { user } = await openResources();
+    const row = await openDb01(user);
+    expect(within(row).getByText('Reason required')).toBeInTheDocument();
+    expect(within(row).getByText('Asks for a ticket ID')).toBeInTheDocument();
+
+    await user.click(within(row).getByRole('button', { name: 'Edit account root' }));
+    const dialog = await screen.findByRole('dialog', { name: 'Edit Account of db01' });
+    const reason = within(dialog).getByRole('checkbox', { name: 'Require a reason to retrieve the password' });
+    const ask = within(dialog).getByRole('checkbox', { name: 'Ask for a ticket ID' });
+    const mandatory = within(dialog).getByRole('checkbox', { name: 'Ticket ID is mandatory' });
+    expect(reason).toBeChecked();
+    expect(ask).toBeChecked();
+    expect(ask).toBeEnabled();
+    expect(mandatory).not.toBeChecked();
+
+    await user.click(reason);
+    await user.click(ask);
+    await user.click(within(dialog).getByRole('button', { name: 'Save' }));
+
+    expect(mockVault.updateAccount).toHaveBeenCalledWith('170741', '170742', {
+      accountName: 'root',
+      password: '',
+      notes: 'break glass',
+      reasonRequired: false,
+      ticketRequired: false,
+      ticketMandatory: false,
+    });
+    await waitFor(() => expect(screen.queryByRole('dialog')).not.toBeInTheDocument());
   });
 
   it('Share sends the whole resource with view permission to the chosen user', async () => {
@@ -287,5 +372,120 @@ describe('Resource detail', () => {
     for (const name of ['Edit', 'Delete', 'Add Account', 'Share']) {
       expect(screen.queryByRole('button', { name })).not.toBeInTheDocument();
     }
+  });
+});
+
+describe('Password retrieval with a reason or ticket ID', () => {
+  it('asks for the Reason first and passes it to the backend; without one it asks again', async () => {
+    mockVault.getResource.mockResolvedValue(makeDetail({ accounts: [makeAccount({ reasonRequired: true })] }));
+    const { user } = await openResources();
+    const row = await openDb01(user);
+
+    await user.click(within(row).getByRole('button', { name: 'Show' }));
+    const dialog = await screen.findByRole('dialog', { name: 'Retrieve the password of root' });
+    expect(within(dialog).queryByLabelText(/^Ticket ID/)).not.toBeInTheDocument();
+    await user.click(within(dialog).getByRole('button', { name: 'Show Password' }));
+    expect(within(dialog).getByLabelText(/^Reason/)).toHaveAccessibleDescription('Reason: required');
+    expect(within(dialog).getByLabelText(/^Reason/)).toHaveFocus();
+    expect(mockVault.revealPassword).not.toHaveBeenCalled();
+
+    await user.type(within(dialog).getByLabelText(/^Reason/), 'Restore after INC-42');
+    await user.click(within(dialog).getByRole('button', { name: 'Show Password' }));
+
+    expect(mockVault.revealPassword).toHaveBeenCalledWith('170741', '170742', 'reveal', 'Restore after INC-42', '');
+    await waitFor(() => expect(screen.queryByRole('dialog')).not.toBeInTheDocument());
+    expect(await within(row).findByText('S3cret!pass')).toBeInTheDocument();
+  });
+
+  it('Cancel fetches nothing and leaves the password masked', async () => {
+    mockVault.getResource.mockResolvedValue(makeDetail({ accounts: [makeAccount({ reasonRequired: true })] }));
+    const { user } = await openResources();
+    const writeText = mockClipboard();
+    const row = await openDb01(user);
+
+    await user.click(within(row).getByRole('button', { name: 'Copy' }));
+    const dialog = await screen.findByRole('dialog', { name: 'Retrieve the password of root' });
+    await user.click(within(dialog).getByRole('button', { name: 'Cancel' }));
+
+    await waitFor(() => expect(screen.queryByRole('dialog')).not.toBeInTheDocument());
+    expect(mockVault.revealPassword).not.toHaveBeenCalled();
+    expect(writeText).not.toHaveBeenCalled();
+    expect(within(row).getByText('••••••••')).toBeInTheDocument();
+    expect(await within(row).findByRole('button', { name: 'Copy' })).toBeEnabled();
+  });
+
+  it('Copy asks for an optional Ticket ID, which may be left blank', async () => {
+    mockVault.getResource.mockResolvedValue(makeDetail({ accounts: [makeAccount({ ticketRequired: true })] }));
+    const { user } = await openResources();
+    const writeText = mockClipboard();
+    const row = await openDb01(user);
+
+    await user.click(within(row).getByRole('button', { name: 'Copy' }));
+    const dialog = await screen.findByRole('dialog', { name: 'Retrieve the password of root' });
+    expect(within(dialog).queryByLabelText(/^Reason/)).not.toBeInTheDocument();
+    expect(within(dialog).getByLabelText('Ticket ID')).not.toBeRequired();
+    await user.click(within(dialog).getByRole('button', { name: 'Copy Password' }));
+
+    expect(mockVault.revealPassword).toHaveBeenCalledWith('170741', '170742', 'copy', '', '');
+    await waitFor(() => expect(writeText).toHaveBeenCalledWith('S3cret!pass'));
+    await waitFor(() => expect(screen.queryByRole('dialog')).not.toBeInTheDocument());
+    expect(await within(row).findByRole('button', { name: 'Copied' })).toBeInTheDocument();
+  });
+
+  it('a mandatory Ticket ID is required, and a refusal of the backend shows under the field it names', async () => {
+    mockVault.getResource.mockResolvedValue(
+      makeDetail({ accounts: [makeAccount({ reasonRequired: true, ticketRequired: true, ticketMandatory: true })] }),
+    );
+    mockVault.revealPassword.mockRejectedValueOnce(
+      backendError('invalid', 'A ticket ID is required to retrieve the password of this account', 'ticketId'),
+    );
+    const { user } = await openResources();
+    const row = await openDb01(user);
+
+    await user.click(within(row).getByRole('button', { name: 'Show' }));
+    const dialog = await screen.findByRole('dialog', { name: 'Retrieve the password of root' });
+    await user.type(within(dialog).getByLabelText(/^Reason/), 'Audit check');
+    await user.click(within(dialog).getByRole('button', { name: 'Show Password' }));
+    expect(within(dialog).getByLabelText(/^Ticket ID/)).toHaveAccessibleDescription('Ticket ID: required');
+    expect(mockVault.revealPassword).not.toHaveBeenCalled();
+
+    await user.type(within(dialog).getByLabelText(/^Ticket ID/), '   ');
+    await user.click(within(dialog).getByRole('button', { name: 'Show Password' }));
+    expect(within(dialog).getByLabelText(/^Ticket ID/)).toHaveAccessibleDescription('Ticket ID: required');
+
+    await user.type(within(dialog).getByLabelText(/^Ticket ID/), 'CHG-7');
+    await user.click(within(dialog).getByRole('button', { name: 'Show Password' }));
+    expect(mockVault.revealPassword).toHaveBeenCalledWith('170741', '170742', 'reveal', 'Audit check', 'CHG-7');
+    await waitFor(() =>
+      expect(within(dialog).getByLabelText(/^Ticket ID/)).toHaveAccessibleDescription(
+        'A ticket ID is required to retrieve the password of this account',
+      ),
+    );
+    expect(within(row).getByText('••••••••')).toBeInTheDocument();
+
+    await user.click(within(dialog).getByRole('button', { name: 'Show Password' }));
+    await waitFor(() => expect(screen.queryByRole('dialog')).not.toBeInTheDocument());
+    expect(await within(row).findByText('S3cret!pass')).toBeInTheDocument();
+  });
+
+  it('an account that came to require a reason since the list was loaded asks for it, with the refusal under Reason', async () => {
+    mockVault.revealPassword.mockRejectedValueOnce(
+      backendError('invalid', 'A reason is required to retrieve the password of this account', 'reason'),
+    );
+    const { user } = await openResources();
+    const row = await openDb01(user);
+
+    await user.click(within(row).getByRole('button', { name: 'Show' }));
+    expect(mockVault.revealPassword).toHaveBeenCalledWith('170741', '170742', 'reveal', '', '');
+    const dialog = await screen.findByRole('dialog', { name: 'Retrieve the password of root' });
+    expect(within(dialog).getByLabelText(/^Reason/)).toHaveAccessibleDescription(
+      'A reason is required to retrieve the password of this account',
+    );
+    expect(screen.queryByRole('alert')).not.toBeInTheDocument();
+
+    await user.type(within(dialog).getByLabelText(/^Reason/), 'On call');
+    await user.click(within(dialog).getByRole('button', { name: 'Show Password' }));
+    expect(mockVault.revealPassword).toHaveBeenLastCalledWith('170741', '170742', 'reveal', 'On call', '');
+    expect(await within(row).findByText('S3cret!pass')).toBeInTheDocument();
   });
 });

@@ -1,4 +1,4 @@
-import { Modal, PasswordInput, Stack, Textarea, TextInput } from '@mantine/core';
+import { Checkbox, Modal, PasswordInput, Stack, Textarea, TextInput } from '@mantine/core';
 import { useForm } from '@mantine/form';
 import { useState } from 'react';
 import { vaultApi, type AccountRequest, type AccountView, type ResourceView } from '../../../lib/wails';
@@ -6,7 +6,7 @@ import { useSession } from '../../session/useSession';
 import { splitErrors } from '../../users/formErrors';
 import { FormFooter } from '../../../components/FormFooter';
 
-const FIELDS: (keyof AccountRequest)[] = ['accountName', 'password', 'notes'];
+const FIELDS: (keyof AccountRequest)[] = ['accountName', 'password', 'notes', 'reasonRequired', 'ticketRequired', 'ticketMandatory'];
 
 interface Props {
   resource: ResourceView;
@@ -24,7 +24,14 @@ export function AccountFormModal({ resource, account, onClose, onSaved }: Props)
   const [formError, setFormError] = useState<string | null>(null);
 
   const form = useForm<AccountRequest>({
-    initialValues: { accountName: account?.name ?? '', password: '', notes: account?.notes ?? '' },
+    initialValues: {
+      accountName: account?.name ?? '',
+      password: '',
+      notes: account?.notes ?? '',
+      reasonRequired: account?.reasonRequired ?? false,
+      ticketRequired: account?.ticketRequired ?? false,
+      ticketMandatory: account?.ticketMandatory ?? false,
+    },
     validate: {
       accountName: (v) => (v.trim() === '' ? 'Account Name: required' : null),
       password: (v) => (!editing && v === '' ? 'Password: required' : null),
@@ -34,7 +41,15 @@ export function AccountFormModal({ resource, account, onClose, onSaved }: Props)
   const submit = async (v: AccountRequest) => {
     setFormError(null);
     setSaving(true);
-    const req: AccountRequest = { accountName: v.accountName.trim(), password: v.password, notes: v.notes.trim() };
+    const req: AccountRequest = {
+      accountName: v.accountName.trim(),
+      password: v.password,
+      notes: v.notes.trim(),
+      reasonRequired: v.reasonRequired,
+      // A mandatory ticket id is one that is asked for.
+      ticketRequired: v.ticketRequired || v.ticketMandatory,
+      ticketMandatory: v.ticketMandatory,
+    };
     try {
       const saved = editing
         ? await vaultApi.updateAccount(resource.id, account.id, req)
@@ -73,6 +88,28 @@ export function AccountFormModal({ resource, account, onClose, onSaved }: Props)
             {...form.getInputProps('password')}
           />
           <Textarea label="Notes" autosize minRows={2} maxRows={6} {...form.getInputProps('notes')} />
+          <Stack gap="xs">
+            <Checkbox
+              label="Require a reason to retrieve the password"
+              {...form.getInputProps('reasonRequired', { type: 'checkbox' })}
+            />
+            <Checkbox
+              label="Ask for a ticket ID"
+              {...form.getInputProps('ticketRequired', { type: 'checkbox' })}
+              checked={form.values.ticketRequired || form.values.ticketMandatory}
+              disabled={form.values.ticketMandatory}
+            />
+            <Checkbox
+              label="Ticket ID is mandatory"
+              {...form.getInputProps('ticketMandatory', { type: 'checkbox' })}
+              onChange={(e) => {
+                const mandatory = e.currentTarget.checked;
+                form.setFieldValue('ticketMandatory', mandatory);
+                // Mandatory implies asked; unchecking it leaves the ticket ID asked for.
+                if (mandatory) form.setFieldValue('ticketRequired', true);
+              }}
+            />
+          </Stack>
           <FormFooter errorTitle="Could not save the account" error={formError} saving={saving} onCancel={onClose} />
         </Stack>
       </form>

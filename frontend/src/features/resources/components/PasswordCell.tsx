@@ -1,7 +1,8 @@
 import { Button, Group, Text } from '@mantine/core';
 import { useEffect, useState } from 'react';
 import { CopyButton } from '../../../components/CopyButton';
-import { vaultApi } from '../../../lib/wails';
+import { toAppError, vaultApi, type AccountView, type AppError, type RevealPurpose } from '../../../lib/wails';
+import { asksAnything, asksOf, asksOfRefusal, RetrievalModal, type RetrievalAsks } from './RetrievalModal';
 
 const MASK = '••••••••';
 /** A shown password is masked again after this long. */
@@ -9,16 +10,30 @@ const REVEAL_MS = 30_000;
 
 interface Props {
   resourceId: string;
-  accountId: string;
+  account: AccountView;
   /** Without passwords.view the buttons are not offered. */
   mayView: boolean;
   onError: (e: unknown) => void;
 }
 
-/** A masked password with Show / Hide and Copy; each fetch is audited by the backend. */
-export function PasswordCell({ resourceId, accountId, mayView, onError }: Props) {
+/** The retrieval modal while it is open, and who waits for its answer. */
+interface Asking {
+  purpose: RevealPurpose;
+  asks: RetrievalAsks;
+  refusal: AppError | null;
+  /** The password, or null when the operator cancelled. */
+  resolve: (password: string | null) => void;
+}
+
+/**
+ * A masked password with Show / Hide and Copy; each fetch is audited by the
+ * backend. An account that asks for a reason or a ticket ID gets them from
+ * a modal first; any other goes straight to the backend.
+ */
+export function PasswordCell({ resourceId, account, mayView, onError }: Props) {
   const [shown, setShown] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  const [asking, setAsking] = useState<Asking | null>(null);
 
   useEffect(() => {
     if (shown === null) return;
@@ -26,10 +41,34 @@ export function PasswordCell({ resourceId, accountId, mayView, onError }: Props)
     return () => window.clearTimeout(t);
   }, [shown]);
 
+  const ask = (purpose: RevealPurpose, asks: RetrievalAsks, refusal: AppError | null) =>
+    new Promise<string | null>((resolve) => setAsking({ purpose, asks, refusal, resolve }));
+
+  /** The password, or null when the operator cancelled the modal; rejects with any other refusal. */
+  const retrieve = async (purpose: RevealPurpose): Promise<string | null> => {
+    const asks = asksOf(account);
+    if (asksAnything(asks)) return ask(purpose, asks, null);
+    try {
+      return await vaultApi.revealPassword(resourceId, account.id, purpose, '', '');
+    } catch (e) {
+      // The account asks for more than this list knew: ask for it, with the refusal under its field.
+      const err = toAppError(e);
+      const more = asksOfRefusal(err, asks);
+      if (more) return ask(purpose, more, err);
+      throw err;
+    }
+  };
+
+  const close = (password: string | null) => {
+    asking?.resolve(password);
+    setAsking(null);
+  };
+
   const show = async () => {
     setBusy(true);
     try {
-      setShown(await vaultApi.revealPassword(resourceId, accountId, 'reveal'));
+      const password = await retrieve('reveal');
+      if (password !== null) setShown(password);
     } catch (e) {
       onError(e);
     } finally {
@@ -59,12 +98,19 @@ export function PasswordCell({ resourceId, accountId, mayView, onError }: Props)
               Hide
             </Button>
           )}
-          <CopyButton
-            size="compact-sm"
-            getText={() => vaultApi.revealPassword(resourceId, accountId, 'copy')}
-            onError={onError}
-          />
+          <CopyButton size="compact-sm" getText={() => retrieve('copy')} onError={onError} />
         </>
+      )}
+      {asking && (
+        <RetrievalModal
+          resourceId={resourceId}
+          account={account}
+          purpose={asking.purpose}
+          asks={asking.asks}
+          refusal={asking.refusal}
+          onClose={() => close(null)}
+          onRetrieved={(password) => close(password)}
+        />
       )}
     </Group>
   );

@@ -60,6 +60,24 @@ function Field({ label, children }: { label: string; children: ReactNode }) {
   );
 }
 
+/** What a retrieval of the account's password must or may give, as small badges. */
+function RetrievalBadges({ account }: { account: AccountView }) {
+  const badges = [
+    account.reasonRequired && 'Reason required',
+    account.ticketMandatory ? 'Ticket ID required' : account.ticketRequired && 'Asks for a ticket ID',
+  ].filter((b): b is string => typeof b === 'string');
+  if (badges.length === 0) return null;
+  return (
+    <Group gap={4}>
+      {badges.map((b) => (
+        <Badge key={b} size="xs" variant="light" color="gray">
+          {b}
+        </Badge>
+      ))}
+    </Group>
+  );
+}
+
 function ResourceFields({ resource }: { resource: ResourceView }) {
   const none = (
     <Text span c="dimmed" size="sm">
@@ -194,11 +212,18 @@ export function ResourceDetailView({ id, operator, onBack, onDeleted }: Props) {
               <Table.Tbody>
                 {accounts.map((a) => (
                   <Table.Tr key={a.id}>
-                    <Table.Td fw={600}>{a.name}</Table.Td>
+                    <Table.Td>
+                      <Stack gap={4} align="flex-start">
+                        <Text fw={600} size="sm" style={{ wordBreak: 'break-word' }}>
+                          {a.name}
+                        </Text>
+                        <RetrievalBadges account={a} />
+                      </Stack>
+                    </Table.Td>
                     <Table.Td>
                       <PasswordCell
                         resourceId={resource.id}
-                        accountId={a.id}
+                        account={a}
                         mayView={mayView}
                         onError={failed(`Could not fetch the password of ${a.name}`)}
                       />

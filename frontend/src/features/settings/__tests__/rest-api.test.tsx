@@ -72,7 +72,7 @@ describe('Settings: REST API', () => {
     await user.type(within(card).getByLabelText('Trusted proxies'), '10.0.0.0/8');
     await user.click(within(card).getByRole('button', { name: 'Save' }));
 
-    expect(mockVault.saveAPIServer).toHaveBeenCalledWith('0.0.0.0:7443', true, '10.0.0.0/8');
+    expect(mockVault.saveAPIServer).toHaveBeenCalledWith('0.0.0.0:7443', true, '10.0.0.0/8', false);
     expect(await within(card).findByText('REST API settings saved.')).toBeInTheDocument();
     expect(valueOf(card, 'URL')).toHaveTextContent('https://0.0.0.0:7443/restapi/json/v1');
     expect(within(valueOf(card, 'Status')).getByText('on 0.0.0.0:7443')).toBeInTheDocument();
@@ -82,8 +82,37 @@ describe('Settings: REST API', () => {
     const { card, user } = await openRestApi();
     await user.click(within(card).getByLabelText('Serve the REST API while Hostbound is unlocked'));
     await user.click(within(card).getByRole('button', { name: 'Save' }));
-    expect(mockVault.saveAPIServer).toHaveBeenCalledWith('127.0.0.1:7272', false, '');
+    expect(mockVault.saveAPIServer).toHaveBeenCalledWith('127.0.0.1:7272', false, '', false);
     expect(await within(valueOf(card, 'Status')).findByText('Stopped')).toBeInTheDocument();
+  });
+
+  it('answers refusals as PMP does when the checkbox is on, and shows the saved setting when Settings opens again', async () => {
+    const { card, user } = await openRestApi();
+    const pmp = within(card).getByRole('checkbox', { name: 'Answer refusals as PMP does (HTTP 200)' });
+    expect(pmp).not.toBeChecked();
+    expect(pmp).toHaveAccessibleDescription(
+      'Some PMP clients read only the response body; Hostbound answers refusals with 4xx unless this is on.',
+    );
+
+    await user.click(pmp);
+    await user.click(within(card).getByRole('button', { name: 'Save' }));
+    expect(mockVault.saveAPIServer).toHaveBeenCalledWith('127.0.0.1:7272', true, '', true);
+    expect(await within(card).findByText('REST API settings saved.')).toBeInTheDocument();
+    expect(pmp).toBeChecked();
+
+    // What Save stored is what GetAPIServer answers the next time.
+    mockVault.getAPIServer.mockResolvedValue({ ...apiServerInfo, refusalsAsPmp: true });
+    const nav = screen.getByRole('navigation', { name: 'Main navigation' });
+    await user.click(within(nav).getByRole('button', { name: 'Resources' }));
+    await screen.findByRole('heading', { name: 'Resources' });
+    await user.click(within(nav).getByRole('button', { name: 'Settings' }));
+    const again = await screen.findByRole('region', { name: 'REST API' });
+    const box = await within(again).findByRole('checkbox', { name: 'Answer refusals as PMP does (HTTP 200)' });
+    expect(box).toBeChecked();
+
+    await user.click(box);
+    await user.click(within(again).getByRole('button', { name: 'Save' }));
+    expect(mockVault.saveAPIServer).toHaveBeenLastCalledWith('127.0.0.1:7272', true, '', false);
   });
 
   it('shows the backend error under Listen address for a bad one', async () => {
@@ -96,7 +125,7 @@ describe('Settings: REST API', () => {
     await user.type(within(card).getByLabelText('Listen address'), 'nonsense');
     await user.click(within(card).getByRole('button', { name: 'Save' }));
 
-    expect(mockVault.saveAPIServer).toHaveBeenCalledWith('nonsense', true, '');
+    expect(mockVault.saveAPIServer).toHaveBeenCalledWith('nonsense', true, '', false);
     await waitFor(() =>
       expect(within(card).getByLabelText('Listen address')).toHaveAccessibleDescription(
         expect.stringContaining('Listen address: host:port, e.g. 127.0.0.1:7272 or 0.0.0.0:7272'),
@@ -112,6 +141,7 @@ describe('Settings: REST API', () => {
     expect(within(card).getByLabelText('Listen address')).toHaveAttribute('readonly');
     expect(within(card).getByLabelText('Trusted proxies')).toHaveAttribute('readonly');
     expect(within(card).getByLabelText('Serve the REST API while Hostbound is unlocked')).toBeDisabled();
+    expect(within(card).getByLabelText('Answer refusals as PMP does (HTTP 200)')).toBeDisabled();
     expect(within(card).getByRole('button', { name: 'Save' })).toBeDisabled();
     expect(within(card).getByText('Only operators who may manage security settings can change these.')).toBeInTheDocument();
 

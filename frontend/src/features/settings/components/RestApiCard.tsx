@@ -1,4 +1,4 @@
-import { Code, TextInput } from '@mantine/core';
+import { Checkbox, Code, TextInput } from '@mantine/core';
 import { useState } from 'react';
 import { useLoad } from '../../../hooks/useLoad';
 import { vaultApi, type APIServerInfo, type Operator } from '../../../lib/wails';
@@ -28,8 +28,13 @@ function SettingsForm({ info, editable, onSaved }: { info: APIServerInfo; editab
   // The fields are named as the backend names them in field errors.
   const settings = useServerSettings({
     info,
-    valuesOf: (i: APIServerInfo) => ({ listen: i.listen, enabled: i.enabled, trustedProxies: i.trustedProxies }),
-    save: (v) => vaultApi.saveAPIServer(v.listen.trim(), v.enabled, v.trustedProxies.trim()),
+    valuesOf: (i: APIServerInfo) => ({
+      listen: i.listen,
+      enabled: i.enabled,
+      trustedProxies: i.trustedProxies,
+      refusalsAsPmp: i.refusalsAsPmp,
+    }),
+    save: (v) => vaultApi.saveAPIServer(v.listen.trim(), v.enabled, v.trustedProxies.trim(), v.refusalsAsPmp),
     onSaved,
   });
   const { form } = settings;
@@ -50,6 +55,12 @@ function SettingsForm({ info, editable, onSaved }: { info: APIServerInfo; editab
         autoComplete="off"
         spellCheck={false}
         {...form.getInputProps('trustedProxies')}
+      />
+      <Checkbox
+        label="Answer refusals as PMP does (HTTP 200)"
+        description="Some PMP clients read only the response body; Hostbound answers refusals with 4xx unless this is on."
+        disabled={!editable}
+        {...form.getInputProps('refusalsAsPmp', { type: 'checkbox' })}
       />
     </ServerSettingsForm>
   );

@@ -41,8 +41,15 @@ describe('call', () => {
   it('passes the arguments through in order', async () => {
     const RevealPassword = vi.fn().mockResolvedValue('S3cret!');
     goSide({ Vault: { RevealPassword } });
-    await expect(vaultApi.revealPassword('170741', '170742', 'copy')).resolves.toBe('S3cret!');
-    expect(RevealPassword).toHaveBeenCalledWith('170741', '170742', 'copy');
+    await expect(vaultApi.revealPassword('170741', '170742', 'copy', 'INC-42 restore', 'INC-42')).resolves.toBe('S3cret!');
+    expect(RevealPassword).toHaveBeenCalledWith('170741', '170742', 'copy', 'INC-42 restore', 'INC-42');
+  });
+
+  it('passes the REST settings, refusalsAsPmp last, to SaveAPIServer', async () => {
+    const SaveAPIServer = vi.fn().mockResolvedValue({});
+    goSide({ Vault: { SaveAPIServer } });
+    await vaultApi.saveAPIServer('127.0.0.1:7272', true, '', true);
+    expect(SaveAPIServer).toHaveBeenCalledWith('127.0.0.1:7272', true, '', true);
   });
 
   it('passes the pasted certificate and key to ImportServerCertificate', async () => {
