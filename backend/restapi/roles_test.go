@@ -26,28 +26,38 @@ var roleColumns = []string{access.PrivilegedAdmin, access.Admin, access.Password
 
 // fixture is one role's corner of the world.
 type fixture struct {
-	key                   string
-	own, ownDel           vault.Resource
-	ownA1, ownA2          vault.Account
-	victim, victimDel     *users.User
-	victimName, victimID2 string
+	key               string       // the API user's key
+	actor             access.Actor // the operator (operator fixtures)
+	own, ownDel       vault.Resource
+	ownA1, ownA2      vault.Account
+	victim, victimDel *users.User
 }
 
-func (w *world) fixture(t *testing.T, role string) fixture {
+// fixture makes role's API user and its corner of the world.
+func (w *world) fixture(t *testing.T, role string) fixture { return w.fixtureOf(t, role, false) }
+
+// fixtureOf makes it for an API user, or for an operator of the role.
+func (w *world) fixtureOf(t *testing.T, role string, operator bool) fixture {
 	t.Helper()
-	name := strings.ReplaceAll(role, "_", "-") + "@localhost"
-	k, _ := apikey.Generate()
-	u, err := w.Users.CreateAPIUser(w.AdminActor, users.APIUserInput{Username: name, Host: "127.0.0.1", FullName: "API " + role,
-		Role: role, Scope: access.ScopeOwnedShared, RESTEnabled: true, NeverExpires: true}, &k)
-	if err != nil {
-		t.Fatal(err)
+	var f fixture
+	var name string
+	if operator {
+		f.actor = w.Operator(t, "op-"+strings.ReplaceAll(role, "_", "-"), role, access.ScopeOwnedShared)
+		name = f.actor.Username
+	} else {
+		name = strings.ReplaceAll(role, "_", "-") + "@localhost"
+		k, _ := apikey.Generate()
+		if _, err := w.Users.CreateAPIUser(w.AdminActor, users.APIUserInput{Username: name, Host: "127.0.0.1", FullName: "API " + role,
+			Role: role, Scope: access.ScopeOwnedShared, RESTEnabled: true, NeverExpires: true}, &k); err != nil {
+			t.Fatal(err)
+		}
+		f.key = k.String()
 	}
-	f := fixture{key: k.String()}
-	if err := w.Vault.Share(w.AdminActor, vault.ShareInput{ResourceID: w.res.ID, Grantee: u.Username, Permission: vault.View}); err != nil {
+	if err := w.Vault.Share(w.AdminActor, vault.ShareInput{ResourceID: w.res.ID, Grantee: name, Permission: vault.View}); err != nil {
 		t.Fatal(err)
 	}
 	mk := func(res string) (vault.Resource, vault.Account, vault.Account) {
-		r, a1, err := w.Vault.CreateResourceWithAccount(w.AdminActor, vault.ResourceInput{Name: res, Owner: u.Username},
+		r, a1, err := w.Vault.CreateResourceWithAccount(w.AdminActor, vault.ResourceInput{Name: res, Owner: name},
 			vault.AccountInput{Name: "a1", Password: "own-pass-1"})
 		if err != nil {
 			t.Fatal(err)
@@ -140,7 +150,7 @@ var roleCases = []roleCase{
 		return "/user/getUserId?USERNAME=" + url.QueryEscape(f.victim.Username)
 	}, "", "yynnn"},
 	{"lock a Password User API user", "PUT", func(*world, fixture) string { return "/user/lock" }, `"USERID":"{victim}"`, "yynnn"},
-	{"unlock it", "PUT", func(*world, fixture) string { return "/user/unlock" }, `"USERNAME":"{victimName}"`, "yynnn"},
+	{"unlock it", "PUT", func(*world, fixture) string { return "/user/unlock" }, `"USERNAME":"{victim.name}"`, "yynnn"},
 	{"lock the Super Administrator operator", "PUT", func(*world, fixture) string { return "/user/lock" }, `"USERNAME":"admin"`, "nnnnn"},
 	{"delete a Password User API user", "DELETE", func(_ *world, f fixture) string { return "/user/" + f.victimDel.ID }, "", "yynnn"},
 }
@@ -158,7 +168,7 @@ func TestEachRoleMayDoOverTheAPIWhatItMayDoInTheApp(t *testing.T) {
 		table.WriteString("| " + rc.what + " |")
 		for i, role := range roleColumns {
 			f := fixtures[role]
-			in := strings.NewReplacer("%s", strings.ReplaceAll(role, "_", "-"), "{victim}", f.victim.ID, "{victimName}", f.victim.Username).Replace(rc.input)
+			in := strings.NewReplacer("%s", strings.ReplaceAll(role, "_", "-"), "{victim}", f.victim.ID, "{victim.name}", f.victim.Username).Replace(rc.input)
 			r := w.do(t, c, rc.method, rc.path(w, f), f.key, inputData(in))
 			allowed := rc.allowed[i] == 'y'
 			ok := r.status == 200 && strings.Contains(r.raw, `"status":"Success"`)
@@ -183,6 +193,144 @@ func TestEachRoleMayDoOverTheAPIWhatItMayDoInTheApp(t *testing.T) {
 		if _, err := w.Users.Get(w.AdminActor, "super-by-"+strings.ReplaceAll(role, "_", "-")+"@10.0.0.9"); err == nil {
 			t.Errorf("a Super Administrator was made by %s", role)
 		}
+	}
+}
+
+// appCalls are the same calls as the app makes them: the domain use cases
+// the desktop facade calls for each screen's button.
+var appCalls = map[string]func(w *world, a access.Actor, f fixture) error{
+	"list resources": func(w *world, a access.Actor, _ fixture) error { _, err := w.Vault.ListResources(a); return err },
+	"list a shared resource's accounts": func(w *world, a access.Actor, _ fixture) error {
+		_, err := w.Vault.GetResource(a, w.res.ID)
+		return err
+	},
+	"view a shared account": func(w *world, a access.Actor, _ fixture) error {
+		_, _, err := w.Vault.GetAccount(a, w.res.ID, w.db.ID)
+		return err
+	},
+	"retrieve a shared password": func(w *world, a access.Actor, _ fixture) error {
+		_, err := w.Vault.RevealPassword(a, w.res.ID, w.db.ID, vault.Purpose{})
+		return err
+	},
+	"getResourceAccountDetails of a shared account": func(w *world, a access.Actor, _ fixture) error {
+		_, _, err := w.Vault.RevealAccount(a, w.res.ID, w.db.ID, vault.Purpose{Copy: true})
+		return err
+	},
+	"ids by name": func(w *world, a access.Actor, _ fixture) error {
+		_, _, err := w.Vault.AccountIDByName(a, "db01", "postgres")
+		return err
+	},
+	"resource id by name": func(w *world, a access.Actor, _ fixture) error {
+		_, err := w.Vault.ResourceIDByName(a, "db01")
+		return err
+	},
+	"ids by name (older form)": func(w *world, a access.Actor, _ fixture) error {
+		_, _, err := w.Vault.AccountIDByName(a, "db01", "postgres")
+		return err
+	},
+	"resource types": func(w *world, a access.Actor, _ fixture) error { _, err := w.Vault.ResourceTypes(a); return err },
+	"generate a password": func(w *world, a access.Actor, _ fixture) error {
+		_, err := w.Vault.GeneratePassword(a, "Medium")
+		return err
+	},
+	"password access requests": func(w *world, a access.Actor, _ fixture) error {
+		_, err := w.Vault.PasswordAccessRequests(a)
+		return err
+	},
+	"change the password of an own account": func(w *world, a access.Actor, f fixture) error {
+		return w.Vault.ChangePassword(a, f.own.ID, f.ownA1.ID, "rotated-1", vault.Purpose{})
+	},
+	"change the password of a view-shared account": func(w *world, a access.Actor, _ fixture) error {
+		return w.Vault.ChangePassword(a, w.res.ID, w.db.ID, "rotated-2", vault.Purpose{})
+	},
+	"create a resource": func(w *world, a access.Actor, _ fixture) error {
+		_, _, err := w.Vault.CreateResourceWithAccount(a, vault.ResourceInput{Name: "new-" + a.Username}, vault.AccountInput{Name: "root", Password: "p4ss"})
+		return err
+	},
+	"edit an own resource": func(w *world, a access.Actor, f fixture) error {
+		_, err := w.Vault.PatchResource(a, f.own.ID, vault.ResourcePatch{Description: ptr("edited")})
+		return err
+	},
+	"edit a shared resource": func(w *world, a access.Actor, _ fixture) error {
+		_, err := w.Vault.PatchResource(a, w.res.ID, vault.ResourcePatch{Description: ptr("edited")})
+		return err
+	},
+	"add accounts to an own resource": func(w *world, a access.Actor, f fixture) error {
+		_, err := w.Vault.CreateAccounts(a, f.own.ID, []vault.AccountInput{{Name: "b1", Password: "x"}, {Name: "b2", Password: "y"}})
+		return err
+	},
+	"add an account to a shared resource": func(w *world, a access.Actor, _ fixture) error {
+		_, err := w.Vault.CreateAccount(a, w.res.ID, vault.AccountInput{Name: "sneaky", Password: "x"})
+		return err
+	},
+	"edit an own account": func(w *world, a access.Actor, f fixture) error {
+		_, err := w.Vault.UpdateAccount(a, f.own.ID, f.ownA1.ID, vault.AccountInput{Name: "a1", Notes: "edited", ReasonRequired: true})
+		return err
+	},
+	"delete an own account":    func(w *world, a access.Actor, f fixture) error { return w.Vault.DeleteAccount(a, f.own.ID, f.ownA2.ID) },
+	"delete a shared account":  func(w *world, a access.Actor, _ fixture) error { return w.Vault.DeleteAccount(a, w.res.ID, w.os.ID) },
+	"delete an own resource":   func(w *world, a access.Actor, f fixture) error { return w.Vault.DeleteResource(a, f.ownDel.ID) },
+	"delete a shared resource": func(w *world, a access.Actor, _ fixture) error { return w.Vault.DeleteResource(a, w.res.ID) },
+	"add a Password User API user": func(w *world, a access.Actor, _ fixture) error {
+		k, _ := apikey.Generate()
+		_, err := w.Users.CreateAPIUser(a, users.APIUserInput{Username: "made-by-" + a.Username + "@10.0.0.9", Host: "10.0.0.9", FullName: "Made",
+			Role: access.PasswordUser, Scope: access.ScopeOwnedShared, RESTEnabled: true, NeverExpires: true}, &k)
+		return err
+	},
+	"add a Super Administrator API user": func(w *world, a access.Actor, _ fixture) error {
+		k, _ := apikey.Generate()
+		_, err := w.Users.CreateAPIUser(a, users.APIUserInput{Username: "super-by-" + a.Username + "@10.0.0.9", Host: "10.0.0.9", FullName: "Super",
+			Role: access.Admin, Scope: access.ScopeAll, RESTEnabled: true, NeverExpires: true}, &k)
+		return err
+	},
+	"add a Privileged Administrator operator": func(w *world, a access.Actor, _ fixture) error {
+		_, err := w.Users.CreateOperator(a, users.OperatorInput{Username: "priv-by-" + a.Username, FullName: "Priv",
+			Password: "correct horse battery staple 1", ConfirmPassword: "correct horse battery staple 1", Role: access.PrivilegedAdmin, Scope: access.ScopeOwnedShared})
+		return err
+	},
+	"find a user's id": func(w *world, a access.Actor, f fixture) error {
+		_, err := w.Users.Get(a, f.victim.Username)
+		return err
+	},
+	"lock a Password User API user": func(w *world, a access.Actor, f fixture) error {
+		_, err := w.Users.SetDisabledByID(a, f.victim.ID, true)
+		return err
+	},
+	"unlock it": func(w *world, a access.Actor, f fixture) error {
+		_, err := w.Users.SetDisabled(a, f.victim.Username, false)
+		return err
+	},
+	"lock the Super Administrator operator": func(w *world, a access.Actor, _ fixture) error {
+		_, err := w.Users.SetDisabled(a, "admin", true)
+		return err
+	},
+	"delete a Password User API user": func(w *world, a access.Actor, f fixture) error { return w.Users.DeleteByID(a, f.victimDel.ID) },
+}
+
+// TestTheAppAndTheAPIAgreeOnWhoMayDoWhat runs the table's calls as the app
+// makes them, for an operator of each role (the desktop's actor): the same
+// answers as the API user's.
+func TestTheAppAndTheAPIAgreeOnWhoMayDoWhat(t *testing.T) {
+	w := newWorld(t)
+	fixtures := map[string]fixture{}
+	for _, role := range roleColumns {
+		fixtures[role] = w.fixtureOf(t, role, true)
+	}
+	for _, rc := range roleCases {
+		call, ok := appCalls[rc.what]
+		if !ok {
+			t.Fatalf("no app call for %q", rc.what)
+		}
+		for i, role := range roleColumns {
+			f := fixtures[role]
+			err := call(w, f.actor, f)
+			if allowed := rc.allowed[i] == 'y'; (err == nil) != allowed {
+				t.Errorf("%s as a %s operator: %v (allowed over the API: %v)", rc.what, role, err, allowed)
+			}
+		}
+	}
+	if len(appCalls) != len(roleCases) {
+		t.Errorf("%d app calls for %d table rows", len(appCalls), len(roleCases))
 	}
 }
 
