@@ -11,6 +11,7 @@ import (
 	"hostbound/backend/access"
 	"hostbound/backend/audit"
 	"hostbound/backend/authguard"
+	"hostbound/backend/backup"
 	"hostbound/backend/hostcheck"
 	"hostbound/backend/keys"
 	"hostbound/backend/settings"
@@ -30,6 +31,8 @@ type Config struct {
 	// FailBurst failed authentications per minute from one source before
 	// they are refused outright (default 10).
 	FailBurst int
+	// Backup tunes backup files (tests lower scrypt's work factor).
+	Backup backup.Params
 }
 
 // Services is the domain over one store.
@@ -41,6 +44,7 @@ type Services struct {
 	Vault    *vault.Service
 	Settings *settings.Service
 	Guard    *authguard.Guard
+	Backup   *backup.Service
 	stop     chan struct{}
 }
 
@@ -65,7 +69,8 @@ func New(st *store.Store, master []byte, c Config) (*Services, error) {
 		return v.ForgetUser(tx, gone.ID, heir)
 	})
 	s := &Services{Store: st, Audit: log, Trail: audit.NewTrail(st, log, u), Users: u, Vault: v,
-		Settings: settings.NewService(st, log, u, c.Clock, c.APIListen), Guard: guard, stop: make(chan struct{})}
+		Settings: settings.NewService(st, log, u, c.Clock, c.APIListen), Guard: guard,
+		Backup: backup.NewService(st, master, log, u, c.Clock, c.Backup), stop: make(chan struct{})}
 	go s.flushFailures()
 	return s, nil
 }
