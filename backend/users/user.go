@@ -51,6 +51,16 @@ type User struct {
 	Certificate *credentials.Certificate `json:"certificate,omitempty"`
 	RESTEnabled bool                     `json:"restEnabled"`
 	APIKey      *KeyInfo                 `json:"apiKey,omitempty"`
+	// Revoked is set by the kill switch (killswitch.go): every credential
+	// is refused until access is restored; none of them is deleted.
+	Revoked *Revocation `json:"revoked,omitempty"`
+}
+
+// Revocation is who revoked an API user's access, when and why.
+type Revocation struct {
+	At     time.Time `json:"at"`
+	By     string    `json:"by"` // the operator's username
+	Reason string    `json:"reason"`
 }
 
 // KeyInfo is what is kept of an API key: its HMAC, never the key.
