@@ -23,6 +23,9 @@ const (
 	MsgUnknownCert     = "Client certificate is not associated to any user. Authentication failed."
 	MsgCertExpired     = "Client certificate has expired"
 	MsgCertNotYetValid = "Client certificate is not valid yet"
+	// MsgRevoked: the kill switch revoked the API user's access; the
+	// refusal reads MsgRevoked + ": " + the administrator's reason.
+	MsgRevoked = "Access revoked by an administrator"
 	// MsgGone: the actor was deleted (or deleted and re-created) meanwhile.
 	MsgGone = "Your account no longer exists"
 )
