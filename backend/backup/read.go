@@ -30,6 +30,13 @@ import (
 // checked: a caller that keeps them must drop them when Read fails. An
 // error from fn stops Read and is returned as it is.
 func Read(r io.Reader, passphrase string, fn func(key string, value []byte) error) (Header, error) {
+	return Stream(r, passphrase, nil, fn)
+}
+
+// Stream is Read that also calls start, when it is not nil, with the header
+// (master key included) before the first entry: a restore opens its new
+// store with that key. An error from start stops the read and is returned.
+func Stream(r io.Reader, passphrase string, start func(Header) error, fn func(key string, value []byte) error) (Header, error) {
 	src := &eofReader{r: r}
 	br := bufio.NewReaderSize(src, 64<<10)
 	hdr, err := readPreamble(br)
@@ -57,7 +64,7 @@ func Read(r io.Reader, passphrase string, fn func(key string, value []byte) erro
 		}
 	}
 	fr := &frameReader{r: bufio.NewReaderSize(plain, 64<<10), sum: sha256.New()}
-	h, err := fr.read(fn)
+	h, err := fr.read(start, fn)
 	if err != nil && !errors.Is(err, errFn) {
 		err = classify(err, src.eof, payload.n)
 	}
@@ -207,7 +214,7 @@ func (f *frameReader) next(max int) (byte, []byte, error) {
 	return hdr[0], b, nil
 }
 
-func (f *frameReader) read(fn func(string, []byte) error) (Header, error) {
+func (f *frameReader) read(start func(Header) error, fn func(string, []byte) error) (Header, error) {
 	kind, b, err := f.next(maxHeaderFrame)
 	if err != nil {
 		return Header{}, err
@@ -224,6 +231,12 @@ func (f *frameReader) read(fn func(string, []byte) error) (Header, error) {
 	}
 	h := fh.Header
 	h.MasterKey = fh.Key
+	if start != nil {
+		if err := start(h); err != nil {
+			f.fnErr = err
+			return Header{}, errFn
+		}
+	}
 	counts := map[string]int{}
 	records := 0
 	for {

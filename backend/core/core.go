@@ -15,6 +15,7 @@ import (
 	"github.com/sirupsen/logrus"
 
 	"hostbound/backend/apperr"
+	"hostbound/backend/backup"
 	"hostbound/backend/hostcheck"
 	"hostbound/backend/masterkey"
 	"hostbound/backend/services"
@@ -30,6 +31,8 @@ type Config struct {
 	Resolver hostcheck.Resolver
 	// APIListen is the REST API's address until Settings store one.
 	APIListen string
+	// Backup tunes backup files (tests lower scrypt's work factor).
+	Backup backup.Params
 }
 
 // Keyring is the OS keyring as the lifecycle needs it: the masterkey
@@ -66,6 +69,8 @@ type Lifecycle struct {
 	lockedReason string
 	keyringErr   error // nil when the OS keyring is usable
 	svc          *services.Services
+	key          []byte // the open vault's master key (to reopen it after a failed restore)
+	restoring    bool   // a Restore is running
 }
 
 // NewLifecycle returns the lifecycle of dataDir; Start reads where it stands.
@@ -79,6 +84,18 @@ func NewLifecycle(dataDir string, kr Keyring, c Config) *Lifecycle {
 func (l *Lifecycle) Start() Phase {
 	l.mu.Lock()
 	defer l.mu.Unlock()
+	l.start()
+	return l.phase
+}
+
+// start is Start with mu held.
+func (l *Lifecycle) start() {
+	if m, err := readMarker(l.dir); err == nil {
+		l.phase = PhaseLocked
+		l.lockedReason = interruptedReason(l.dir, m)
+		l.log.Warn("vault locked: a restore was interrupted")
+		return
+	}
 	h, err := l.mk.Header()
 	switch {
 	case errors.Is(err, masterkey.ErrNotInitialized):
@@ -99,7 +116,6 @@ func (l *Lifecycle) Start() Phase {
 		}
 		l.open(key)
 	}
-	return l.phase
 }
 
 // State is the lifecycle as screens show it.
@@ -201,13 +217,13 @@ func (l *Lifecycle) open(key []byte) {
 		return
 	}
 	svc, err := services.New(st, key, services.Config{Clock: l.cfg.Clock, Hasher: l.cfg.Hasher, Resolver: l.cfg.Resolver,
-		APIListen: l.cfg.APIListen})
+		APIListen: l.cfg.APIListen, Backup: l.cfg.Backup})
 	if err != nil {
 		st.Close()
 		l.lock(err)
 		return
 	}
-	l.svc, l.phase = svc, PhaseOpen
+	l.svc, l.key, l.phase = svc, key, PhaseOpen
 }
 
 // Close closes the store (the app on shutdown, serve on SIGTERM).
@@ -219,7 +235,7 @@ func (l *Lifecycle) Close() error {
 	}
 	l.svc.Close()
 	err := l.svc.Store.Close()
-	l.svc = nil
+	l.svc, l.key = nil, nil
 	return err
 }
 
