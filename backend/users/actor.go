@@ -80,6 +80,9 @@ const (
 // keyRefusal says why u may not act with credential at now ("" when it
 // may). An empty credential checks the user's state only.
 func keyRefusal(u *User, credential string, now time.Time) string {
+	if msg := revokedRefusal(u, credential, now); msg != "" {
+		return msg // the kill switch, before anything else, for every face
+	}
 	if u.Disabled {
 		return MsgAPIDisabled
 	}
