@@ -184,6 +184,9 @@ func (s *Service) admit(ctx context.Context, at *attempt, u *User, credential st
 			MsgUnknownSSHKey: "not the user's stored SSH key",
 			MsgUnknownCert:   "not the user's stored certificate",
 		}[msg]
+		if strings.HasPrefix(msg, MsgRevoked) {
+			reason = "revoked: " + u.Revoked.Reason
+		}
 		if msg == MsgCertExpired || msg == MsgCertNotYetValid {
 			reason = fmt.Sprintf("certificate valid from %s to %s", u.Certificate.NotBefore.Format(time.RFC3339), u.Certificate.NotAfter.Format(time.RFC3339))
 		}
