@@ -306,6 +306,25 @@ async function shareDb01With(page, username) {
   await visible(page.getByRole('table', { name: 'Shares' }).getByText(username), 'the share in the list');
 }
 
+/** Users → Add API User: username bound to localhost, REST API key, never expires. Returns the key. */
+async function addLocalApiUser(page, username, fullName) {
+  await nav(page, 'Users').click();
+  await click(page, 'Add User');
+  await page.getByRole('menuitem', { name: 'Add API User' }).click();
+  const form = page.getByRole('dialog', { name: 'Add API User' });
+  await fill(form, 'Username', username);
+  await fill(form, 'Host Name', 'localhost');
+  await fill(form, 'Full Name', fullName);
+  await click(form, 'Enable Now');
+  await click(form, 'Generate');
+  const key = await field(form, 'API Key').inputValue();
+  const never = field(form, 'Never Expires');
+  if (!(await never.isChecked())) await never.check();
+  await click(form, 'Save');
+  await form.waitFor({ state: 'detached', timeout: uiTimeout });
+  return key;
+}
+
 /** Runs a program to completion; throws with a clear message when it is not installed. */
 function runTool(cmd, args, what, opts = {}) {
   const r = spawnSync(cmd, args, { encoding: 'utf8', timeout: 30000, ...opts });
@@ -537,20 +556,7 @@ const scenarios = [
       await addDb01(page);
 
       // An API user bound to localhost, with a key.
-      await nav(page, 'Users').click();
-      await click(page, 'Add User');
-      await page.getByRole('menuitem', { name: 'Add API User' }).click();
-      const form = page.getByRole('dialog', { name: 'Add API User' });
-      await fill(form, 'Username', 'job@localhost');
-      await fill(form, 'Host Name', 'localhost');
-      await fill(form, 'Full Name', 'Nightly Job');
-      await click(form, 'Enable Now');
-      await click(form, 'Generate');
-      const key = await field(form, 'API Key').inputValue();
-      const never = field(form, 'Never Expires');
-      if (!(await never.isChecked())) await never.check();
-      await click(form, 'Save');
-      await form.waitFor({ state: 'detached', timeout: uiTimeout });
+      const key = await addLocalApiUser(page, 'job@localhost', 'Nightly Job');
 
       await shareDb01With(page, 'job@localhost');
       await shot(ctx, page, '01-resource-shared');
@@ -600,6 +606,176 @@ const scenarios = [
       }
       if (csv.includes(key.slice(8)) || csv.includes(DB_PASSWORD)) throw new Error('the CSV export holds a secret');
       await shot(ctx, page, '03-audit');
+      await stopApp(app);
+    },
+  },
+  {
+    name: 'reason-and-pmp-refusals',
+    about: 'an account that asks for a reason: the API refuses without REASON and answers with it, the app asks for one before Show; refusals as PMP does (HTTP 200) from Settings',
+    async run(ctx) {
+      const app = await startApp(ctx, { keyring: false });
+      const page = await openPage(ctx, app);
+      await setUpWithPassphrase(page);
+      await addDb01(page);
+      const key = await addLocalApiUser(page, 'job@localhost', 'Nightly Job');
+      await shareDb01With(page, 'job@localhost');
+      // Transitions done (modal fade-in, a button's label after loading).
+      const settled = () => page.waitForFunction(() => document.getAnimations().length === 0, null, { timeout: 5000 }).catch(() => {});
+      // A viewport shot: a modal's overlay covers the viewport, not the full page.
+      const viewShot = async (step) => {
+        await settled();
+        await page.screenshot({ path: path.join(artifacts, `e2e-${ctx.name}-${step}.png`) });
+      };
+
+      // Edit Account: postgres asks for a reason.
+      const accounts = page.getByRole('table', { name: 'Accounts' });
+      const row = accounts.getByRole('row').filter({ hasText: 'postgres' });
+      await click(row, 'Edit account postgres');
+      const edit = page.getByRole('dialog', { name: 'Edit Account of db01' });
+      await visible(edit, 'the Edit Account form');
+      const ask = field(edit, 'Require a reason to retrieve the password');
+      if (await ask.isChecked()) throw new Error('a new account already asks for a reason');
+      await ask.check();
+      await click(edit, 'Save');
+      await edit.waitFor({ state: 'detached', timeout: uiTimeout });
+      await visible(row.getByText('Reason required', { exact: true }), 'the "Reason required" badge of postgres');
+      await shot(ctx, page, '01-reason-required');
+
+      // The API: refused without REASON (HTTP 400), answered with it.
+      const api = (route, { auth = key, args = [] } = {}) => {
+        const out = execFileSync(
+          'curl',
+          ['-sk', '--max-time', '20', '-w', '\n%{http_code}', '-H', `AUTHTOKEN: ${auth}`, ...args, `${app.apiBase}/${route}`],
+          { encoding: 'utf8' },
+        );
+        const nl = out.lastIndexOf('\n');
+        const http = Number(out.slice(nl + 1));
+        try {
+          return { http, body: JSON.parse(out.slice(0, nl)) };
+        } catch {
+          throw new Error(`${route}: HTTP ${http}, not JSON: ${JSON.stringify(out.slice(0, 300))}`);
+        }
+      };
+      const ids = api('resources/getResourceIdAccountId?RESOURCENAME=db01&ACCOUNTNAME=postgres').body.operation?.Details;
+      if (!ids?.RESOURCEID || !ids?.ACCOUNTID) throw new Error(`ids by name: ${JSON.stringify(ids)}`);
+      const pwRoute = `resources/${ids.RESOURCEID}/accounts/${ids.ACCOUNTID}/password`;
+      const withReason = ['-G', '--data-urlencode', 'INPUT_DATA={"operation":{"Details":{"REASON":"nightly backup"}}}'];
+      const refused = (what, r, http) => {
+        const res = r.body.operation?.result;
+        if (r.http !== http || res?.status !== 'Failed' || !res?.message?.includes('A reason is required to retrieve the password of this account')) {
+          throw new Error(`${what}: want HTTP ${http} Failed "A reason is required…", got HTTP ${r.http} ${JSON.stringify(r.body)}`);
+        }
+      };
+      refused('password without REASON', api(pwRoute), 400);
+      const pw = api(pwRoute, { args: withReason });
+      if (pw.http !== 200 || pw.body.operation?.Details?.PASSWORD !== DB_PASSWORD) {
+        throw new Error(`password with REASON: HTTP ${pw.http} ${JSON.stringify(pw.body.operation?.result)}`);
+      }
+      const det = api(`resources/getResourceAccountDetails?RESOURCEID=${ids.RESOURCEID}&ACCOUNTID=${ids.ACCOUNTID}`);
+      let acctDetails;
+      try {
+        acctDetails = JSON.parse(det.body.operation?.Details?.ACCOUNTDETAILS);
+      } catch {
+        throw new Error(`getResourceAccountDetails: ACCOUNTDETAILS is not a JSON string: HTTP ${det.http} ${JSON.stringify(det.body)}`);
+      }
+      if (!acctDetails.PASSWORD_REASON?.includes('A reason is required') || 'PASSWORD' in acctDetails) {
+        throw new Error(`getResourceAccountDetails without a reason: ${JSON.stringify(acctDetails)}`);
+      }
+      ctx.log.write(`[e2e] getResourceAccountDetails without a reason: HTTP ${det.http}, ${det.body.operation?.result?.status}\n`);
+
+      // The app: Show asks for a Reason first.
+      await click(row, 'Show');
+      const modal = page.getByRole('dialog', { name: 'Retrieve the password of postgres' });
+      await visible(modal, 'the modal "Retrieve the password of postgres"');
+      await visible(field(modal, 'Reason'), 'the Reason field');
+      await click(modal, 'Show Password');
+      await visible(modal.getByText('Reason: required', { exact: true }), 'the field error "Reason: required"');
+      if ((await page.content()).includes(DB_PASSWORD)) throw new Error('the password is on the page before a reason was given');
+      await viewShot('02-reason-modal');
+      const appReason = 'Restore check after INC-7';
+      await fill(modal, 'Reason', appReason);
+      await click(modal, 'Show Password');
+      await modal.waitFor({ state: 'detached', timeout: uiTimeout });
+      await visible(row.getByText(DB_PASSWORD, { exact: true }), 'the password of postgres in the list');
+      await visible(button(row, 'Hide'), 'the Hide button of postgres');
+      await settled(); // Show was loading while the modal asked: its label slides back
+      await shot(ctx, page, '03-password-shown');
+
+      // Settings → REST API: refusals as PMP does.
+      await openSettings(ctx, page, 'REST API', '04a-settings');
+      const card = page.getByRole('region', { name: 'REST API' });
+      await visible(card, 'the REST API card');
+      const pmp = field(card, 'Answer refusals as PMP does (HTTP 200)');
+      if (await pmp.isChecked()) throw new Error('"Answer refusals as PMP does" is on by default');
+      await pmp.check();
+      await click(card, 'Save');
+      await visible(card.getByRole('status').filter({ hasText: 'REST API settings saved.' }), 'REST API settings saved');
+      await visible(card.getByText('Running', { exact: true }), 'the REST API card says Running');
+      // The card just under the sticky header, in a viewport shot (a full-page
+      // shot of a scrolled page repeats the header).
+      await card.evaluate((el) => {
+        const bar = document.querySelector('header')?.getBoundingClientRect().height ?? 0;
+        globalThis.scrollTo(0, el.getBoundingClientRect().top + globalThis.scrollY - bar - 12);
+      });
+      await viewShot('04-settings-rest-api');
+
+      // The API restarted: wait until it answers, then refusals come as HTTP 200.
+      let wrong;
+      for (const deadline = Date.now() + 20000; ; ) {
+        try {
+          wrong = api('resources', { auth: 'hbk_nope' });
+          break;
+        } catch (err) {
+          if (Date.now() > deadline) throw new Error(`the REST API did not answer after Save: ${err.message}`);
+          await sleep(250);
+        }
+      }
+      const wr = wrong.body.operation;
+      if (wrong.http !== 200 || wr?.result?.status !== 'Failed' || wr?.name !== 'Authentication') {
+        throw new Error(`a wrong key with PMP refusals: want HTTP 200 Failed "Authentication", got HTTP ${wrong.http} ${JSON.stringify(wrong.body)}`);
+      }
+      refused('password without REASON, PMP refusals', api(pwRoute), 200);
+
+      // The Audit screen: both retrievals with their reasons.
+      await nav(page, 'Audit').click();
+      const records = page.getByRole('table', { name: 'Audit records' });
+      const audited = [
+        ['Nightly Job', 'reason: nightly backup'],
+        [ADMIN.fullName, `reason: ${appReason}`],
+      ];
+      for (const [who, why] of audited) {
+        await visible(
+          records.getByRole('row').filter({ hasText: who }).filter({ hasText: 'reveal password' }).filter({ hasText: why }),
+          `an audit record of ${who}: reveal password, ${why}`,
+        );
+      }
+      await click(page, 'Export CSV');
+      const done = page.getByRole('status').filter({ hasText: /Exported .* to / });
+      await visible(done, 'the export result');
+      const csvPath = (await done.innerText()).match(/ to (\S+\.csv)/)?.[1];
+      if (!csvPath || !existsSync(csvPath)) throw new Error(`export file not found: ${csvPath}`);
+      const csv = readFileSync(csvPath, 'utf8');
+      const rows = parseCsv(csv);
+      const col = Object.fromEntries(rows[0].map((c, i) => [c, i]));
+      for (const [who, why] of audited) {
+        if (!rows.some((r) => r[col.actor_name] === who && r[col.operation] === 'reveal password' && r[col.reason] === why)) {
+          throw new Error(`the CSV lacks ${who}'s reveal password with "${why}"`);
+        }
+      }
+      if (csv.includes(key.slice(8)) || csv.includes(DB_PASSWORD)) throw new Error('the CSV export holds a secret');
+      await page.evaluate(() => globalThis.scrollTo(0, 0));
+      await shot(ctx, page, '05-audit');
+      // The table clips the Reason column: the record's details show it whole.
+      await records
+        .getByRole('row')
+        .filter({ hasText: 'Nightly Job' })
+        .filter({ hasText: 'reveal password' })
+        .filter({ hasText: 'reason: nightly backup' })
+        .first()
+        .click();
+      const detail = page.getByRole('dialog', { name: /^Audit record \d+$/ });
+      await visible(detail.getByText('reason: nightly backup', { exact: true }), 'the reason in the audit record details');
+      await viewShot('06-audit-record');
       await stopApp(app);
     },
   },
