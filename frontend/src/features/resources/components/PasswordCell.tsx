@@ -32,6 +32,7 @@ interface Asking {
  */
 export function PasswordCell({ resourceId, account, mayView, onError }: Props) {
   const [shown, setShown] = useState<string | null>(null);
+  /** A fetch is running (while the modal asks, the modal shows its own progress). */
   const [busy, setBusy] = useState(false);
   const [asking, setAsking] = useState<Asking | null>(null);
 
@@ -90,7 +91,7 @@ export function PasswordCell({ resourceId, account, mayView, onError }: Props) {
       {mayView && (
         <>
           {shown === null ? (
-            <Button size="compact-sm" variant="default" onClick={() => void show()} loading={busy}>
+            <Button size="compact-sm" variant="default" onClick={() => void show()} loading={busy && asking === null}>
               Show
             </Button>
           ) : (
