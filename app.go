@@ -25,6 +25,7 @@ type App struct {
 	users   *desktop.Users
 	vault   *desktop.Vault
 	audit   *desktop.Audit
+	kill    *desktop.KillSwitch
 }
 
 // NewApp wires the bound facades for the data directory.
@@ -48,6 +49,7 @@ func NewApp(dataDir, logFile, apiListen string, log *logrus.Logger) *App {
 		Emit:    a.emit,
 	})
 	a.users, a.vault, a.audit = desktop.NewUsers(a.session), desktop.NewVault(a.session), desktop.NewAudit(a.session)
+	a.kill = desktop.NewKillSwitch(a.session)
 	return a
 }
 
@@ -65,7 +67,7 @@ func (a *App) emit(event string, data any) {
 }
 
 // Bindings are the structs whose methods the frontend calls.
-func (a *App) Bindings() []any { return []any{a.session, a.users, a.vault, a.audit} }
+func (a *App) Bindings() []any { return []any{a.session, a.users, a.vault, a.audit, a.kill} }
 
 func (a *App) startup(ctx context.Context) {
 	a.ctx = ctx
