@@ -112,6 +112,60 @@ export namespace desktop {
 	        this.updatedAt = source["updatedAt"];
 	    }
 	}
+	export class AffectedRow {
+	    username: string;
+	    kind: string;
+	    fullName: string;
+	    email: string;
+	    host: string;
+	    role: string;
+	    roleName: string;
+	    scope: string;
+	    superAdmin: boolean;
+	    department: string;
+	    location: string;
+	    disabled: boolean;
+	    restEnabled: boolean;
+	    keyStatus: string;
+	    keyHint: string;
+	    keyCreatedAt: string;
+	    keyExpiresAt: string;
+	    lastUsedAt: string;
+	    lastUsedFrom: string;
+	    useCount: number;
+	    createdAt: string;
+	    status: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new AffectedRow(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.username = source["username"];
+	        this.kind = source["kind"];
+	        this.fullName = source["fullName"];
+	        this.email = source["email"];
+	        this.host = source["host"];
+	        this.role = source["role"];
+	        this.roleName = source["roleName"];
+	        this.scope = source["scope"];
+	        this.superAdmin = source["superAdmin"];
+	        this.department = source["department"];
+	        this.location = source["location"];
+	        this.disabled = source["disabled"];
+	        this.restEnabled = source["restEnabled"];
+	        this.keyStatus = source["keyStatus"];
+	        this.keyHint = source["keyHint"];
+	        this.keyCreatedAt = source["keyCreatedAt"];
+	        this.keyExpiresAt = source["keyExpiresAt"];
+	        this.lastUsedAt = source["lastUsedAt"];
+	        this.lastUsedFrom = source["lastUsedFrom"];
+	        this.useCount = source["useCount"];
+	        this.createdAt = source["createdAt"];
+	        this.status = source["status"];
+	    }
+	}
 	export class IntegrityResult {
 	    checked: boolean;
 	    ok: boolean;
@@ -610,6 +664,80 @@ export namespace desktop {
 	    }
 	}
 	
+	export class RevocationPreview {
+	    total: number;
+	    revoke: number;
+	    notYours: number;
+	    alreadyRevoked: number;
+	    rows: AffectedRow[];
+	
+	    static createFrom(source: any = {}) {
+	        return new RevocationPreview(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.total = source["total"];
+	        this.revoke = source["revoke"];
+	        this.notYours = source["notYours"];
+	        this.alreadyRevoked = source["alreadyRevoked"];
+	        this.rows = this.convertValues(source["rows"], AffectedRow);
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	export class RevocationView {
+	    revoked: boolean;
+	    at: string;
+	    by: string;
+	    reason: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new RevocationView(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.revoked = source["revoked"];
+	        this.at = source["at"];
+	        this.by = source["by"];
+	        this.reason = source["reason"];
+	    }
+	}
+	export class RevokeResult {
+	    revoked: number;
+	    notYours: number;
+	    alreadyRevoked: number;
+	    batches: number;
+	
+	    static createFrom(source: any = {}) {
+	        return new RevokeResult(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.revoked = source["revoked"];
+	        this.notYours = source["notYours"];
+	        this.alreadyRevoked = source["alreadyRevoked"];
+	        this.batches = source["batches"];
+	    }
+	}
 	export class RoleRequest {
 	    name: string;
 	    permissions: string[];
@@ -859,6 +987,40 @@ export namespace users {
 	        this.offset = source["offset"];
 	        this.limit = source["limit"];
 	    }
+	}
+	export class Selection {
+	    by: string;
+	    value: string;
+	    query: Query;
+	
+	    static createFrom(source: any = {}) {
+	        return new Selection(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.by = source["by"];
+	        this.value = source["value"];
+	        this.query = this.convertValues(source["query"], Query);
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
 	}
 
 }
