@@ -7,3 +7,4 @@ export type { ErrorCode, FieldError } from './errors';
 export type * from './types';
 export * from './vault';
 export * from './audit';
+export * from './killswitch';
