@@ -35,3 +35,4 @@ export const api = {
 } satisfies Api;
 export * from './vault';
 export * from './audit';
+export * from './killswitch';
