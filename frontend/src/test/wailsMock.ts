@@ -5,6 +5,7 @@ import { api } from '../lib/wails';
 import { makeRoles, makeState, makeUserRow, permissions, securityInfo } from './fixtures';
 import { resetVaultMock } from './vaultMock';
 import { resetAuditMock } from './auditMock';
+import { resetKillSwitchMock } from './killSwitchMock';
 
 export const mockApi = vi.mocked(api);
 
@@ -12,6 +13,7 @@ export const mockApi = vi.mocked(api);
 export function resetApiMock(): void {
   resetVaultMock();
   resetAuditMock();
+  resetKillSwitchMock();
   mockApi.getAppState.mockReset().mockResolvedValue(makeState());
   mockApi.createFirstAdministrator.mockReset().mockResolvedValue(makeState());
   mockApi.unlock.mockReset().mockResolvedValue(makeState());
