@@ -10,6 +10,7 @@ import { countUsers } from '../format';
 import { canManageAPIUsers, canManageOperators } from '../permissions';
 import { APIUserFormModal, type APIUserFormMode } from './APIUserFormModal';
 import { DeleteUserModal } from './DeleteUserModal';
+import { KillSwitchModal } from './KillSwitchModal';
 import { OperatorFormModal, type OperatorFormMode } from './OperatorFormModal';
 import { RegenerateKeyModal } from './RegenerateKeyModal';
 import { UserTable } from './UserTable';
@@ -36,6 +37,7 @@ type Dialog =
   | { type: 'operator'; mode: OperatorFormMode }
   | { type: 'delete'; row: UserRow }
   | { type: 'regenerate'; username: string }
+  | { type: 'revoke' }
   | null;
 
 interface Notice {
@@ -222,6 +224,11 @@ export function UsersScreen({ operator }: { operator: Operator }) {
           allowDeselect={false}
           w={220}
         />
+        {mayAPI && (
+          <Button variant="default" color="red" onClick={() => setDialog({ type: 'revoke' })}>
+            Revoke keys…
+          </Button>
+        )}
       </Group>
 
       {notice && (
@@ -277,6 +284,25 @@ export function UsersScreen({ operator }: { operator: Operator }) {
             setDialog(null);
             changed();
             setNotice({ color: 'green', title: 'User deleted', message: `${username} was deleted.` });
+          }}
+        />
+      )}
+      {dialog?.type === 'revoke' && (
+        <KillSwitchModal
+          roles={roles.data}
+          onClose={() => setDialog(null)}
+          onRevoked={(res) => {
+            setDialog(null);
+            refresh();
+            setNotice({
+              color: 'green',
+              title: 'Keys revoked',
+              message: `Access of ${res.revoked.toLocaleString('en-US')} API user${res.revoked === 1 ? '' : 's'} revoked${
+                res.notYours + res.alreadyRevoked > 0
+                  ? ` (${res.notYours} not yours to revoke and ${res.alreadyRevoked} already revoked were skipped)`
+                  : ''
+              }. Restore access per user in Edit API User.`,
+            });
           }}
         />
       )}
