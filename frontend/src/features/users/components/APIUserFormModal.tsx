@@ -22,6 +22,7 @@ import { splitErrors } from '../formErrors';
 import { AccessFields } from './AccessFields';
 import { CopyKeyButton } from './CopyButton';
 import { KeyOnceWarning } from './KeyOnceWarning';
+import { KillSwitchRestore } from './KillSwitchRestore';
 import { RegenerateKeyModal } from './RegenerateKeyModal';
 import { FormFooter } from '../../../components/FormFooter';
 import { useUserDetail } from '../api/useUserDetail';
@@ -253,6 +254,7 @@ function APIUserForm({
     <>
       <form onSubmit={form.onSubmit(submit)} noValidate>
         <Stack gap="md">
+          {detail && <KillSwitchRestore username={detail.username} onRestored={onChanged} />}
           <TextInput
             label="Username"
             required={!editing}
