@@ -146,11 +146,17 @@ type BulkOptions struct {
 	// it, one bad row refuses the whole run before anything is written.
 	SkipBad bool
 	// Deliver, when set, is called after each batch commits, with the
-	// count of users created so far and the keys of that batch's users
+	// progress of the run and the keys of that batch's users
 	// (those with the REST API on), in order, before the next batch
 	// starts. The keys exist nowhere else: Deliver writes them out or they
 	// are lost. An error stops the run after that batch.
-	Deliver func(done int, keys []onboard.Issued) error
+	Deliver func(p BulkProgress, keys []onboard.Issued) error
+}
+
+// BulkProgress is how far a bulk run has come: Done of Total users created.
+type BulkProgress struct {
+	Done  int `json:"done"`
+	Total int `json:"total"`
 }
 
 // BulkResult is what a bulk run did.
@@ -207,7 +213,7 @@ func (s *Service) CreateBulk(ctx context.Context, a access.Actor, rows []onboard
 						Key: keys[i].String(), SSHPublicKey: ins[i].SSHPublicKey})
 				}
 			}
-			return opt.Deliver(end, batch)
+			return opt.Deliver(BulkProgress{Done: end, Total: len(ins)}, batch)
 		}
 	}
 	res.Created, err = s.createBatches(ctx, a, ins, keys, deliver)

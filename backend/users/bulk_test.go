@@ -208,7 +208,7 @@ func TestCreateBulkIsAllOrNothingUnlessBadRowsAreSkipped(t *testing.T) {
 		w := world(t)
 		delivered := 0
 		res, err := w.Users.CreateBulk(context.Background(), w.AdminActor, rows, bulkDefaults(), users.BulkOptions{
-			Deliver: func(_ int, keys []onboard.Issued) error { delivered += len(keys); return nil }})
+			Deliver: func(_ users.BulkProgress, keys []onboard.Issued) error { delivered += len(keys); return nil }})
 		if ae := apperr.As(err); ae == nil || ae.Message != "2 of 5 rows have errors: fix them, or skip the bad rows" {
 			t.Fatalf("got %v", err)
 		}
@@ -221,7 +221,7 @@ func TestCreateBulkIsAllOrNothingUnlessBadRowsAreSkipped(t *testing.T) {
 		w := world(t)
 		var got []onboard.Issued
 		res, err := w.Users.CreateBulk(context.Background(), w.AdminActor, rows, bulkDefaults(), users.BulkOptions{SkipBad: true,
-			Deliver: func(_ int, keys []onboard.Issued) error { got = append(got, keys...); return nil }})
+			Deliver: func(_ users.BulkProgress, keys []onboard.Issued) error { got = append(got, keys...); return nil }})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -249,7 +249,11 @@ func TestCreateBulkCommitsInBatchesAuditsEachUserAndDeliversWorkingKeys(t *testi
 	var dones []int
 	var keys []onboard.Issued
 	res, err := w.Users.CreateBulk(context.Background(), w.AdminActor, hostRows(n), bulkDefaults(), users.BulkOptions{
-		Deliver: func(done int, batch []onboard.Issued) error {
+		Deliver: func(p users.BulkProgress, batch []onboard.Issued) error {
+			done := p.Done
+			if p.Total != n {
+				t.Errorf("total = %d", p.Total)
+			}
 			// The batch is committed when its keys are handed over.
 			if got := countAPIUsers(t, w); got != done {
 				t.Errorf("at delivery %d users are stored, done says %d", got, done)
@@ -284,7 +288,7 @@ func TestCancellingABulkRunStopsAfterTheCurrentBatch(t *testing.T) {
 	defer cancel()
 	delivered := 0
 	res, err := w.Users.CreateBulk(ctx, w.AdminActor, hostRows(3*users.BulkBatch), bulkDefaults(), users.BulkOptions{
-		Deliver: func(done int, keys []onboard.Issued) error {
+		Deliver: func(_ users.BulkProgress, keys []onboard.Issued) error {
 			delivered += len(keys)
 			cancel() // the operator presses Cancel while the first batch commits
 			return nil
@@ -302,7 +306,7 @@ func TestADeliveryThatFailsStopsTheRun(t *testing.T) {
 	w := world(t)
 	boom := errors.New("disk full")
 	res, err := w.Users.CreateBulk(context.Background(), w.AdminActor, hostRows(users.BulkBatch+1), bulkDefaults(), users.BulkOptions{
-		Deliver: func(int, []onboard.Issued) error { return boom }})
+		Deliver: func(users.BulkProgress, []onboard.Issued) error { return boom }})
 	if !errors.Is(err, boom) || res.Created != users.BulkBatch || countAPIUsers(t, w) != users.BulkBatch {
 		t.Fatalf("got %v, %+v", err, res)
 	}
