@@ -67,7 +67,9 @@ func (a *App) emit(event string, data any) {
 }
 
 // Bindings are the structs whose methods the frontend calls.
-func (a *App) Bindings() []any { return []any{a.session, a.users, a.vault, a.audit, a.kill} }
+func (a *App) Bindings() []any {
+	return []any{a.session, a.users, a.vault, a.audit, a.kill, desktop.NewBulk(a.session, desktop.WailsDialogs(func() context.Context { return a.ctx }))}
+}
 
 func (a *App) startup(ctx context.Context) {
 	a.ctx = ctx
