@@ -1,3 +1,22 @@
+export namespace apperr {
+	
+	export class FieldError {
+	    field: string;
+	    message: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new FieldError(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.field = source["field"];
+	        this.message = source["message"];
+	    }
+	}
+
+}
+
 export namespace desktop {
 	
 	export class APIServerInfo {
@@ -345,6 +364,197 @@ export namespace desktop {
 		    }
 		    return a;
 		}
+	}
+	
+	export class BulkCommon {
+	    prefix: string;
+	    role: string;
+	    scope: string;
+	    restEnabled: boolean;
+	    neverExpires: boolean;
+	    expiresAt: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new BulkCommon(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.prefix = source["prefix"];
+	        this.role = source["role"];
+	        this.scope = source["scope"];
+	        this.restEnabled = source["restEnabled"];
+	        this.neverExpires = source["neverExpires"];
+	        this.expiresAt = source["expiresAt"];
+	    }
+	}
+	export class BulkCreateRequest {
+	    rows: onboard.Row[];
+	    common: BulkCommon;
+	    skipBad: boolean;
+	    keyFile: string;
+	    sealDir: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new BulkCreateRequest(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.rows = this.convertValues(source["rows"], onboard.Row);
+	        this.common = this.convertValues(source["common"], BulkCommon);
+	        this.skipBad = source["skipBad"];
+	        this.keyFile = source["keyFile"];
+	        this.sealDir = source["sealDir"];
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	export class BulkRowView {
+	    line: number;
+	    username: string;
+	    fullName: string;
+	    sealable: boolean;
+	    errors: apperr.FieldError[];
+	
+	    static createFrom(source: any = {}) {
+	        return new BulkRowView(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.line = source["line"];
+	        this.username = source["username"];
+	        this.fullName = source["fullName"];
+	        this.sealable = source["sealable"];
+	        this.errors = this.convertValues(source["errors"], apperr.FieldError);
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	export class BulkPreview {
+	    rows: BulkRowView[];
+	    bad: number;
+	
+	    static createFrom(source: any = {}) {
+	        return new BulkPreview(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.rows = this.convertValues(source["rows"], BulkRowView);
+	        this.bad = source["bad"];
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	export class BulkRequest {
+	    rows: onboard.Row[];
+	    common: BulkCommon;
+	
+	    static createFrom(source: any = {}) {
+	        return new BulkRequest(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.rows = this.convertValues(source["rows"], onboard.Row);
+	        this.common = this.convertValues(source["common"], BulkCommon);
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	export class BulkResult {
+	    total: number;
+	    created: number;
+	    skipped: number;
+	    inKeyFile: number;
+	    sealed: number;
+	    cancelled: boolean;
+	    keyFile: string;
+	    sealDir: string;
+	    message: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new BulkResult(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.total = source["total"];
+	        this.created = source["created"];
+	        this.skipped = source["skipped"];
+	        this.inKeyFile = source["inKeyFile"];
+	        this.sealed = source["sealed"];
+	        this.cancelled = source["cancelled"];
+	        this.keyFile = source["keyFile"];
+	        this.sealDir = source["sealDir"];
+	        this.message = source["message"];
+	    }
 	}
 	
 	export class CertificateView {
@@ -956,6 +1166,41 @@ export namespace desktop {
 		    }
 		    return a;
 		}
+	}
+
+}
+
+export namespace onboard {
+	
+	export class Row {
+	    line: number;
+	    username: string;
+	    host: string;
+	    fullName: string;
+	    accessLevel: string;
+	    accessScope: string;
+	    department: string;
+	    location: string;
+	    expiryDate: string;
+	    sshPublicKey: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new Row(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.line = source["line"];
+	        this.username = source["username"];
+	        this.host = source["host"];
+	        this.fullName = source["fullName"];
+	        this.accessLevel = source["accessLevel"];
+	        this.accessScope = source["accessScope"];
+	        this.department = source["department"];
+	        this.location = source["location"];
+	        this.expiryDate = source["expiryDate"];
+	        this.sshPublicKey = source["sshPublicKey"];
+	    }
 	}
 
 }
