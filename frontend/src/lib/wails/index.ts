@@ -8,3 +8,4 @@ export type * from './types';
 export * from './vault';
 export * from './audit';
 export * from './killswitch';
+export * from './bulk';

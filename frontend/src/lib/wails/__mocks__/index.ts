@@ -36,3 +36,4 @@ export const api = {
 export * from './vault';
 export * from './audit';
 export * from './killswitch';
+export * from './bulk';
