@@ -5,6 +5,7 @@
 #   make bench   benchmarks (never timed assertions in tests)
 #   make soak    the long reliability checks (SOAK_DURATION, default 10m)
 #   make fuzz    every Go fuzz target for FUZZTIME=60s
+#   make dist    packages in build/dist/: .deb, Linux tarball, Windows installer (make dist-check tests them)
 
 SHELL := /bin/bash
 .SHELLFLAGS := -eu -o pipefail -c
@@ -36,7 +37,7 @@ FRONTEND_SRC := $(shell find frontend/src frontend/wailsjs frontend/public -type
 
 .PHONY: all deps deps-run frontend bindings build build-dev run test bench clean \
         vet fmt-check go-test fuzz-short typecheck lint unit bindings-check e2e window-check \
-        reliability soak fuzz
+        reliability soak fuzz dist dist-check
 
 all: build
 
@@ -155,9 +156,23 @@ e2e: build-dev
 window-check: build
 	tools/with-secret-service.sh bash -c 'rc=0; tools/window-check.sh keyring || rc=1; tools/window-check.sh passphrase || rc=1; exit $$rc'
 
+## ---- packages --------------------------------------------------------------
+
+# build/dist/: hostbound_$(VERSION)_amd64.deb (nfpm), the Linux tarball, the
+# cross-built Windows installer (wails + makensis) and SHA256SUMS; see
+# tools/dist/build.sh. Release builds set VERSION=x.y.z.
+dist: build
+	BIN="$(BIN)" GO="$(GO)" tools/dist/build.sh
+
+# Part of make test: the .deb installed into a fresh root with dpkg and purged
+# (plus on this system when root in CI), its unit verified; the installer's
+# payload listed and the exe a PE; the tarball's binary opens a window.
+dist-check: dist
+	tools/dist/check.sh
+
 bench: $(DIST_KEEP)
 	$(GO) test -run '^$$' -bench . -benchmem $(GO_PKGS)
 
 clean:
-	rm -rf build/bin build/test-artifacts
+	rm -rf build/bin build/test-artifacts build/dist build/pkg build/windows/installer/tmp
 	find frontend/dist -mindepth 1 ! -name .keep -delete 2>/dev/null || true

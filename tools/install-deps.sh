@@ -2,7 +2,7 @@
 # Install the Debian/Ubuntu system packages Hostbound needs to build, run and
 # test, skipping those already installed so that a warm run costs nothing.
 #
-#   tools/install-deps.sh          build + run + test packages
+#   tools/install-deps.sh          build + run + test + packaging (make dist) packages
 #   tools/install-deps.sh --run    only what `make run` needs (build + GUI)
 #
 # Runs apt-get directly as root, through sudo otherwise. Never prompts
@@ -11,10 +11,13 @@ set -euo pipefail
 
 build_pkgs=(libgtk-3-dev libwebkit2gtk-4.1-dev pkg-config)
 test_pkgs=(xvfb xauth dbus-daemon gnome-keyring libglib2.0-bin chromium xdotool imagemagick x11-utils openssh-client)
+# make dist and make dist-check: the Windows installer (makensis), its
+# listing (7z), the .desktop check, `file` for the PE check.
+dist_pkgs=(nsis p7zip-full desktop-file-utils file)
 
 case "${1:-}" in
   --run) pkgs=("${build_pkgs[@]}") ;;
-  "" | --all) pkgs=("${build_pkgs[@]}" "${test_pkgs[@]}") ;;
+  "" | --all) pkgs=("${build_pkgs[@]}" "${test_pkgs[@]}" "${dist_pkgs[@]}") ;;
   *) echo "usage: $0 [--run|--all]" >&2; exit 2 ;;
 esac
 

@@ -12,7 +12,8 @@
 #
 # Needs DISPLAY (xvfb-run provides it), xdotool and ImageMagick.
 # Env: HOSTBOUND_BIN (default build/bin/hostbound), WINDOW_TIMEOUT (30 s),
-#      WINDOW_MIN_COLOURS (24).
+#      WINDOW_MIN_COLOURS (24), WINDOW_SHOT (the screenshot's name in
+#      build/test-artifacts, default window-<mode>.png).
 set -euo pipefail
 
 mode=${1:-keyring}
@@ -23,7 +24,7 @@ bin=${HOSTBOUND_BIN:-$root/build/bin/hostbound}
 timeout_s=${WINDOW_TIMEOUT:-30}
 min_colours=${WINDOW_MIN_COLOURS:-24}
 artifacts=$root/build/test-artifacts
-shot=$artifacts/window-$mode.png
+shot=$artifacts/${WINDOW_SHOT:-window-$mode.png}
 
 say() { echo "window-check[$mode]: $*"; }
 fail() { say "FAIL: $*"; exit 1; }

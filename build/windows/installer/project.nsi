@@ -1,6 +1,18 @@
 Unicode true
 
 ####
+## Hostbound: `make dist` runs `wails build -platform windows/amd64 -nsis` (which
+## renders wails_tools.nsh and tmp\MicrosoftEdgeWebview2Setup.exe and builds a
+## plain installer in build\bin), then makensis on this file again with
+##   -DHOSTBOUND_VERSION=<full version>   shown in Apps & features
+##   -DHOSTBOUND_LICENCES=<file>          installed as THIRD_PARTY_LICENSES.txt
+##   -DHOSTBOUND_README=<file>            installed as README.md
+##   -DHOSTBOUND_OUTFILE=<file>           the installer to write
+## (see tools/dist/build.sh). Without them it is Wails' stock installer.
+## The uninstaller never deletes the vault (%AppData%\hostbound).
+####
+
+####
 ## Please note: Template replacements don't work in this file. They are provided with default defines like
 ## mentioned underneath.
 ## If the keyword is not defined, "wails_tools.nsh" will populate them with the values from ProjectInfo.
@@ -40,7 +52,11 @@ VIFileVersion    "${INFO_PRODUCTVERSION}.0"
 
 VIAddVersionKey "CompanyName"     "${INFO_COMPANYNAME}"
 VIAddVersionKey "FileDescription" "${INFO_PRODUCTNAME} Installer"
+!ifdef HOSTBOUND_VERSION
+VIAddVersionKey "ProductVersion"  "${HOSTBOUND_VERSION}"
+!else
 VIAddVersionKey "ProductVersion"  "${INFO_PRODUCTVERSION}"
+!endif
 VIAddVersionKey "FileVersion"     "${INFO_PRODUCTVERSION}"
 VIAddVersionKey "LegalCopyright"  "${INFO_COPYRIGHT}"
 VIAddVersionKey "ProductName"     "${INFO_PRODUCTNAME}"
@@ -71,7 +87,11 @@ ManifestDPIAware true
 #!finalize 'signtool --file "%1"'
 
 Name "${INFO_PRODUCTNAME}"
+!ifdef HOSTBOUND_OUTFILE
+OutFile "${HOSTBOUND_OUTFILE}"
+!else
 OutFile "..\..\bin\${INFO_PROJECTNAME}-${ARCH}-installer.exe" # Name of the installer's file.
+!endif
 InstallDir "$PROGRAMFILES64\${INFO_COMPANYNAME}\${INFO_PRODUCTNAME}" # Default installing folder ($PROGRAMFILES is Program Files folder).
 ShowInstDetails show # This will always show the installation details.
 
@@ -87,6 +107,12 @@ Section
     SetOutPath $INSTDIR
 
     !insertmacro wails.files
+    !ifdef HOSTBOUND_LICENCES
+        File "/oname=THIRD_PARTY_LICENSES.txt" "${HOSTBOUND_LICENCES}"
+    !endif
+    !ifdef HOSTBOUND_README
+        File "/oname=README.md" "${HOSTBOUND_README}"
+    !endif
 
     CreateShortcut "$SMPROGRAMS\${INFO_PRODUCTNAME}.lnk" "$INSTDIR\${PRODUCT_EXECUTABLE}"
     CreateShortCut "$DESKTOP\${INFO_PRODUCTNAME}.lnk" "$INSTDIR\${PRODUCT_EXECUTABLE}"
@@ -95,6 +121,9 @@ Section
     !insertmacro wails.associateCustomProtocols
 
     !insertmacro wails.writeUninstaller
+    !ifdef HOSTBOUND_VERSION
+        WriteRegStr HKLM "${UNINST_KEY}" "DisplayVersion" "${HOSTBOUND_VERSION}"
+    !endif
 SectionEnd
 
 Section "uninstall"
