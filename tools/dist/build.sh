@@ -51,7 +51,7 @@ tar -C "$work/tar" --sort=name --owner=0 --group=0 --numeric-owner --mtime="@$SO
 step "tarball $tree.tar.gz"
 
 VERSION=$version "${nfpm[@]}" package --config tools/dist/nfpm.yaml --packager deb \
-  --target "$dist/hostbound_${version}_amd64.deb" >/dev/null
+  --target "$dist/hostbound_${version}_amd64.deb"
 step "deb hostbound_${version}_amd64.deb"
 
 # ---- Windows: cross-built hostbound.exe and the NSIS installer --------------
