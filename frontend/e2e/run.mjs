@@ -620,7 +620,7 @@ const scenarios = [
       const key = await addLocalApiUser(page, 'job@localhost', 'Nightly Job');
       await shareDb01With(page, 'job@localhost');
       // Transitions done (modal fade-in, a button's label after loading).
-      const settled = () => page.waitForFunction(() => document.getAnimations().length === 0, null, { timeout: 5000 }).catch(() => {});
+      const settled = () => page.waitForFunction(() => globalThis.document.getAnimations().length === 0, null, { timeout: 5000 }).catch(() => {});
       // A viewport shot: a modal's overlay covers the viewport, not the full page.
       const viewShot = async (step) => {
         await settled();
@@ -714,7 +714,7 @@ const scenarios = [
       // The card just under the sticky header, in a viewport shot (a full-page
       // shot of a scrolled page repeats the header).
       await card.evaluate((el) => {
-        const bar = document.querySelector('header')?.getBoundingClientRect().height ?? 0;
+        const bar = globalThis.document.querySelector('header')?.getBoundingClientRect().height ?? 0;
         globalThis.scrollTo(0, el.getBoundingClientRect().top + globalThis.scrollY - bar - 12);
       });
       await viewShot('04-settings-rest-api');
@@ -726,7 +726,7 @@ const scenarios = [
           wrong = api('resources', { auth: 'hbk_nope' });
           break;
         } catch (err) {
-          if (Date.now() > deadline) throw new Error(`the REST API did not answer after Save: ${err.message}`);
+          if (Date.now() > deadline) throw new Error(`the REST API did not answer after Save: ${err.message}`, { cause: err });
           await sleep(250);
         }
       }
