@@ -9,6 +9,7 @@ import { useUserList, type UserFilters } from '../api/useUserList';
 import { countUsers } from '../format';
 import { canManageAPIUsers, canManageOperators } from '../permissions';
 import { APIUserFormModal, type APIUserFormMode } from './APIUserFormModal';
+import { BulkAPIUsersModal } from './BulkAPIUsersModal';
 import { DeleteUserModal } from './DeleteUserModal';
 import { KillSwitchModal } from './KillSwitchModal';
 import { OperatorFormModal, type OperatorFormMode } from './OperatorFormModal';
@@ -38,6 +39,7 @@ type Dialog =
   | { type: 'delete'; row: UserRow }
   | { type: 'regenerate'; username: string }
   | { type: 'revoke' }
+  | { type: 'bulk' }
   | null;
 
 interface Notice {
@@ -193,6 +195,7 @@ export function UsersScreen({ operator }: { operator: Operator }) {
                 <Menu.Item onClick={() => setDialog({ type: 'operator', mode: { kind: 'add' } })}>Add User</Menu.Item>
               )}
               {mayAPI && <Menu.Item onClick={() => setDialog({ type: 'api', mode: { kind: 'add' } })}>Add API User</Menu.Item>}
+              {mayAPI && <Menu.Item onClick={() => setDialog({ type: 'bulk' })}>Add API Users in Bulk</Menu.Item>}
             </Menu.Dropdown>
           </Menu>
         )}
@@ -286,6 +289,9 @@ export function UsersScreen({ operator }: { operator: Operator }) {
             setNotice({ color: 'green', title: 'User deleted', message: `${username} was deleted.` });
           }}
         />
+      )}
+      {dialog?.type === 'bulk' && (
+        <BulkAPIUsersModal operator={operator} roles={roles.data} onClose={() => setDialog(null)} onCreated={changed} />
       )}
       {dialog?.type === 'revoke' && (
         <KillSwitchModal
