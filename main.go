@@ -1,15 +1,17 @@
 // Hostbound: a desktop app for application-to-application password
-// management. main parses flags, sets up the data directory and the logger,
-// and runs the Wails window; app.go owns the wiring.
+// management. main hands the command line to backend/cli; without a
+// command it sets up the data directory and the logger and runs the Wails
+// window (app.go owns the wiring).
 package main
 
 import (
 	"context"
 	"embed"
 	"errors"
-	"flag"
 	"fmt"
+	"net"
 	"os"
+	"time"
 
 	"github.com/wailsapp/wails/v2"
 	"github.com/wailsapp/wails/v2/pkg/logger"
@@ -19,8 +21,12 @@ import (
 	"github.com/wailsapp/wails/v2/pkg/runtime"
 
 	"hostbound/backend/applog"
+	"hostbound/backend/cli"
+	"hostbound/backend/core"
 	"hostbound/backend/datadir"
-	"hostbound/backend/settings"
+	"hostbound/backend/headless"
+	"hostbound/backend/masterkey"
+	"hostbound/backend/users"
 )
 
 //go:embed all:frontend/dist
@@ -36,26 +42,32 @@ func main() {
 	os.Exit(run(os.Args[1:]))
 }
 
+// run dispatches the command line (backend/cli): no command opens the
+// window, the commands administer or serve a data directory headless.
 func run(args []string) int {
 	limitMemory()
-	if len(args) > 0 && args[0] == "serve" {
-		return runServe(args[1:])
+	env := &cli.Env{
+		Version: version, Stdout: os.Stdout, Stderr: os.Stderr,
+		Terminal: cli.OSTerminal(), StderrTTY: cli.IsTerminal(os.Stderr), Getenv: os.Getenv,
+		Keyring: func() core.Keyring { return masterkey.NewOSKeyring() },
+		Hasher:  users.DefaultHasher, Resolver: net.DefaultResolver, Clock: time.Now,
+		Prepare: restrictUmask, CheckDataDir: refuseDefaultDataDir,
+		Window: runWindow, Serve: serve,
 	}
-	fs := flag.NewFlagSet("hostbound", flag.ContinueOnError)
-	dataDirFlag := fs.String("data-dir", "", "data directory (default: $"+datadir.EnvVar+" or <user config dir>/hostbound)")
-	logLevel := fs.String("log-level", "info", "log level: debug, info, warn, error")
-	apiListen := fs.String("api-listen", settings.DefaultListen, "REST API address until Settings change it")
-	showVersion := fs.Bool("version", false, "print the version and exit")
-	if err := fs.Parse(args); err != nil {
-		return 2
-	}
-	if *showVersion {
-		fmt.Println("hostbound", version)
-		return 0
-	}
+	return cli.Run(context.Background(), env, args)
+}
+
+// serve is `hostbound serve`'s server: the REST API and the SSH CLI.
+func serve(ctx context.Context, o cli.ServeOptions) error {
+	return headless.Serve(ctx, headless.Options{DataDir: o.DataDir, Listen: o.Listen, SSHListen: o.SSHListen,
+		PassphraseFile: o.PassphraseFile, Keyring: o.Keyring, Core: o.Core, Started: o.Started})
+}
+
+// runWindow is the desktop app on the data directory of o.
+func runWindow(o cli.WindowOptions) int {
 	restrictUmask()
 
-	dir, err := datadir.Resolve(*dataDirFlag)
+	dir, err := datadir.Resolve(o.DataDir)
 	if err == nil {
 		if err := refuseDefaultDataDir(dir); err != nil {
 			fmt.Fprintln(os.Stderr, "hostbound:", err)
@@ -86,14 +98,14 @@ func run(args []string) int {
 		return 1
 	}
 	defer logFile.Close()
-	log, err := applog.New(logFile, *logLevel)
+	log, err := applog.New(logFile, o.LogLevel)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "hostbound:", err)
 		return 2
 	}
 	log.WithFields(map[string]any{"component": "main", "version": version, "dataDir": dir}).Info("starting")
 
-	app := NewApp(dir, logPath, *apiListen, log)
+	app := NewApp(dir, logPath, o.APIListen, log)
 	err = wails.Run(&options.App{
 		Title:              "Hostbound",
 		Width:              1200,

@@ -48,7 +48,7 @@ func Serve(ctx context.Context, o Options) error {
 	defer life.Close()
 	svc := life.Services()
 	if has, err := svc.Users.HasUsers(); err != nil || !has {
-		return errors.Join(err, errors.New("this data directory has no administrator yet: run the desktop app once to set it up"))
+		return errors.Join(err, errors.New("this data directory has no administrator yet: set it up with `hostbound init` (or the desktop app)"))
 	}
 	srv := restapi.NewHeadlessRunner(life, o.Listen, o.Core.Clock, o.Core.Log)
 	if err := srv.Restart(); err != nil {
@@ -78,7 +78,7 @@ func unlock(life *core.Lifecycle, o Options) error {
 	case core.PhaseOpen:
 		return nil
 	case core.PhaseSetup:
-		return errors.New("this data directory has not been set up: run the desktop app once to set it up")
+		return errors.New("this data directory has not been set up: set it up with `hostbound init` (or the desktop app)")
 	case core.PhaseLocked:
 		return errors.New(life.State().LockedReason)
 	}

@@ -215,7 +215,7 @@ func TestServeRefusesADataDirectoryThatIsNotSetUp(t *testing.T) {
 	t.Run("no master key", func(t *testing.T) {
 		dir := t.TempDir()
 		err := Serve(context.Background(), Options{DataDir: dir, Listen: freeAddr(t), Keyring: masterkey.NewMemoryKeyring(), Core: config()})
-		if err == nil || !strings.Contains(err.Error(), "has not been set up: run the desktop app once") {
+		if err == nil || !strings.Contains(err.Error(), "has not been set up: set it up with `hostbound init`") {
 			t.Fatalf("got %v", err)
 		}
 		if _, err := os.Stat(filepath.Join(dir, masterkey.HeaderFile)); !os.IsNotExist(err) {
