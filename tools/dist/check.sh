@@ -104,10 +104,18 @@ printf 'root:x:0:\n' >"$fresh/etc/group"
 printf 'root:*:19000:0:99999:7:::\n' >"$fresh/etc/shadow"
 printf 'root:*::\n' >"$fresh/etc/gshadow"
 chmod 0640 "$fresh/etc/shadow" "$fresh/etc/gshadow"
+for f in passwd group shadow gshadow; do cp -p "$fresh/etc/$f" "$fresh/etc/$f-"; done # shadow's backups, as on any system
+# ... and systemd's targets and slices, so that systemd-analyze verify --root
+# finds the units hostbound.service depends on (sysinit.target, …).
+if [ -d /usr/lib/systemd/system ]; then
+  mkdir -p "$fresh/usr/lib/systemd/system"
+  find /usr/lib/systemd/system -maxdepth 1 -type f \( -name '*.target' -o -name '*.slice' \) \
+    -exec cp -t "$fresh/usr/lib/systemd/system/" {} +
+fi
 snapshot() { # DIR: every path under it with type and mode, dpkg's own backups left out
-  (cd "$1" && find . -printf '%y %m %p\n' | grep -Ev ' \./var/lib/dpkg/(status-old|available-old|lock.*|triggers/Lock|triggers/Unincorp)$' | LC_ALL=C sort)
+  (cd "$1" && find . -printf '%y %m %p\n' | grep -Ev ' \./var/lib/dpkg/(status-old|available-old|lock.*|info/format|triggers/Lock|triggers/Unincorp)$' | LC_ALL=C sort)
 }
-users() { cut -d: -f1 "$1/etc/passwd" "$1/etc/group" "$1/etc/shadow" "$1/etc/gshadow" | tr '\n' ' '; }
+users() { cat "$1/etc/passwd" "$1/etc/group" "$1/etc/shadow" "$1/etc/gshadow" | sha256sum; }
 before=$(snapshot "$fresh")
 users_before=$(users "$fresh")
 # --force-depends: GTK and WebKitGTK are not in the fresh root (section 2
@@ -137,7 +145,8 @@ unit=$fresh/usr/lib/systemd/system/hostbound.service
 enabled=$(systemctl --root="$fresh" is-enabled hostbound.service 2>/dev/null || true)
 [ "$enabled" = disabled ] || fail "hostbound.service is '$enabled' after install, want disabled"
 if command -v systemd-analyze >/dev/null 2>&1; then
-  # --root makes ExecStart= and the unit resolve inside the fresh root.
+  # --root makes the unit, its dependencies and ExecStart= resolve inside the
+  # fresh root (a missing /usr/bin/hostbound there fails it).
   systemd-analyze verify --man=no --root="$fresh" hostbound.service || fail "systemd-analyze verify hostbound.service"
   say "unit: disabled; systemd-analyze verify: ok ($(systemd-analyze --version | head -n1))"
 else
@@ -157,13 +166,13 @@ say "desktop entry valid; man page renders ($(MANWIDTH=80 man -l "$fresh/usr/sha
 [ ! -e "$fresh/usr/bin/hostbound" ] || fail "dpkg -r left /usr/bin/hostbound"
 grep -q '^hostbound:' "$fresh/etc/passwd" || fail "dpkg -r removed the user (only purge should)"
 "${dpkgr[@]}" -P hostbound >"$fresh.log" 2>&1 || { cat "$fresh.log"; fail "dpkg -P"; }
-[ "$(users "$fresh")" = "$users_before" ] || fail "after purge the user database holds $(users "$fresh"), before: $users_before"
+[ "$(users "$fresh")" = "$users_before" ] || fail "after purge /etc/{passwd,group,shadow,gshadow} differ from before"
 after=$(snapshot "$fresh")
 if [ "$before" != "$after" ]; then
   diff <(echo "$before") <(echo "$after") >&2 || true
   fail "the fresh root differs after dpkg -P (above)"
 fi
-say "dpkg -r then -P: user and group gone, the root's $(wc -l <<<"$after") paths as before"
+say "dpkg -r then -P: the user database byte for byte as before, the root's $(wc -l <<<"$after") paths as before"
 
 # Purge never deletes a vault.
 "${dpkgr[@]}" -i "$deb" >"$fresh.log" 2>&1 || { cat "$fresh.log"; fail "dpkg -i (round 2)"; }
