@@ -9,5 +9,6 @@ func register(root *cobra.Command, env *Env) {
 	addInit(root, env)
 	addServe(root, env)
 	addAPIUser(root, env)
+	addAPIUserImport(root, env)
 	addAudit(root, env)
 }
