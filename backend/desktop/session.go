@@ -64,6 +64,9 @@ type Session struct {
 	integrity IntegrityResult
 	// opened is the services the API server and the verification ran for.
 	opened *services.Services
+	// verifying counts the audit chain verifications still reading a store:
+	// a restore and Close wait for them before the store closes under them.
+	verifying sync.WaitGroup
 }
 
 // NewSession returns a session over the lifecycle; the app starts and
@@ -95,6 +98,7 @@ func (l Lifecycle) Close() error {
 	if l.s.cfg.SSH != nil {
 		l.s.cfg.SSH.Stop()
 	}
+	l.s.verifying.Wait()
 	return l.s.life.Close()
 }
 
@@ -117,8 +121,10 @@ func (s *Session) startOpen() {
 			s.log.WithError(err).Warn("SSH CLI not started")
 		}
 	}
+	s.verifying.Add(1)
 	go func() {
 		res := verifyChain(svc, s.cfg.Clock)
+		s.verifying.Done()
 		s.mu.Lock()
 		defer s.mu.Unlock()
 		if s.opened == svc {
