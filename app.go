@@ -26,6 +26,7 @@ type App struct {
 	vault   *desktop.Vault
 	audit   *desktop.Audit
 	kill    *desktop.KillSwitch
+	backup  *desktop.Backup
 }
 
 // NewApp wires the bound facades for the data directory.
@@ -50,6 +51,7 @@ func NewApp(dataDir, logFile, apiListen string, log *logrus.Logger) *App {
 	})
 	a.users, a.vault, a.audit = desktop.NewUsers(a.session), desktop.NewVault(a.session), desktop.NewAudit(a.session)
 	a.kill = desktop.NewKillSwitch(a.session)
+	a.backup = desktop.NewBackup(a.session, desktop.WailsBackupDialogs(func() context.Context { return a.ctx }))
 	return a
 }
 
@@ -68,7 +70,7 @@ func (a *App) emit(event string, data any) {
 
 // Bindings are the structs whose methods the frontend calls.
 func (a *App) Bindings() []any {
-	return []any{a.session, a.users, a.vault, a.audit, a.kill, desktop.NewBulk(a.session, desktop.WailsDialogs(func() context.Context { return a.ctx }))}
+	return []any{a.session, a.users, a.vault, a.audit, a.kill, a.backup, desktop.NewBulk(a.session, desktop.WailsDialogs(func() context.Context { return a.ctx }))}
 }
 
 func (a *App) startup(ctx context.Context) {
