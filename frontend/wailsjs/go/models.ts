@@ -366,6 +366,42 @@ export namespace desktop {
 		}
 	}
 	
+	export class BackupRequest {
+	    path: string;
+	    passphrase: string;
+	    confirmPassphrase: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new BackupRequest(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.path = source["path"];
+	        this.passphrase = source["passphrase"];
+	        this.confirmPassphrase = source["confirmPassphrase"];
+	    }
+	}
+	export class BackupResult {
+	    path: string;
+	    records: number;
+	    bytes: number;
+	    auditRecords: number;
+	    createdAt: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new BackupResult(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.path = source["path"];
+	        this.records = source["records"];
+	        this.bytes = source["bytes"];
+	        this.auditRecords = source["auditRecords"];
+	        this.createdAt = source["createdAt"];
+	    }
+	}
 	export class BulkCommon {
 	    prefix: string;
 	    role: string;
@@ -874,6 +910,82 @@ export namespace desktop {
 	    }
 	}
 	
+	export class RestoreInfo {
+	    dataDir: string;
+	    hasData: boolean;
+	    asidePattern: string;
+	    needsNewPassphrase: boolean;
+	    minPassphrase: number;
+	
+	    static createFrom(source: any = {}) {
+	        return new RestoreInfo(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.dataDir = source["dataDir"];
+	        this.hasData = source["hasData"];
+	        this.asidePattern = source["asidePattern"];
+	        this.needsNewPassphrase = source["needsNewPassphrase"];
+	        this.minPassphrase = source["minPassphrase"];
+	    }
+	}
+	export class RestoreRequest {
+	    file: string;
+	    passphrase: string;
+	    newPassphrase: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new RestoreRequest(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.file = source["file"];
+	        this.passphrase = source["passphrase"];
+	        this.newPassphrase = source["newPassphrase"];
+	    }
+	}
+	export class RestoreResult {
+	    file: string;
+	    records: number;
+	    auditRecords: number;
+	    createdAt: string;
+	    aside: string;
+	    state: AppState;
+	
+	    static createFrom(source: any = {}) {
+	        return new RestoreResult(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.file = source["file"];
+	        this.records = source["records"];
+	        this.auditRecords = source["auditRecords"];
+	        this.createdAt = source["createdAt"];
+	        this.aside = source["aside"];
+	        this.state = this.convertValues(source["state"], AppState);
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
 	export class RevocationPreview {
 	    total: number;
 	    revoke: number;
