@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/sirupsen/logrus"
@@ -208,11 +209,14 @@ type exitCode int
 
 func (c exitCode) Error() string { return fmt.Sprintf("exit %d", int(c)) }
 
+// allowExplorer turns off cobra's refusal to run when Windows Explorer
+// starts the program (double-click): that is how the desktop app starts.
+var allowExplorer sync.Once
+
 // Run runs the command line args (without the program name) and returns
 // the exit code. ctx ends serve (main gives it SIGTERM and Ctrl-C).
 func Run(ctx context.Context, env *Env, args []string) int {
-	// Started from Explorer, cobra would refuse to run a GUI program.
-	cobra.MousetrapHelpText = ""
+	allowExplorer.Do(func() { cobra.MousetrapHelpText = "" })
 	root := NewRoot(env)
 	root.SetArgs(args)
 	cmd, err := root.ExecuteContextC(ctx)

@@ -78,7 +78,11 @@ func (e *Env) lockDir(cmd *cobra.Command, create bool) (string, *datadir.Lock, e
 	if e.Prepare != nil {
 		e.Prepare()
 	}
-	dir, err := datadir.Resolve(flag(cmd, "data-dir"))
+	dir := flag(cmd, "data-dir")
+	if dir == "" {
+		dir = e.getenv(datadir.EnvVar)
+	}
+	dir, err := datadir.Resolve(dir)
 	if err != nil {
 		return "", nil, failf("%w", err)
 	}
