@@ -94,9 +94,9 @@ func (s *syncBuffer) String() string {
 func (f *fixture) newEnv(stdout, stderr *syncBuffer) *Env {
 	return &Env{
 		Version: "1.2.3-test", Stdout: stdout, Stderr: stderr, Terminal: f.terminal,
-		Getenv:   func(k string) string { return f.env[k] },
-		Keyring:  func() core.Keyring { return f.keyring },
-		Hasher:   testdomain.FastHasher, Resolver: testdomain.LocalDNS,
+		Getenv:  func(k string) string { return f.env[k] },
+		Keyring: func() core.Keyring { return f.keyring },
+		Hasher:  testdomain.FastHasher, Resolver: testdomain.LocalDNS,
 		Window: func(WindowOptions) int { return 0 },
 		Serve: func(ctx context.Context, o ServeOptions) error {
 			return headless.Serve(ctx, headless.Options{DataDir: o.DataDir, Listen: o.Listen, SSHListen: o.SSHListen,
