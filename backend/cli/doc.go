@@ -21,7 +21,8 @@
 // # Adding a command
 //
 // A command is one file with one function that builds it and hangs it on
-// its parent, plus its line in [register] (commands.go):
+// its parent, plus its line in register (commands.go), which is the whole
+// list of commands in the order --help shows them:
 //
 //	// backup.go
 //	func addBackup(root *cobra.Command, env *Env) {
@@ -29,16 +30,19 @@
 //			Use:     "backup FILE",
 //			Short:   "Write an encrypted backup of the data directory",
 //			Example: "  hostbound backup /srv/backups/hostbound.hbk --operator admin",
-//			Args:    exactArgs(1),
+//			Args:    exactArgs("FILE"), // a missing or extra argument exits 2
 //			RunE: func(cmd *cobra.Command, args []string) error {
-//				s, err := env.Open(cmd) // lock, unlock, log in
+//				s, err := env.Open(cmd) // lock, unlock, log in as the operator
 //				if err != nil {
 //					return err
 //				}
 //				defer s.Close()
+//				pass, err := env.Secret("the backup passphrase", "HOSTBOUND_BACKUP_PASSPHRASE_FILE", "", true)
+//				…
 //				p := env.Progress(total, "backup") // a bar on a terminal, lines otherwise
-//				…s.Services.Backup…(s.Actor, …)
-//				p.Done("…")
+//				… s.Services.Backup …(s.Actor, …, func(n int64) { p.Set(n) })
+//				p.Done("")
+//				env.Errorf("Wrote %s.\n", args[0])
 //				return nil
 //			},
 //		}
@@ -46,13 +50,28 @@
 //		root.AddCommand(cmd)
 //	}
 //
-// What a command has at hand: [Env.Open] (a [Session]: the services, the
-// operator's Actor, the log, the data directory), [Env.OpenDir] (only the
-// lock and the open store, for a command that must not log in, such as
-// restore into an empty directory), [Env.Secret] (a secret from a file
-// named by an environment variable or from the terminal, asked twice when
-// it is new), [Env.Progress], [Env.Printf]/[Env.Errorf] for stdout and
-// stderr, [exactArgs]/[usagef] for usage errors (exit 2). A returned
-// *apperr.Error is printed with every field error and exits 1; any other
-// error is logged and shown as "internal error" unless made with [failf].
+//	// commands.go, in register:
+//	addBackup(root, env)
+//
+// A sub-command of an existing group finds its parent among
+// root.Commands() by name (see addAPIUserImport).
+//
+// What a command has at hand:
+//   - [Env.Open]: a [Session] (the services, the operator's Actor with
+//     source "cli", the log, the data directory); Close it.
+//   - [Env.OpenDir]: the same without logging in; [Env.lockDir] only the
+//     lock (with create, the directory is made: init, a restore into a new
+//     directory).
+//   - [Env.Secret]: a secret from a file (a flag's path, or the file an
+//     environment variable names) or from the terminal without echo, asked
+//     twice when confirm; never from argv.
+//   - [Env.Progress], [Env.Printf] (stdout: what scripts read),
+//     [Env.Errorf] (stderr: messages), [Env.printJSON] for --json.
+//   - usagef and exactArgs for usage errors (exit 2); failf for a message
+//     shown as it is (exit 1). A returned *apperr.Error is printed with
+//     every field error (exit 1); any other error is logged and shown as
+//     "internal error" (exit 1).
+//
+// Tests run commands in-process over a real data directory in
+// t.TempDir() (helpers_test.go: newFixture, run, must, refused).
 package cli
