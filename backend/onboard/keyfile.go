@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"filippo.io/age"
+	"filippo.io/age/agessh"
 	"golang.org/x/crypto/ssh"
 )
 
@@ -100,7 +101,13 @@ func recipient(sshPublicKey string) (age.Recipient, error) {
 	if t := pk.Type(); t != ssh.KeyAlgoED25519 && t != ssh.KeyAlgoRSA {
 		return nil, fmt.Errorf("%w (the key is %s)", ErrNotSealable, t)
 	}
-	return sshRecipient(pk)
+	// agessh's ssh-ed25519 and ssh-rsa recipients: the host's own key
+	// opens the file with the age binary.
+	r, err := agessh.ParseRecipient(string(ssh.MarshalAuthorizedKey(pk)))
+	if err != nil {
+		return nil, fmt.Errorf("%w: %v", ErrNotSealable, err)
+	}
+	return r, nil
 }
 
 // Seal writes key, with a line end, to w encrypted with age to the SSH
