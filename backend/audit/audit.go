@@ -142,7 +142,14 @@ func (l *Log) List(tx *store.Txn) ([]Record, error) {
 
 // Verify walks the whole chain. It returns the number of records checked,
 // or an error wrapping ErrTampered that names the first bad sequence number.
-func (l *Log) Verify(tx *store.Txn) (uint64, error) {
+func (l *Log) Verify(tx *store.Txn) (uint64, error) { return l.VerifyProgress(tx, nil) }
+
+// progressEvery is how many records pass between two progress calls.
+const progressEvery = 4096
+
+// VerifyProgress is Verify telling progress (when set) how many records
+// it has checked, now and then and at the end.
+func (l *Log) VerifyProgress(tx *store.Txn, progress func(checked uint64)) (uint64, error) {
 	var h head
 	if err := tx.Get(headKey, &h); err != nil && !errors.Is(err, store.ErrNotFound) {
 		return 0, fmt.Errorf("audit verify: %w", err)
@@ -166,8 +173,14 @@ func (l *Log) Verify(tx *store.Txn) (uint64, error) {
 			return false, fmt.Errorf("%w: record %d was altered", ErrTampered, n)
 		}
 		prev = r.Hash
+		if progress != nil && n%progressEvery == 0 {
+			progress(n)
+		}
 		return true, nil
 	})
+	if progress != nil {
+		progress(n)
+	}
 	if err != nil {
 		return n, err
 	}

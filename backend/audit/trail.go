@@ -71,7 +71,10 @@ func (t *Trail) Export(a access.Actor, name, format string, f Filter, w io.Write
 }
 
 // Verify walks the whole chain for a and records the outcome.
-func (t *Trail) Verify(a access.Actor) (uint64, error) {
+func (t *Trail) Verify(a access.Actor) (uint64, error) { return t.VerifyProgress(a, nil) }
+
+// VerifyProgress is Verify telling progress how many records it checked.
+func (t *Trail) VerifyProgress(a access.Actor, progress func(checked uint64)) (uint64, error) {
 	var n uint64
 	var verr error
 	var who access.Principal
@@ -80,7 +83,7 @@ func (t *Trail) Verify(a access.Actor) (uint64, error) {
 			return err
 		}
 		who = p
-		n, verr = t.log.Verify(tx)
+		n, verr = t.log.VerifyProgress(tx, progress)
 		return nil
 	})
 	if err != nil {

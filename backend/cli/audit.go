@@ -49,7 +49,7 @@ the first bad record.`,
 				return err
 			}
 			p := env.Progress(int64(total), "verify audit trail")
-			n, verr := s.Services.Trail.Verify(s.Actor)
+			n, verr := s.Services.Trail.VerifyProgress(s.Actor, func(checked uint64) { p.Set(int64(checked)) })
 			if verr != nil && !errors.Is(verr, audit.ErrTampered) {
 				p.Done("")
 				return verr
