@@ -31,7 +31,8 @@ var (
 	// support: test helpers and harnesses, held to no layer's rules but 4.
 	support = []string{"hostbound/backend/internal", "hostbound/backend/reliability"}
 	// parsers: pure functions of outside input, fuzzed; no storage.
-	parsers = []string{"hostbound/backend/apikey", "hostbound/backend/hostcheck", "hostbound/backend/credentials"}
+	parsers = []string{"hostbound/backend/apikey", "hostbound/backend/hostcheck", "hostbound/backend/credentials",
+		"hostbound/backend/onboard", "hostbound/backend/passgen"}
 
 	// viaAllowed: third-party packages a domain package may reach net/http
 	// through, because they link it without serving or calling HTTP. Each
