@@ -91,7 +91,7 @@ section deb-fresh-root
 fresh=$(mktemp -d "${TMPDIR:-/tmp}/hostbound-root.XXXXXX")
 sysinstalled=
 cleanup() {
-  rm -rf "$fresh" "${tmpx:-}" "${unpacked:-}"
+  rm -rf "$fresh" "$fresh.log" "${tmpx:-}" "${unpacked:-}"
   if [ -n "$sysinstalled" ]; then dpkg -P hostbound >/dev/null 2>&1 || true; fi
 }
 trap cleanup EXIT
