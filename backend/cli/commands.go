@@ -11,4 +11,6 @@ func register(root *cobra.Command, env *Env) {
 	addAPIUser(root, env)
 	addAPIUserImport(root, env)
 	addAudit(root, env)
+	addBackup(root, env)
+	addRestore(root, env)
 }
