@@ -36,7 +36,7 @@ type UserRow struct {
 	Location     string `json:"location"`
 	Disabled     bool   `json:"disabled"`
 	RESTEnabled  bool   `json:"restEnabled"`
-	KeyStatus    string `json:"keyStatus"` // active, expiring, expired, none, disabled
+	KeyStatus    string `json:"keyStatus"` // active, expiring, expired, none, disabled, revoked
 	KeyHint      string `json:"keyHint"`
 	KeyCreatedAt string `json:"keyCreatedAt"`
 	KeyExpiresAt string `json:"keyExpiresAt"`

@@ -23,6 +23,7 @@ type Row struct {
 	Department   string       `json:"department"`
 	Location     string       `json:"location"`
 	Disabled     bool         `json:"disabled"`
+	Revoked      bool         `json:"revoked"` // by the kill switch
 	RESTEnabled  bool         `json:"restEnabled"`
 	KeyHint      string       `json:"keyHint"`
 	KeyCreatedAt *time.Time   `json:"keyCreatedAt"`
@@ -42,7 +43,7 @@ func RowOf(u *User) *Row {
 	r := &Row{
 		ID: u.ID, Username: u.Username, Kind: u.Kind, FullName: u.FullName, Email: u.Email, Host: u.Host,
 		Role: u.Role, Scope: u.Scope, Department: u.Department, Location: u.Location,
-		Disabled: u.Disabled, RESTEnabled: u.RESTEnabled, CreatedAt: u.CreatedAt,
+		Disabled: u.Disabled, Revoked: u.Revoked != nil, RESTEnabled: u.RESTEnabled, CreatedAt: u.CreatedAt,
 	}
 	if u.Certificate != nil {
 		r.certFP = u.Certificate.Fingerprint
@@ -65,6 +66,7 @@ const (
 	KeyExpired  = "expired"
 	KeyNone     = "none"
 	KeyDisabled = "disabled"
+	KeyRevoked  = "revoked" // by the kill switch, until access is restored
 )
 
 // ExpiringWithin is the warning window of the key status filter.
@@ -75,6 +77,8 @@ func (r *Row) KeyStatus(now time.Time) string {
 	switch {
 	case r.Disabled:
 		return KeyDisabled
+	case r.Revoked:
+		return KeyRevoked
 	case r.Kind != KindAPI || !r.RESTEnabled || r.KeyHint == "":
 		return KeyNone
 	case r.KeyExpiresAt == nil:

@@ -23,7 +23,7 @@ export function makeAuditRecord(overrides: Partial<AuditRecord> = {}): AuditReco
 
 export function makeReport(overrides: Partial<ReportView> = {}): ReportView {
   return {
-    keyStatus: { active: 0, expiring30: 0, expiring7: 0, expiring1: 0, expired: 0, none: 0, disabled: 0 },
+    keyStatus: { active: 0, expiring30: 0, expiring7: 0, expiring1: 0, expired: 0, none: 0, disabled: 0, revoked: 0 },
     expiringSoon: [],
     idleKeys: [],
     superAdmins: [],

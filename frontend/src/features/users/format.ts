@@ -14,7 +14,19 @@ export const KEY_STATUS_LABELS: Record<KeyStatus, string> = {
   expired: 'Expired',
   none: 'None',
   disabled: 'Disabled',
+  revoked: 'Revoked',
 };
+
+/** The key status filter's choices (Users list, kill switch). */
+export const KEY_STATUS_OPTIONS = [
+  { value: 'all', label: 'All' },
+  { value: 'active', label: 'Active' },
+  { value: 'expiring', label: 'Expiring within 30 days' },
+  { value: 'expired', label: 'Expired' },
+  { value: 'none', label: 'None' },
+  { value: 'disabled', label: 'Disabled' },
+  { value: 'revoked', label: 'Revoked' },
+];
 
 export const KEY_STATUS_COLORS: Record<KeyStatus, string> = {
   active: 'green',
@@ -22,6 +34,7 @@ export const KEY_STATUS_COLORS: Record<KeyStatus, string> = {
   expired: 'red',
   none: 'gray',
   disabled: 'gray',
+  revoked: 'red',
 };
 
 /** "expires in 12 days", "expires today", "expired", "never expires"; '' without a key. */

@@ -31,6 +31,7 @@ const KEY_STATUS_BUCKETS: (keyof KeyStatusCounts)[] = [
   'expired',
   'none',
   'disabled',
+  'revoked',
 ];
 
 function reportView(v: desktop.ReportView): ReportView {

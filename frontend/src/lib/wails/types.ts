@@ -37,7 +37,7 @@ export type Scope = 'all' | 'owned_shared';
 export type UserKind = 'operator' | 'api';
 
 /** Key status of a user; KEY_STATUS_LABELS and the filter are keyed by it. */
-export type KeyStatus = 'active' | 'expiring' | 'expired' | 'none' | 'disabled';
+export type KeyStatus = 'active' | 'expiring' | 'expired' | 'none' | 'disabled' | 'revoked';
 
 export type UserSortBy =
   | 'username'
@@ -64,7 +64,7 @@ export type ExportFormat = 'csv' | 'jsonl';
 
 /** API users by key status: Go sends a map that leaves out the zero counts; the seam fills them in. */
 export type KeyStatusCounts = Record<
-  'active' | 'expiring30' | 'expiring7' | 'expiring1' | 'expired' | 'none' | 'disabled',
+  'active' | 'expiring30' | 'expiring7' | 'expiring1' | 'expired' | 'none' | 'disabled' | 'revoked',
   number
 >;
 

@@ -36,7 +36,7 @@ function countOf(card: HTMLElement, label: string): string {
 }
 
 const report = makeReport({
-  keyStatus: { active: 12, expiring30: 3, expiring7: 2, expiring1: 1, expired: 4, none: 5, disabled: 6 },
+  keyStatus: { active: 12, expiring30: 3, expiring7: 2, expiring1: 1, expired: 4, none: 5, disabled: 6, revoked: 0 },
   expiringSoon: [
     makeUserRow({
       username: 'backup@web01',

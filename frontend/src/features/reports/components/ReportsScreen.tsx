@@ -15,6 +15,7 @@ const KEY_STATUS_ROWS: { key: keyof KeyStatusCounts; label: string; color: strin
   { key: 'expired', label: 'Expired', color: 'red' },
   { key: 'none', label: 'No key', color: 'gray' },
   { key: 'disabled', label: 'Disabled', color: 'gray' },
+  { key: 'revoked', label: 'Revoked', color: 'red' },
 ];
 
 /** A report's table: header, rows as the screen shows them, and the same as CSV. */

@@ -26,6 +26,7 @@ import {
 } from '../../../lib/wails';
 import { useSession } from '../../session/useSession';
 import { splitErrors } from '../formErrors';
+import { KEY_STATUS_OPTIONS } from '../format';
 
 /** Rows per page of the preview table. */
 export const PREVIEW_PAGE = 50;
@@ -50,14 +51,6 @@ const STATUS_COLOR: Record<AffectedStatus, string> = {
   'already revoked': 'gray',
 };
 
-const KEY_STATUS_OPTIONS = [
-  { value: 'all', label: 'All' },
-  { value: 'active', label: 'Active' },
-  { value: 'expiring', label: 'Expiring within 30 days' },
-  { value: 'expired', label: 'Expired' },
-  { value: 'none', label: 'None' },
-  { value: 'disabled', label: 'Disabled' },
-];
 
 const FIELDS = ['value', 'search', 'reason'] as const;
 

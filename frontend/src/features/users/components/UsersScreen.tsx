@@ -6,7 +6,7 @@ import { api, type KeyStatus, type Operator, type UserKind, type UserRow, type U
 import { useRoles } from '../../roles/api/useRoles';
 import { useSession } from '../../session/useSession';
 import { useUserList, type UserFilters } from '../api/useUserList';
-import { countUsers } from '../format';
+import { countUsers, KEY_STATUS_OPTIONS } from '../format';
 import { canManageAPIUsers, canManageOperators } from '../permissions';
 import { APIUserFormModal, type APIUserFormMode } from './APIUserFormModal';
 import { BulkAPIUsersModal } from './BulkAPIUsersModal';
@@ -24,14 +24,6 @@ const KIND_OPTIONS = [
   { value: 'api', label: 'API users' },
 ];
 
-const KEY_STATUS_OPTIONS = [
-  { value: 'all', label: 'All' },
-  { value: 'active', label: 'Active' },
-  { value: 'expiring', label: 'Expiring within 30 days' },
-  { value: 'expired', label: 'Expired' },
-  { value: 'none', label: 'None' },
-  { value: 'disabled', label: 'Disabled' },
-];
 
 type Dialog =
   | { type: 'api'; mode: APIUserFormMode }

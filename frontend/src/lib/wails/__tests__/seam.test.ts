@@ -96,7 +96,7 @@ describe('answers on the way in', () => {
       },
     });
     await expect(auditApi.getReports()).resolves.toEqual({
-      keyStatus: { active: 0, expiring30: 0, expiring7: 2, expiring1: 0, expired: 0, none: 0, disabled: 0 },
+      keyStatus: { active: 0, expiring30: 0, expiring7: 2, expiring1: 0, expired: 0, none: 0, disabled: 0, revoked: 0 },
       expiringSoon: [],
       idleKeys: [],
       superAdmins: [],
