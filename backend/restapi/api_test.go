@@ -472,13 +472,13 @@ func TestBadRequestsGetCleanErrors(t *testing.T) {
 		{"an oversized body", "PUT", pw, url.Values{"INPUT_DATA": {strings.Repeat("x", 70<<10)}}, 400, "request body over 65536 bytes"},
 		// The domain's rule, the same for every face.
 		{"PUT without a new password", "PUT", pw, url.Values{"INPUT_DATA": {`{"operation":{"Details":{}}}`}}, 400, "NEWPASSWORD: 1 to 4096 characters of valid text"},
-		{"a field of the wrong type", "PUT", pw, in(`"NEWPASSWORD":["x"]`), 400, "NEWPASSWORD: must be text"},
+		{"a field of the wrong type", "PUT", pw, in(`"NEWPASSWORD":["x"]`), 400, "NEWPASSWORD: must be text (a JSON string)"},
 		{"a boolean that is none", "PUT", acct, in(`"ISREASONREQUIRED":"perhaps"`), 400, "ISREASONREQUIRED: must be true or false"},
 		{"an oversized field", "GET", pw + "?INPUT_DATA=" + url.QueryEscape(`{"operation":{"Details":{"REASON":"`+strings.Repeat("r", 1025)+`"}}}`), nil, 400, "REASON: at most 1024 characters"},
 		{"Details that is not an object", "PUT", pw, url.Values{"INPUT_DATA": {`{"operation":{"Details":"x"}}`}}, 400, "INPUT_DATA: operation.Details must be an object"},
 		{"data after the JSON", "PUT", pw, url.Values{"INPUT_DATA": {`{"operation":{}} {}`}}, 400, "INPUT_DATA is not valid JSON: unexpected data after the JSON value at character 17"},
 		{"an account list that is not one", "POST", res + "/accounts", in(`"ACCOUNTLIST":{"ACCOUNTNAME":"x"}`), 400, "ACCOUNTLIST: must be a list of objects"},
-		{"a bad item of an account list", "POST", res + "/accounts", in(`"ACCOUNTLIST":[{"ACCOUNTNAME":"ok","PASSWORD":"p"},{"ACCOUNTNAME":false}]`), 400, "ACCOUNTLIST[1].ACCOUNTNAME: must be text"},
+		{"a bad item of an account list", "POST", res + "/accounts", in(`"ACCOUNTLIST":[{"ACCOUNTNAME":"ok","PASSWORD":"p"},{"ACCOUNTNAME":false}]`), 400, "ACCOUNTLIST[1].ACCOUNTNAME: must be text (a JSON string)"},
 		{"an unknown policy", "GET", "/passwords/generate?POLICY=Paranoid", nil, 400, "POLICY: one of Strong, Medium, Low"},
 	}
 	for _, cs := range cases {

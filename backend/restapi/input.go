@@ -1,7 +1,6 @@
 package restapi
 
 import (
-	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -81,6 +80,9 @@ func decodeLenient(raw string, v any) error {
 	}
 	var typ *json.UnmarshalTypeError
 	if errors.As(err, &typ) {
+		if typ.Field == "" {
+			return errors.New("INPUT_DATA must be a JSON object: {\"operation\":{\"Details\":{...}}}")
+		}
 		return fmt.Errorf("INPUT_DATA: %s must be an object (character %d)", typ.Field, typ.Offset)
 	}
 	return fmt.Errorf("INPUT_DATA is not valid JSON: %v", err)
@@ -157,15 +159,8 @@ func (d details) str(name string, max int) (v string, ok bool) {
 		return "", false
 	}
 	if err := json.Unmarshal(raw, &v); err != nil {
-		// Numbers stand for text in PMP's inputs ("TICKETID": 7).
-		var n json.Number
-		dec := json.NewDecoder(bytes.NewReader(raw))
-		dec.UseNumber()
-		if dec.Decode(&n) != nil {
-			d.form.Add(name, "%s: must be text", name)
-			return "", false
-		}
-		v = n.String()
+		d.form.Add(name, "%s: must be text (a JSON string)", name)
+		return "", false
 	}
 	if utf8.RuneCountInString(v) > max {
 		d.form.Add(name, "%s: at most %d characters", name, max)

@@ -310,7 +310,7 @@ async function shareDb01With(page, username) {
 async function addLocalApiUser(page, username, fullName) {
   await nav(page, 'Users').click();
   await click(page, 'Add User');
-  await page.getByRole('menuitem', { name: 'Add API User' }).click();
+  await page.getByRole('menuitem', { name: 'Add API User', exact: true }).click();
   const form = page.getByRole('dialog', { name: 'Add API User' });
   await fill(form, 'Username', username);
   await fill(form, 'Host Name', 'localhost');
@@ -463,7 +463,7 @@ const scenarios = [
       // Steps 1-2: Users, Add User > Add API User.
       await nav(page, 'Users').click();
       await click(page, 'Add User');
-      await page.getByRole('menuitem', { name: 'Add API User' }).click();
+      await page.getByRole('menuitem', { name: 'Add API User', exact: true }).click();
       const form = page.getByRole('dialog', { name: 'Add API User' });
       await visible(form, 'the Add API User form');
       // Steps 3-8: the fields in the seed's order.
@@ -530,7 +530,7 @@ const scenarios = [
       await click(page, 'Log In');
       await visible(header(page).getByText('Pam Passwords'), 'Pam logged in');
       await absent(nav(page, 'Users'), 'a Users entry for a Password Administrator');
-      await absent(page.getByText('Add API User'), 'an Add API User entry for a Password Administrator');
+      await absent(page.getByText('Add API User', { exact: true }), 'an Add API User entry for a Password Administrator');
       // The backend refuses the bound call too.
       const refusal = await page.evaluate(async (req) => {
         try {
@@ -807,7 +807,7 @@ const scenarios = [
       // The API user, bound to 127.0.0.1, with the key and the certificate; REST API keys off.
       await nav(page, 'Users').click();
       await click(page, 'Add User');
-      await page.getByRole('menuitem', { name: 'Add API User' }).click();
+      await page.getByRole('menuitem', { name: 'Add API User', exact: true }).click();
       const form = page.getByRole('dialog', { name: 'Add API User' });
       await visible(form, 'the Add API User form');
       await fill(form, 'Username', 'job@localhost');
