@@ -6,6 +6,7 @@ import { makeRoles, makeState, makeUserRow, permissions, securityInfo } from './
 import { resetVaultMock } from './vaultMock';
 import { resetAuditMock } from './auditMock';
 import { resetKillSwitchMock } from './killSwitchMock';
+import { resetBackupMock } from './backupMock';
 
 export const mockApi = vi.mocked(api);
 
@@ -14,6 +15,7 @@ export function resetApiMock(): void {
   resetVaultMock();
   resetAuditMock();
   resetKillSwitchMock();
+  resetBackupMock();
   mockApi.getAppState.mockReset().mockResolvedValue(makeState());
   mockApi.createFirstAdministrator.mockReset().mockResolvedValue(makeState());
   mockApi.unlock.mockReset().mockResolvedValue(makeState());

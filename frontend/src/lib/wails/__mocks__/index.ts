@@ -37,3 +37,4 @@ export * from './vault';
 export * from './audit';
 export * from './killswitch';
 export * from './bulk';
+export * from './backup';
