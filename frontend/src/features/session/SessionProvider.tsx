@@ -12,11 +12,11 @@ export function SessionProvider({ children }: { children: ReactNode }) {
   // The last known idle timeout, for the notice once the state has moved on.
   const idleSecondsRef = useRef(0);
 
-  const applyState = useCallback((next: AppState) => {
+  const applyState = useCallback((next: AppState, nextNotice?: string) => {
     if (next.idleTimeoutSeconds > 0) idleSecondsRef.current = next.idleTimeoutSeconds;
     setState(next);
     setLoadError(null);
-    setNotice(null);
+    setNotice(nextNotice ?? null);
   }, []);
 
   const endSession = useCallback((next?: AppState) => {

@@ -8,8 +8,11 @@ export interface SessionContextValue {
   loadError: AppError | null;
   /** A message for the login screen, e.g. after an idle timeout. */
   notice: string | null;
-  /** Replaces the app state with one the backend returned; clears the notice. */
-  applyState: (next: AppState) => void;
+  /**
+   * Replaces the app state with one the backend returned; replaces the
+   * notice with nextNotice (e.g. after a restore), or clears it.
+   */
+  applyState: (next: AppState, nextNotice?: string) => void;
   /**
    * Converts a rejected call into an AppError. A session_expired error also
    * sends the app to the login screen with the inactivity notice.
