@@ -6,6 +6,7 @@ import { ErrorAlert } from '../../../components/ErrorAlert';
 import type { AppState, SetupRequest } from '../../../lib/wails';
 import { api } from '../../../lib/wails';
 import { useSession } from '../useSession';
+import { RestoreFromBackup } from './RestoreFromBackup';
 import { MIN_SECRET_LENGTH, charCount } from '../validation';
 
 type SetupValues = SetupRequest;
@@ -139,6 +140,7 @@ export function SetupScreen({ state }: { state: AppState }) {
           </Button>
         </Stack>
       </form>
+      <RestoreFromBackup />
     </AuthLayout>
   );
 }

@@ -4,6 +4,7 @@ import { AuthLayout } from '../../../components/AuthLayout';
 import { ErrorAlert } from '../../../components/ErrorAlert';
 import { api } from '../../../lib/wails';
 import { useSession } from '../useSession';
+import { RestoreFromBackup } from './RestoreFromBackup';
 
 /** Passphrase mode: the master key is wrapped with a passphrase. */
 export function UnlockScreen() {
@@ -58,6 +59,7 @@ export function UnlockScreen() {
           </Button>
         </Stack>
       </form>
+      <RestoreFromBackup />
     </AuthLayout>
   );
 }
