@@ -4,6 +4,7 @@ import { ErrorAlert } from '../../../components/ErrorAlert';
 import { formatBytes } from '../../../lib/format';
 import { useLoad } from '../../../hooks/useLoad';
 import { api, type Operator } from '../../../lib/wails';
+import { BackupCard } from './BackupCard';
 import { RestApiCard } from './RestApiCard';
 import { ServerCertificateCard } from './ServerCertificateCard';
 import { SshCliCard } from './SshCliCard';
@@ -71,6 +72,7 @@ export function SettingsScreen({ operator }: { operator: Operator }) {
       <RestApiCard operator={operator} reloadKey={certificateChanges} />
       <ServerCertificateCard operator={operator} onChanged={() => setCertificateChanges((n) => n + 1)} />
       <SshCliCard operator={operator} />
+      <BackupCard operator={operator} />
     </Stack>
   );
 }
