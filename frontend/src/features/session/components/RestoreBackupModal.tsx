@@ -136,8 +136,8 @@ export function RestoreBackupModal({ onClose }: Props) {
           />
           {needsNew && (
             <>
-              <Alert color="yellow" variant="light" title="OS keyring not available">
-                The restored master key will be protected with a new passphrase, asked for at every start.
+              <Alert color="yellow" variant="light" title="A new passphrase for the restored vault">
+                Without an OS keyring, the restored master key is protected with a passphrase, asked for at every start.
               </Alert>
               <PasswordInput
                 label="New passphrase"
