@@ -886,6 +886,98 @@ const scenarios = [
       await stopApp(app);
     },
   },
+  {
+    name: 'backup-restore',
+    about: 'Settings → Create backup, change a password, Restore from backup (a wrong passphrase refused first): the old password is back, log in again',
+    async run(ctx) {
+      let app = await startApp(ctx, { keyring: false });
+      let page = await openPage(ctx, app);
+      await setUpWithPassphrase(page);
+      await addDb01(page);
+      const file = path.join(ctx.tmp, 'vault.hostbound-backup');
+      const backupPass = 'a long backup passphrase';
+      const newPassword = 'changed-after-the-backup';
+      const settled = () => page.waitForFunction(() => globalThis.document.getAnimations().length === 0, null, { timeout: 5000 }).catch(() => {});
+      const viewShot = async (step) => {
+        await settled();
+        await page.screenshot({ path: path.join(artifacts, `e2e-${ctx.name}-${step}.png`) });
+      };
+      const card = page.getByRole('region', { name: 'Backup and restore' });
+      const postgres = () => page.getByRole('table', { name: 'Accounts' }).getByRole('row').filter({ hasText: 'postgres' });
+      // Resources opens on the list, or on db01 when it was open last.
+      const openDb01 = async () => {
+        await nav(page, 'Resources').click();
+        const onDetail = page.getByRole('heading', { name: 'db01', exact: true });
+        await visible(onDetail.or(button(page, 'db01')), 'the resource db01');
+        if (!(await onDetail.isVisible())) await click(page, 'db01');
+        await visible(postgres(), 'the account postgres');
+      };
+      const showPassword = async (want) => {
+        await openDb01();
+        await click(postgres(), 'Show');
+        await visible(postgres().getByText(want, { exact: true }), `the password "${want}" of postgres`);
+      };
+
+      // Create backup: the rule first, then the file.
+      await openSettings(ctx, page, 'Backup and restore', '01-settings');
+      await click(card, 'Create backup…');
+      const create = page.getByRole('dialog', { name: 'Create a backup' });
+      await fill(create, 'Backup file', file);
+      await fill(create, 'Backup passphrase', 'too short');
+      await fill(create, 'Confirm Passphrase', 'too short');
+      await click(create, 'Create Backup');
+      await visible(create.getByText('Backup passphrase: at least 12 characters'), 'the passphrase rule under its field');
+      await fill(create, 'Backup passphrase', backupPass);
+      await fill(create, 'Confirm Passphrase', backupPass);
+      await viewShot('02-create-backup');
+      await click(create, 'Create Backup');
+      await create.waitFor({ state: 'detached', timeout: uiTimeout });
+      await visible(card.getByText(`Backup written to ${file}`), 'the message "Backup written to FILE"');
+      if (!existsSync(file)) throw new Error(`no backup file at ${file}`);
+      await shot(ctx, page, '03-backup-written');
+
+      // A password changed after the backup.
+      await openDb01();
+      await click(postgres(), 'Edit account postgres');
+      const edit = page.getByRole('dialog', { name: 'Edit Account of db01' });
+      await fill(edit, 'Password', newPassword);
+      await click(edit, 'Save');
+      await edit.waitFor({ state: 'detached', timeout: uiTimeout });
+      await showPassword(newPassword);
+
+      // Restore: a wrong passphrase changes nothing, the right one replaces the vault.
+      await openSettings(ctx, page, 'Backup and restore', '04-settings');
+      await click(card, 'Restore from backup…');
+      const restore = page.getByRole('dialog', { name: 'Restore from a backup' });
+      await visible(restore.getByText('The current data is kept aside in', { exact: false }), 'the warning about the current data');
+      await fill(restore, 'Backup file', file);
+      await fill(restore, 'Backup passphrase', 'not the backup passphrase');
+      await fill(restore, 'New passphrase', PASSPHRASE);
+      await fill(restore, 'Confirm New Passphrase', PASSPHRASE);
+      await field(restore, 'Replace the current data with this backup').check();
+      await click(restore, 'Restore Backup');
+      await visible(restore.getByText('Backup passphrase: wrong passphrase', { exact: false }), 'the wrong passphrase under its field');
+      await viewShot('05-wrong-passphrase');
+      await fill(restore, 'Backup passphrase', backupPass);
+      await click(restore, 'Restore Backup');
+      await visible(button(page, 'Log In'), 'the login screen after the restore');
+      await visible(text(page, 'Restored the backup of'), 'the notice of the restore');
+      await shot(ctx, page, '06-restored-login');
+      await logInAndExpectName(ctx, page, '07-logged-in');
+      await showPassword(DB_PASSWORD);
+      await shot(ctx, page, '08-old-password');
+
+      // The restored vault opens with the (new) passphrase after a restart.
+      await stopApp(app);
+      app = await startApp(ctx, { keyring: false });
+      page = await openPage(ctx, app);
+      await fill(page, 'Passphrase', PASSPHRASE);
+      await click(page, 'Unlock');
+      await visible(button(page, 'Log In'), 'login screen after unlock');
+      await logInAndExpectName(ctx, page, '09-restart-logged-in');
+      await stopApp(app);
+    },
+  },
 ];
 
 // ---- runner ------------------------------------------------------------------------
