@@ -1,12 +1,15 @@
 package desktop
 
 import (
+	"fmt"
+	"strings"
 	"time"
 
 	"github.com/samber/lo"
 
 	"hostbound/backend/access"
 	"hostbound/backend/apperr"
+	"hostbound/backend/passgen"
 	"hostbound/backend/services"
 	"hostbound/backend/settings"
 	"hostbound/backend/vault"
@@ -67,11 +70,22 @@ type ResourceRequest struct {
 	Department  string `json:"department"`
 	Location    string `json:"location"`
 	URL         string `json:"url"`
+	// Owner is a username: blank for the operator on add, unchanged on
+	// edit. Giving a resource to someone else needs the All Passwords
+	// scope; the domain refuses others under the field "owner".
+	Owner string `json:"owner"`
 }
 
 func (req ResourceRequest) input() vault.ResourceInput {
 	return vault.ResourceInput{Name: req.Name, DNSName: req.DNSName, Type: req.Type, Description: req.Description,
-		Department: req.Department, Location: req.Location, URL: req.URL}
+		Department: req.Department, Location: req.Location, URL: req.URL, Owner: req.Owner}
+}
+
+// PolicyView is a password policy the account form's Generate offers.
+type PolicyView struct {
+	Name        string `json:"name"`
+	Length      int    `json:"length"`
+	Description string `json:"description"` // e.g. "14 characters: lower, upper and digits, at least 1 of each"
 }
 
 // AccountRequest is the Add / Edit Account form; an empty password keeps
@@ -301,6 +315,64 @@ func shareInput(req ShareRequest) (vault.ShareInput, error) {
 		in.AccountID = a[0]
 	}
 	return in, nil
+}
+
+// ResourceTypes returns the resource types the Add / Edit Resource form
+// suggests: the standard ones and those of the resources the operator
+// sees, sorted.
+func (v *Vault) ResourceTypes() ([]string, error) {
+	var out []string
+	err := v.run("list resource types", func(a access.Actor, svc *services.Services) error {
+		var err error
+		out, err = svc.Vault.ResourceTypes(a)
+		return err
+	})
+	return out, err
+}
+
+// PasswordPolicies lists the policies GeneratePassword takes, strongest
+// (the default) first.
+func (v *Vault) PasswordPolicies() []PolicyView {
+	return lo.Map(passgen.Policies, func(p passgen.Policy, _ int) PolicyView {
+		return PolicyView{Name: p.Name, Length: p.Length, Description: describePolicy(p)}
+	})
+}
+
+// classNames name passgen's character classes for the UI.
+var classNames = map[string]string{passgen.Lower: "lower", passgen.Upper: "upper", passgen.Digits: "digits", passgen.Special: "symbols"}
+
+// describePolicy is one line on a policy: "20 characters: lower, upper,
+// digits and symbols, at least 2 of each" (or "at least 1 lower, 2 digits"
+// when the minimums differ).
+func describePolicy(p passgen.Policy) string {
+	names := lo.Map(p.Classes, func(c passgen.Class, _ int) string { return lo.ValueOr(classNames, c.Chars, "other") })
+	mins := lo.Uniq(lo.Map(p.Classes, func(c passgen.Class, _ int) int { return c.Min }))
+	if len(mins) == 1 {
+		return fmt.Sprintf("%d characters: %s, at least %d of each", p.Length, andList(names), mins[0])
+	}
+	each := lo.Map(p.Classes, func(c passgen.Class, i int) string { return fmt.Sprintf("%d %s", c.Min, names[i]) })
+	return fmt.Sprintf("%d characters: %s, at least %s", p.Length, andList(names), strings.Join(each, ", "))
+}
+
+// andList joins "a", "b", "c" as "a, b and c".
+func andList(xs []string) string {
+	if len(xs) < 2 {
+		return strings.Join(xs, "")
+	}
+	return strings.Join(xs[:len(xs)-1], ", ") + " and " + xs[len(xs)-1]
+}
+
+// GeneratePassword returns a fresh password of the named policy (blank:
+// Strong) for the account form. It is not kept and reaches no log or
+// audit record (the domain audits an API user's call by policy name only).
+func (v *Vault) GeneratePassword(policy string) (string, error) {
+	var pw string
+	err := v.run("generate password", func(a access.Actor, svc *services.Services) error {
+		var err error
+		pw, err = svc.Vault.GeneratePassword(a, policy)
+		return err
+	})
+	return pw, err
 }
 
 // GetAPIServer returns the REST API's status and settings.

@@ -7,11 +7,13 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"slices"
 	"strings"
 	"testing"
 	"time"
 
 	"hostbound/backend/apperr"
+	"hostbound/backend/passgen"
 	"hostbound/backend/restapi"
 )
 
@@ -106,5 +108,108 @@ func TestTheWholeFlowFetchesAPasswordOverTheRunningAPI(t *testing.T) {
 	}
 	if info, err := v.SaveAPIServer(free, false, "", false); err != nil || info.Running || info.RefusalsAsPMP {
 		t.Fatalf("stop via settings: %+v, %v", info, err)
+	}
+}
+
+// The Add / Edit Resource form's twins of the REST API: the resource types
+// it suggests and the Owner a Super Administrator may give a resource to.
+func TestTheResourceFormOffersTypesAndGivesResourcesToAnOwner(t *testing.T) {
+	t.Parallel()
+	_, s, u := loggedIn(t)
+	v := NewVault(s.Session)
+	if _, err := u.CreateOperator(OperatorRequest{Username: "pat", FullName: "Pat Passwords", Email: "pat@example.com",
+		Password: "pat's long password", ConfirmPassword: "pat's long password", Role: "password_admin", Scope: "owned_shared"}); err != nil {
+		t.Fatal(err)
+	}
+
+	t.Run("the types are the standard ones and those in use, sorted", func(t *testing.T) {
+		if _, err := v.CreateResource(ResourceRequest{Name: "kafka01", Type: "Kafka Cluster"}); err != nil {
+			t.Fatal(err)
+		}
+		types, err := v.ResourceTypes()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !slices.Contains(types, "Linux") || !slices.Contains(types, "Kafka Cluster") ||
+			!slices.IsSortedFunc(types, func(a, b string) int { return strings.Compare(strings.ToLower(a), strings.ToLower(b)) }) {
+			t.Fatalf("types %q", types)
+		}
+	})
+
+	t.Run("a Super Administrator gives a resource to another user, and a blank Owner keeps them", func(t *testing.T) {
+		r, err := v.CreateResource(ResourceRequest{Name: "given", Owner: "pat"})
+		if err != nil || r.Owner != "pat" {
+			t.Fatalf("create for pat: %+v, %v", r, err)
+		}
+		if r, err = v.UpdateResource(r.ID, ResourceRequest{Name: "given", Description: "edited"}); err != nil || r.Owner != "pat" {
+			t.Fatalf("edit with a blank owner: %+v, %v", r, err)
+		}
+		if e := uiErr(t, second(v.CreateResource(ResourceRequest{Name: "orphan", Owner: "nobody"}))); e.Field != "owner" {
+			t.Fatalf("unknown owner: %+v", e)
+		}
+	})
+
+	t.Run("an operator without All Passwords may not give a resource away; the refusal names Owner", func(t *testing.T) {
+		if _, err := s.LogOut(); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.LogIn("pat", "pat's long password"); err != nil {
+			t.Fatal(err)
+		}
+		e := uiErr(t, second(v.CreateResource(ResourceRequest{Name: "pats-gift", Owner: "admin"})))
+		if e.Field != "owner" || e.Message != "Owner: only a user with the All Passwords scope may give a resource to someone else" {
+			t.Fatalf("gift: %+v", e)
+		}
+		if r, err := v.CreateResource(ResourceRequest{Name: "pats-own"}); err != nil || r.Owner != "pat" {
+			t.Fatalf("own: %+v, %v", r, err)
+		}
+	})
+}
+
+// The account form's Generate: the policies it offers, and a password of
+// the chosen one that reaches no audit record.
+func TestGeneratePasswordFollowsThePolicyAndAuditsOnlyItsName(t *testing.T) {
+	t.Parallel()
+	_, s, _ := loggedIn(t)
+	v := NewVault(s.Session)
+
+	want := []PolicyView{
+		{Name: "Strong", Length: 20, Description: "20 characters: lower, upper, digits and symbols, at least 2 of each"},
+		{Name: "Medium", Length: 14, Description: "14 characters: lower, upper and digits, at least 1 of each"},
+		{Name: "Low", Length: 10, Description: "10 characters: lower and digits, at least 1 of each"},
+	}
+	if got := v.PasswordPolicies(); !slices.Equal(got, want) {
+		t.Fatalf("policies %+v", got)
+	}
+	if got := describePolicy(passgen.Policy{Length: 8, Classes: []passgen.Class{{Chars: passgen.Lower, Min: 1}, {Chars: passgen.Digits, Min: 3}}}); got != "8 characters: lower and digits, at least 1 lower, 3 digits" {
+		t.Fatalf("mixed minimums: %q", got)
+	}
+
+	var generated []string
+	for _, c := range []struct{ policy, want string }{{"", "Strong"}, {"Medium", "Medium"}, {"low", "Low"}} {
+		pw, err := v.GeneratePassword(c.policy)
+		if err != nil {
+			t.Fatalf("%q: %v", c.policy, err)
+		}
+		if p, _ := passgen.Find(c.want); !p.Meets(pw) {
+			t.Fatalf("%q: %q does not meet %s", c.policy, pw, c.want)
+		}
+		generated = append(generated, pw)
+	}
+	if e := uiErr(t, second(v.GeneratePassword("Ultra"))); e.Field != "policy" || e.Message != "Policy: one of Strong, Medium, Low" {
+		t.Fatalf("unknown policy: %+v", e)
+	}
+
+	// An operator's reads are not audited (an API user's name only the
+	// policy); nothing in the trail holds a generated password.
+	trail, err := NewAudit(s.Session).QueryAudit(AuditFilter{}, 0, 1000)
+	if err != nil || len(trail.Records) == 0 {
+		t.Fatalf("audit trail: %+v, %v", trail, err)
+	}
+	all := toJSON(t, trail)
+	for _, pw := range generated {
+		if strings.Contains(all, pw) {
+			t.Fatalf("the audit trail holds a generated password: %s", all)
+		}
 	}
 }

@@ -7,6 +7,7 @@ import {
   type AccountView,
   type APIServerInfo,
   type CertificateView,
+  type PasswordPolicy,
   type ResourceDetail,
   type ResourceView,
   type SSHServerInfo,
@@ -84,6 +85,19 @@ export const importedCertificate: CertificateView = {
   imported: true,
 };
 
+/** The resource types the backend suggests (standard ones and those in use). */
+export const resourceTypes: string[] = ['File Store', 'Kafka Cluster', 'Linux', 'PostgreSQL', 'Windows'];
+
+/** The password policies, as PasswordPolicies answers. */
+export const passwordPolicies: PasswordPolicy[] = [
+  { name: 'Strong', length: 20, description: '20 characters: lower, upper, digits and symbols, at least 2 of each' },
+  { name: 'Medium', length: 14, description: '14 characters: lower, upper and digits, at least 1 of each' },
+  { name: 'Low', length: 10, description: '10 characters: lower and digits, at least 1 of each' },
+];
+
+/** What GeneratePassword answers by default. */
+export const generatedPassword = 'Gen3rated-Pa55word!x';
+
 /** What an account asks for on retrieval, as the backend stores it from the form. */
 function flagsOf(req: AccountRequest): Pick<AccountView, 'reasonRequired' | 'ticketRequired' | 'ticketMandatory'> {
   return {
@@ -100,6 +114,7 @@ export function resetVaultMock(): void {
   mockVault.createResource.mockReset().mockImplementation(async (req) => makeResource({ ...req, id: '200001', accounts: 0 }));
   mockVault.updateResource.mockReset().mockImplementation(async (id, req) => makeResource({ ...req, id }));
   mockVault.deleteResource.mockReset().mockResolvedValue(undefined);
+  mockVault.resourceTypes.mockReset().mockResolvedValue([...resourceTypes]);
   mockVault.createAccount.mockReset().mockImplementation(async (_rid, req) =>
     makeAccount({ ...flagsOf(req), id: '200002', name: req.accountName, notes: req.notes }),
   );
@@ -108,6 +123,8 @@ export function resetVaultMock(): void {
   );
   mockVault.deleteAccount.mockReset().mockResolvedValue(undefined);
   mockVault.revealPassword.mockReset().mockResolvedValue('S3cret!pass');
+  mockVault.passwordPolicies.mockReset().mockResolvedValue(passwordPolicies.map((p) => ({ ...p })));
+  mockVault.generatePassword.mockReset().mockResolvedValue(generatedPassword);
   mockVault.shareResource.mockReset().mockResolvedValue(undefined);
   mockVault.unshareResource.mockReset().mockResolvedValue(undefined);
   mockVault.getAPIServer.mockReset().mockResolvedValue({ ...apiServerInfo });

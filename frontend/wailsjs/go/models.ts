@@ -683,6 +683,22 @@ export namespace desktop {
 	        this.label = source["label"];
 	    }
 	}
+	export class PolicyView {
+	    name: string;
+	    length: number;
+	    description: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new PolicyView(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.name = source["name"];
+	        this.length = source["length"];
+	        this.description = source["description"];
+	    }
+	}
 	export class UserRow {
 	    username: string;
 	    kind: string;
@@ -893,6 +909,7 @@ export namespace desktop {
 	    department: string;
 	    location: string;
 	    url: string;
+	    owner: string;
 	
 	    static createFrom(source: any = {}) {
 	        return new ResourceRequest(source);
@@ -907,6 +924,7 @@ export namespace desktop {
 	        this.department = source["department"];
 	        this.location = source["location"];
 	        this.url = source["url"];
+	        this.owner = source["owner"];
 	    }
 	}
 	

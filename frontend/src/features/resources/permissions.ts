@@ -31,3 +31,12 @@ export function canSharePasswords(op: Operator): boolean {
 export function canViewPasswords(op: Operator): boolean {
   return has(op, 'passwords.view');
 }
+
+/**
+ * May give a resource to someone else (the form's Owner field): a Super
+ * Administrator, i.e. the All Passwords scope on a role that may have it,
+ * which is the backend's rule too.
+ */
+export function canGiveResources(op: Operator): boolean {
+  return op.superAdmin;
+}

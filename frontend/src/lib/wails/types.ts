@@ -98,6 +98,8 @@ export type ResourceDetail = Data<desktop.ResourceDetail>;
 export type ResourceRequest = Data<desktop.ResourceRequest>;
 export type AccountRequest = Data<desktop.AccountRequest>;
 export type ShareRequest = Data<desktop.ShareRequest>;
+/** A password policy Generate offers: name (Strong, Medium, Low), length and a one-line description. */
+export type PasswordPolicy = Data<desktop.PolicyView>;
 export type APIServerInfo = Data<desktop.APIServerInfo>;
 export type SSHServerInfo = Data<desktop.SSHServerInfo>;
 /** The REST API's TLS certificate; imported: the operator's own, else self-signed. */

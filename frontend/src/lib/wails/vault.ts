@@ -8,6 +8,7 @@ import type {
   AccountView,
   APIServerInfo,
   CertificateView,
+  PasswordPolicy,
   ResourceDetail,
   ResourceRequest,
   ResourceView,
@@ -23,6 +24,8 @@ export const vaultApi = {
   createResource: (req: ResourceRequest): Promise<ResourceView> => call(Vault.CreateResource, req),
   updateResource: (id: string, req: ResourceRequest): Promise<ResourceView> => call(Vault.UpdateResource, id, req),
   deleteResource: (id: string): Promise<void> => call(Vault.DeleteResource, id),
+  /** The types Resource Type suggests: the standard ones and those of the resources the operator sees, sorted. */
+  resourceTypes: (): Promise<string[]> => call(Vault.ResourceTypes).then(list),
 
   createAccount: (resourceId: string, req: AccountRequest): Promise<AccountView> => call(Vault.CreateAccount, resourceId, req),
   updateAccount: (resourceId: string, accountId: string, req: AccountRequest): Promise<AccountView> =>
@@ -35,6 +38,10 @@ export const vaultApi = {
    */
   revealPassword: (resourceId: string, accountId: string, purpose: RevealPurpose, reason: string, ticketId: string): Promise<string> =>
     call(Vault.RevealPassword, resourceId, accountId, purpose, reason, ticketId),
+  /** The policies Generate offers, strongest (the default) first. */
+  passwordPolicies: (): Promise<PasswordPolicy[]> => call(Vault.PasswordPolicies).then(list),
+  /** A fresh password of the policy ('' for Strong); the backend keeps nothing. */
+  generatePassword: (policy: string): Promise<string> => call(Vault.GeneratePassword, policy),
 
   /** Shares (or unshares) a resource (accountId '') or one account. */
   shareResource: (req: ShareRequest): Promise<void> => call(Vault.ShareResource, req),

@@ -10,6 +10,8 @@ export function DeleteAccount(arg1:string,arg2:string):Promise<void>;
 
 export function DeleteResource(arg1:string):Promise<void>;
 
+export function GeneratePassword(arg1:string):Promise<string>;
+
 export function GetAPIServer():Promise<desktop.APIServerInfo>;
 
 export function GetResource(arg1:string):Promise<desktop.ResourceDetail>;
@@ -21,6 +23,10 @@ export function GetServerCertificate():Promise<desktop.CertificateView>;
 export function ImportServerCertificate(arg1:string,arg2:string):Promise<desktop.CertificateView>;
 
 export function ListResources():Promise<Array<desktop.ResourceView>>;
+
+export function PasswordPolicies():Promise<Array<desktop.PolicyView>>;
+
+export function ResourceTypes():Promise<Array<string>>;
 
 export function RevealPassword(arg1:string,arg2:string,arg3:string,arg4:string,arg5:string):Promise<string>;
 

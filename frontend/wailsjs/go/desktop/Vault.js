@@ -18,6 +18,10 @@ export function DeleteResource(arg1) {
   return window['go']['desktop']['Vault']['DeleteResource'](arg1);
 }
 
+export function GeneratePassword(arg1) {
+  return window['go']['desktop']['Vault']['GeneratePassword'](arg1);
+}
+
 export function GetAPIServer() {
   return window['go']['desktop']['Vault']['GetAPIServer']();
 }
@@ -40,6 +44,14 @@ export function ImportServerCertificate(arg1, arg2) {
 
 export function ListResources() {
   return window['go']['desktop']['Vault']['ListResources']();
+}
+
+export function PasswordPolicies() {
+  return window['go']['desktop']['Vault']['PasswordPolicies']();
+}
+
+export function ResourceTypes() {
+  return window['go']['desktop']['Vault']['ResourceTypes']();
 }
 
 export function RevealPassword(arg1, arg2, arg3, arg4, arg5) {

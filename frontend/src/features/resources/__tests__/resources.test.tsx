@@ -114,6 +114,7 @@ describe('Resources list', () => {
       department: 'Operations',
       location: 'Berlin',
       url: 'https://db02.example.com',
+      owner: '',
     });
     await waitFor(() =>
       expect(within(dialog).getByLabelText(/^Resource Name/)).toHaveAccessibleDescription(
@@ -193,7 +194,7 @@ describe('Resource detail', () => {
     await user.click(screen.getByRole('button', { name: 'Add Account' }));
     const dialog = await screen.findByRole('dialog', { name: 'Add Account to db01' });
     await user.type(within(dialog).getByLabelText(/^Account Name/), 'postgres');
-    await user.type(within(dialog).getByLabelText(/^Password/), 'pg-pass-1');
+    await user.type(within(dialog).getByLabelText(/^Password(?! Policy)/), 'pg-pass-1');
     await user.type(within(dialog).getByLabelText('Notes'), 'app');
     await user.click(within(dialog).getByRole('button', { name: 'Save' }));
 
@@ -232,7 +233,7 @@ describe('Resource detail', () => {
     for (const box of [reason, ask, mandatory]) expect(box).not.toBeChecked();
 
     await user.type(within(dialog).getByLabelText(/^Account Name/), 'postgres');
-    await user.type(within(dialog).getByLabelText(/^Password/), 'pg-pass-1');
+    await user.type(within(dialog).getByLabelText(/^Password(?! Policy)/), 'pg-pass-1');
     await user.click(reason);
     await user.click(mandatory);
     expect(ask).toBeChecked();

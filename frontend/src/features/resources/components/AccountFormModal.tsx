@@ -1,6 +1,7 @@
-import { Checkbox, Modal, PasswordInput, Stack, Textarea, TextInput } from '@mantine/core';
+import { Button, Checkbox, Group, Modal, PasswordInput, Select, Stack, Textarea, TextInput } from '@mantine/core';
 import { useForm } from '@mantine/form';
 import { useState } from 'react';
+import { useLoad } from '../../../hooks/useLoad';
 import { vaultApi, type AccountRequest, type AccountView, type ResourceView } from '../../../lib/wails';
 import { useSession } from '../../session/useSession';
 import { splitErrors } from '../../users/formErrors';
@@ -16,12 +17,29 @@ interface Props {
   onSaved: (saved: AccountView, created: boolean) => void;
 }
 
-/** Add Account / Edit Account of a resource. */
+/** The policy Generate uses unless the operator picks another (the backend's default too). */
+const DEFAULT_POLICY = 'Strong';
+
+/**
+ * Add Account / Edit Account of a resource. Generate fills Password with a
+ * fresh password of the chosen Password Policy and shows it, so the
+ * operator can read it before saving; it goes nowhere else.
+ */
 export function AccountFormModal({ resource, account, onClose, onSaved }: Props) {
   const { handleError } = useSession();
   const editing = account !== null;
   const [saving, setSaving] = useState(false);
   const [formError, setFormError] = useState<string | null>(null);
+  const policies = useLoad(vaultApi.passwordPolicies, []);
+  const [policy, setPolicy] = useState(DEFAULT_POLICY);
+  const [policyError, setPolicyError] = useState<string | null>(null);
+  const [generating, setGenerating] = useState(false);
+  const [passwordVisible, setPasswordVisible] = useState(false);
+  const policyOptions = (policies.data ?? [{ name: DEFAULT_POLICY, length: 0, description: '' }]).map((p) => ({
+    value: p.name,
+    label: p.name,
+  }));
+  const policyDescription = policies.data?.find((p) => p.name === policy)?.description;
 
   const form = useForm<AccountRequest>({
     initialValues: {
@@ -37,6 +55,22 @@ export function AccountFormModal({ resource, account, onClose, onSaved }: Props)
       password: (v) => (!editing && v === '' ? 'Password: required' : null),
     },
   });
+
+  const generate = async () => {
+    setPolicyError(null);
+    setGenerating(true);
+    try {
+      const password = await vaultApi.generatePassword(policy);
+      form.setFieldValue('password', password);
+      form.clearFieldError('password');
+      setPasswordVisible(true);
+    } catch (e) {
+      const err = handleError(e);
+      setPolicyError(err.fieldMessages().policy ?? err.message);
+    } finally {
+      setGenerating(false);
+    }
+  };
 
   const submit = async (v: AccountRequest) => {
     setFormError(null);
@@ -85,8 +119,29 @@ export function AccountFormModal({ resource, account, onClose, onSaved }: Props)
             required={!editing}
             description={editing ? 'Leave empty to keep the current password.' : undefined}
             autoComplete="new-password"
+            visible={passwordVisible}
+            onVisibilityChange={setPasswordVisible}
             {...form.getInputProps('password')}
           />
+          <Group align="flex-start" wrap="nowrap">
+            <Select
+              label="Password Policy"
+              data={policyOptions}
+              value={policy}
+              onChange={(v) => {
+                setPolicy(v ?? DEFAULT_POLICY);
+                setPolicyError(null);
+              }}
+              allowDeselect={false}
+              description={policyDescription}
+              error={policyError}
+              inputWrapperOrder={['label', 'input', 'description', 'error']}
+              style={{ flex: 1 }}
+            />
+            <Button variant="default" mt={22} onClick={() => void generate()} loading={generating}>
+              Generate
+            </Button>
+          </Group>
           <Textarea label="Notes" autosize minRows={2} maxRows={6} {...form.getInputProps('notes')} />
           <Stack gap="xs">
             <Checkbox
