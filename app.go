@@ -48,6 +48,7 @@ func NewApp(dataDir, logFile, apiListen string, log *logrus.Logger) *App {
 		Log:     log,
 		Clock:   time.Now,
 		Emit:    a.emit,
+		Version: version,
 	})
 	a.users, a.vault, a.audit = desktop.NewUsers(a.session), desktop.NewVault(a.session), desktop.NewAudit(a.session)
 	a.kill = desktop.NewKillSwitch(a.session)

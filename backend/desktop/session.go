@@ -45,6 +45,8 @@ type Config struct {
 	Emit func(event string, data any)
 	// ExportDir overrides where exports go (tests).
 	ExportDir string
+	// Version is the app's version (main.version), shown in Settings.
+	Version string
 }
 
 // Session is the app's login state, bound to the frontend: who is logged
@@ -160,6 +162,7 @@ func (s *Session) state() AppState {
 		KeyringProblem:     ls.KeyringProblem,
 		KeyStorage:         ls.KeyStorage,
 		IdleTimeoutSeconds: int(IdleTimeout / time.Second),
+		Version:            s.cfg.Version,
 	}
 	switch ls.Phase {
 	case core.PhaseSetup:

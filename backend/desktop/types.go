@@ -29,6 +29,8 @@ type AppState struct {
 	Operator     *OperatorView `json:"operator"`
 	// IdleTimeoutSeconds is how long a session may stay idle.
 	IdleTimeoutSeconds int `json:"idleTimeoutSeconds"`
+	// Version of the app (wails.json's productVersion + the commit).
+	Version string `json:"version"`
 	// AuditIntegrity is the last check of the audit chain (after login).
 	AuditIntegrity IntegrityResult `json:"auditIntegrity"`
 }

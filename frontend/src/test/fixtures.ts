@@ -71,6 +71,7 @@ export function makeState(overrides: Partial<AppState> = {}): AppState {
     lockedReason: '',
     dataDir: DATA_DIR,
     idleTimeoutSeconds: 900,
+    version: '0.1.0+test',
     auditIntegrity: { checked: true, ok: true, records: 0, message: 'All 0 records verified', at: '' },
     ...overrides,
   };

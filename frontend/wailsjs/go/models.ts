@@ -240,6 +240,7 @@ export namespace desktop {
 	    dataDir: string;
 	    operator?: OperatorView;
 	    idleTimeoutSeconds: number;
+	    version: string;
 	    auditIntegrity: IntegrityResult;
 	
 	    static createFrom(source: any = {}) {
@@ -256,6 +257,7 @@ export namespace desktop {
 	        this.dataDir = source["dataDir"];
 	        this.operator = this.convertValues(source["operator"], OperatorView);
 	        this.idleTimeoutSeconds = source["idleTimeoutSeconds"];
+	        this.version = source["version"];
 	        this.auditIntegrity = this.convertValues(source["auditIntegrity"], IntegrityResult);
 	    }
 	

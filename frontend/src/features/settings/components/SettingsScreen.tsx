@@ -4,6 +4,7 @@ import { ErrorAlert } from '../../../components/ErrorAlert';
 import { formatBytes } from '../../../lib/format';
 import { useLoad } from '../../../hooks/useLoad';
 import { api, type Operator } from '../../../lib/wails';
+import { useSession } from '../../session/useSession';
 import { BackupCard } from './BackupCard';
 import { RestApiCard } from './RestApiCard';
 import { ServerCertificateCard } from './ServerCertificateCard';
@@ -12,6 +13,7 @@ import { SshCliCard } from './SshCliCard';
 /** Where and how Hostbound keeps its data. */
 export function SettingsScreen({ operator }: { operator: Operator }) {
   const { data: info, error } = useLoad(api.getSecurityInfo, []);
+  const { state } = useSession();
   // Counts certificate changes: each restarts the REST API, whose card then reloads.
   const [certificateChanges, setCertificateChanges] = useState(0);
 
@@ -63,6 +65,10 @@ export function SettingsScreen({ operator }: { operator: Operator }) {
                 <Table.Tr>
                   <Table.Th scope="row">Audit records</Table.Th>
                   <Table.Td>{info.auditRecords.toLocaleString('en-US')} (never deleted by Hostbound)</Table.Td>
+                </Table.Tr>
+                <Table.Tr>
+                  <Table.Th scope="row">Version</Table.Th>
+                  <Table.Td>Hostbound {state?.version || 'unknown'}</Table.Td>
                 </Table.Tr>
               </Table.Tbody>
             </Table>
