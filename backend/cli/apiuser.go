@@ -232,21 +232,14 @@ func apiUserShow(env *Env) *cobra.Command {
   hostbound apiuser show deploy@web01 --json --operator admin`,
 		Args: exactArgs("USERNAME"),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			s, err := env.Open(cmd)
-			if err != nil {
-				return err
-			}
-			defer s.Close()
-			u, err := apiUser(s, args[0])
-			if err != nil {
-				return err
-			}
-			out := env.apiUserJSON(s, u)
-			if jsonOut {
-				return env.printJSON(out)
-			}
-			env.showAPIUser(out)
-			return nil
+			return env.onAPIUser(cmd, args[0], func(s *Session, u *users.User) error {
+				out := env.apiUserJSON(s, u)
+				if jsonOut {
+					return env.printJSON(out)
+				}
+				env.showAPIUser(out)
+				return nil
+			})
 		},
 	}
 	cmd.Flags().BoolVar(&jsonOut, "json", false, "print a JSON object")
@@ -272,24 +265,18 @@ date stays as it was.`,
 			if err != nil {
 				return err
 			}
-			s, err := env.Open(cmd)
-			if err != nil {
-				return err
-			}
-			defer s.Close()
-			if _, err := apiUser(s, args[0]); err != nil {
-				return err
-			}
-			u, err := s.Services.Users.RegenerateAPIKey(s.Actor, args[0], key, grace)
-			if err != nil {
-				return err
-			}
-			s.Log.WithField("target", u.Username).Info("api key regenerated")
-			said := fmt.Sprintf("New API key for %s; the old one stopped working.", u.Username)
-			if p := u.APIKey.Previous; p != nil {
-				said = fmt.Sprintf("New API key for %s; the old one works until %s.", u.Username, stamp(&p.ValidUntil))
-			}
-			return env.printNewKey(s, u, &key, jsonOut, said)
+			return env.onAPIUser(cmd, args[0], func(s *Session, _ *users.User) error {
+				u, err := s.Services.Users.RegenerateAPIKey(s.Actor, args[0], key, grace)
+				if err != nil {
+					return err
+				}
+				s.Log.WithField("target", u.Username).Info("api key regenerated")
+				said := fmt.Sprintf("New API key for %s; the old one stopped working.", u.Username)
+				if p := u.APIKey.Previous; p != nil {
+					said = fmt.Sprintf("New API key for %s; the old one works until %s.", u.Username, stamp(&p.ValidUntil))
+				}
+				return env.printNewKey(s, u, &key, jsonOut, said)
+			})
 		},
 	}
 	cmd.Flags().DurationVar(&grace, "grace", 0, "keep the old key working this long (e.g. 24h; at most 168h)")
@@ -308,21 +295,15 @@ func apiUserSetDisabled(env *Env, disabled bool) *cobra.Command {
 		Example: "  hostbound apiuser " + verb + " deploy@web01 --operator admin",
 		Args:    exactArgs("USERNAME"),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			s, err := env.Open(cmd)
-			if err != nil {
-				return err
-			}
-			defer s.Close()
-			if _, err := apiUser(s, args[0]); err != nil {
-				return err
-			}
-			u, err := s.Services.Users.SetDisabled(s.Actor, args[0], disabled)
-			if err != nil {
-				return err
-			}
-			s.Log.WithField("target", u.Username).Info("api user " + verb + "d")
-			env.Errorf(done, u.Username)
-			return nil
+			return env.onAPIUser(cmd, args[0], func(s *Session, _ *users.User) error {
+				u, err := s.Services.Users.SetDisabled(s.Actor, args[0], disabled)
+				if err != nil {
+					return err
+				}
+				s.Log.WithField("target", u.Username).Info("api user " + verb + "d")
+				env.Errorf(done, u.Username)
+				return nil
+			})
 		},
 	}
 }
@@ -337,23 +318,31 @@ undone (disable keeps the user).`,
 		Example: "  hostbound apiuser delete deploy@web01 --operator admin",
 		Args:    exactArgs("USERNAME"),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			s, err := env.Open(cmd)
-			if err != nil {
-				return err
-			}
-			defer s.Close()
-			u, err := apiUser(s, args[0])
-			if err != nil {
-				return err
-			}
-			if err := s.Services.Users.Delete(s.Actor, args[0]); err != nil {
-				return err
-			}
-			s.Log.WithField("target", u.Username).Info("api user deleted")
-			env.Errorf("Deleted API user %s.\n", u.Username)
-			return nil
+			return env.onAPIUser(cmd, args[0], func(s *Session, u *users.User) error {
+				if err := s.Services.Users.Delete(s.Actor, args[0]); err != nil {
+					return err
+				}
+				s.Log.WithField("target", u.Username).Info("api user deleted")
+				env.Errorf("Deleted API user %s.\n", u.Username)
+				return nil
+			})
 		},
 	}
+}
+
+// onAPIUser opens the data directory as the operator and runs fn for the
+// API user named username.
+func (env *Env) onAPIUser(cmd *cobra.Command, username string, fn func(s *Session, u *users.User) error) error {
+	s, err := env.Open(cmd)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	u, err := apiUser(s, username)
+	if err != nil {
+		return err
+	}
+	return fn(s, u)
 }
 
 // apiUser reads username and refuses an operator: these commands act on
