@@ -38,9 +38,9 @@ function ActorCell({ record }: { record: AuditRecord }) {
  * column is cut or pushed out of view (the record's modal shows it whole).
  */
 const COLUMNS: { name: string; width?: number }[] = [
-  { name: 'Time', width: 152 },
+  { name: 'Time', width: 176 },
   { name: 'Actor', width: 150 },
-  { name: 'Kind', width: 84 },
+  { name: 'Kind', width: 88 },
   { name: 'Source', width: 112 },
   { name: 'Operation', width: 148 },
   { name: 'Target' },
