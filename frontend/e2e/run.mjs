@@ -17,7 +17,7 @@
 //      E2E_TIMEOUT_MS (per UI wait, default 30000), E2E_KEEP=1 keeps temp dirs.
 
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
-import { createWriteStream, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { createWriteStream, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -296,7 +296,10 @@ async function addDb01(page) {
 /** Resources → db01 → Share with the user named username. */
 async function shareDb01With(page, username) {
   await nav(page, 'Resources').click();
-  await click(page, 'db01');
+  // Resources opens on the list, or on db01 when it was open last (a second share).
+  const onDetail = page.getByRole('heading', { name: 'db01', exact: true });
+  await visible(onDetail.or(button(page, 'db01')), 'the resource db01');
+  if (!(await onDetail.isVisible())) await click(page, 'db01');
   await click(page, 'Share');
   const share = page.getByRole('dialog', { name: 'Share db01' });
   await field(share, 'Share with').fill(username.split('@')[0]);
@@ -306,8 +309,11 @@ async function shareDb01With(page, username) {
   await visible(page.getByRole('table', { name: 'Shares' }).getByText(username), 'the share in the list');
 }
 
-/** Users → Add API User: username bound to localhost, REST API key, never expires. Returns the key. */
-async function addLocalApiUser(page, username, fullName) {
+/**
+ * Users → Add API User: username bound to localhost, REST API key, never
+ * expires, in department when given. Returns the key.
+ */
+async function addLocalApiUser(page, username, fullName, { department = '' } = {}) {
   await nav(page, 'Users').click();
   await click(page, 'Add User');
   await page.getByRole('menuitem', { name: 'Add API User', exact: true }).click();
@@ -317,12 +323,64 @@ async function addLocalApiUser(page, username, fullName) {
   await fill(form, 'Full Name', fullName);
   await click(form, 'Enable Now');
   await click(form, 'Generate');
-  const key = await field(form, 'API Key').inputValue();
+  // Generate asks the backend: the box fills a moment after the click.
+  const keyBox = field(form, 'API Key');
+  const deadline = Date.now() + uiTimeout;
+  let key = await keyBox.inputValue();
+  while (!key.startsWith('hbk_')) {
+    if (Date.now() > deadline) throw new Error(`Generate did not fill the API Key box for ${username} (it holds ${JSON.stringify(key)})`);
+    await sleep(100);
+    key = await keyBox.inputValue();
+  }
   const never = field(form, 'Never Expires');
   if (!(await never.isChecked())) await never.check();
+  if (department) await fill(form, 'Department', department);
   await click(form, 'Save');
   await form.waitFor({ state: 'detached', timeout: uiTimeout });
   return key;
+}
+
+/** Transitions done (a modal's fade-in, a button's label after loading). */
+const settled = (page) =>
+  page.waitForFunction(() => globalThis.document.getAnimations().length === 0, null, { timeout: 5000 }).catch(() => {});
+
+/** A viewport shot after the transitions: a modal's overlay covers the viewport, not the full page. */
+async function viewShot(ctx, page, step) {
+  await settled(page);
+  await page.screenshot({ path: path.join(artifacts, `e2e-${ctx.name}-${step}.png`) });
+}
+
+/** curl against the REST API with an AUTHTOKEN, as a script on this host would: { http, body }. */
+function restCall(app, key, route, args = []) {
+  const r = runTool(
+    'curl',
+    ['-sk', '--max-time', '20', '-w', '\n%{http_code}', '-H', `AUTHTOKEN: ${key}`, ...args, `${app.apiBase}/${route}`],
+    'the REST API checks need curl',
+  );
+  const out = r.stdout;
+  const nl = out.lastIndexOf('\n');
+  const http = Number(out.slice(nl + 1));
+  try {
+    return { http, body: JSON.parse(out.slice(0, nl)) };
+  } catch {
+    throw new Error(`${route}: curl exit ${r.status}, HTTP ${http}, not JSON: ${JSON.stringify(out.slice(0, 300))} ${r.stderr}`);
+  }
+}
+
+/** The route of db01/postgres's password, looked up by name with key. */
+function db01PasswordRoute(app, key) {
+  const r = restCall(app, key, 'resources/getResourceIdAccountId?RESOURCENAME=db01&ACCOUNTNAME=postgres');
+  const d = r.body.operation?.Details;
+  if (r.http !== 200 || !d?.RESOURCEID || !d?.ACCOUNTID) throw new Error(`ids by name: HTTP ${r.http} ${JSON.stringify(r.body)}`);
+  return `resources/${d.RESOURCEID}/accounts/${d.ACCOUNTID}/password`;
+}
+
+/** Fails unless key fetches db01/postgres's password over route. */
+function expectPassword(app, key, route, who) {
+  const r = restCall(app, key, route);
+  if (r.http !== 200 || r.body.operation?.Details?.PASSWORD !== DB_PASSWORD) {
+    throw new Error(`${who}: the password over the REST API: HTTP ${r.http} ${JSON.stringify(r.body.operation?.result ?? r.body)}`);
+  }
 }
 
 /** Runs a program to completion; throws with a clear message when it is not installed. */
@@ -975,6 +1033,247 @@ const scenarios = [
       await click(page, 'Unlock');
       await visible(button(page, 'Log In'), 'login screen after unlock');
       await logInAndExpectName(ctx, page, '09-restart-logged-in');
+      await stopApp(app);
+    },
+  },
+  {
+    name: 'bulk-onboarding',
+    about: 'Add API Users in Bulk from a 50-row CSV: two bad rows marked with the form\'s messages and fixed in the preview, keys in a 0600 file and one sealed with age; the sealed key fetches a password',
+    async run(ctx) {
+      // The host of row 1 and its SSH key: its API key is sealed to it.
+      const idFile = path.join(ctx.tmp, 'id');
+      const kg = runTool('ssh-keygen', ['-q', '-N', '', '-t', 'ed25519', '-C', 'sealed@127.0.0.1', '-f', idFile], 'the SSH key needs openssh-client');
+      if (kg.status !== 0) throw new Error(`ssh-keygen failed (${kg.status}): ${kg.stderr}`);
+      const publicKey = readFileSync(`${idFile}.pub`, 'utf8').trim();
+
+      // 50 rows on 127.0.0.x; row 8 has a host that is none, row 31 repeats row 13's username.
+      const N = 50;
+      const SEALED = 'sealed@127.0.0.1';
+      const BAD_HOST_LINE = 8; // data row 7
+      const DUP_LINE = 31; // data row 30, repeats data row 12 (line 13)
+      const q = (v) => (/[",\n]/.test(v) ? `"${v.replaceAll('"', '""')}"` : v);
+      const lines = ['Username,Host Name,Full Name,Access Level,Access Scope,Department,Location,Expiry Date,SSH Public Key'];
+      for (let i = 1; i <= N; i++) {
+        const line = i + 1;
+        let username = i === 1 ? SEALED : `node${i}@127.0.0.${i}`;
+        let host = `127.0.0.${i}`;
+        if (line === BAD_HOST_LINE) host = 'not a host!';
+        if (line === DUP_LINE) username = 'node12@127.0.0.12';
+        lines.push(
+          [username, host, `Node ${i}`, i % 10 === 0 ? 'Password User' : '', '', i % 2 ? 'Web' : 'Batch', 'Berlin', '', i === 1 ? publicKey : '']
+            .map(q)
+            .join(','),
+        );
+      }
+      const csvFile = path.join(ctx.tmp, 'api-users.csv');
+      writeFileSync(csvFile, `${lines.join('\n')}\n`);
+      const keyFile = path.join(ctx.tmp, 'keys', 'hostbound-api-keys.csv');
+      mkdirSync(path.dirname(keyFile));
+      const sealDir = path.join(ctx.tmp, 'sealed');
+      mkdirSync(sealDir);
+
+      const app = await startApp(ctx, { keyring: false });
+      const page = await openPage(ctx, app);
+      await setUpWithPassphrase(page);
+      await addDb01(page);
+
+      // The single Add API User form's message for the bad host, to compare.
+      await nav(page, 'Users').click();
+      await click(page, 'Add User');
+      await page.getByRole('menuitem', { name: 'Add API User', exact: true }).click();
+      const single = page.getByRole('dialog', { name: 'Add API User' });
+      await fill(single, 'Username', 'probe@127.0.0.99');
+      await fill(single, 'Host Name', 'not a host!');
+      await fill(single, 'Full Name', 'Probe');
+      await click(single, 'Save');
+      const hostError = single.getByText(/^Host Name: /);
+      await visible(hostError, 'the form\'s message under Host Name');
+      const hostMsg = (await hostError.first().innerText()).trim();
+      await click(single, 'Cancel');
+      await single.waitFor({ state: 'detached', timeout: uiTimeout });
+      const dupMsg = `Username: already used on line 13 of this list`;
+
+      // Add API Users in Bulk → Open a CSV file.
+      await click(page, 'Add User');
+      await page.getByRole('menuitem', { name: 'Add API Users in Bulk', exact: true }).click();
+      const dlg = page.getByRole('dialog', { name: 'Add API Users in Bulk' });
+      await visible(dlg, 'the Add API Users in Bulk dialog');
+      await visible(field(dlg, 'Host Names'), 'the Host Names box (Paste hosts, the default)');
+      await dlg.getByText('Open a CSV file', { exact: true }).click();
+      const csvInput = field(dlg, 'CSV file');
+      await visible(csvInput, 'the CSV file field');
+      const [chooser] = await Promise.all([page.waitForEvent('filechooser', { timeout: uiTimeout }), csvInput.click()]);
+      await chooser.setFiles(csvFile);
+      await visible(dlg.getByText('api-users.csv'), 'the chosen file\'s name');
+      const never = field(dlg, 'Never Expires');
+      if (!(await never.isChecked())) await never.check();
+      await click(dlg, 'Preview');
+
+      // The preview marks the two bad rows with the form's messages.
+      await visible(dlg.getByText(`${N} rows: ${N - 2} ready, 2 with errors`, { exact: true }), 'the preview summary with 2 bad rows');
+      await visible(dlg.getByText('Nothing is created while a row has errors'), 'the bad-rows alert');
+      await field(dlg, 'Show only rows with errors').check();
+      const line = (n) => dlg.getByRole('row', { name: `Line ${n}`, exact: true });
+      await visible(line(BAD_HOST_LINE).getByText(hostMsg, { exact: true }), `line ${BAD_HOST_LINE}: "${hostMsg}"`);
+      await visible(line(DUP_LINE).getByText(dupMsg, { exact: true }), `line ${DUP_LINE}: "${dupMsg}"`);
+      for (const n of [BAD_HOST_LINE, DUP_LINE]) {
+        if ((await line(n).getAttribute('aria-invalid')) !== 'true') throw new Error(`line ${n} is not marked invalid`);
+      }
+      await absent(line(2), 'a good row while "Show only rows with errors" is on');
+      if (!(await button(dlg, `Create ${N} API Users`).isDisabled())) throw new Error('Create is enabled while rows have errors');
+      await viewShot(ctx, page, '01-preview-bad-rows');
+
+      // Fix both in the preview.
+      const fix = async (n, label, value, msg) => {
+        await click(dlg, `Fix line ${n}`);
+        const m = page.getByRole('dialog', { name: `Fix line ${n}` });
+        await visible(m.getByText(msg, { exact: true }), `the Fix line ${n} dialog shows "${msg}"`);
+        await fill(m, label, value);
+        await click(m, 'Apply');
+        await m.waitFor({ state: 'detached', timeout: uiTimeout });
+      };
+      await fix(BAD_HOST_LINE, 'Host Name', `127.0.0.${BAD_HOST_LINE - 1}`, hostMsg);
+      await visible(dlg.getByText(`${N} rows: ${N - 1} ready, 1 with errors`, { exact: true }), 'the summary after the first fix');
+      await fix(DUP_LINE, 'Username', `node${DUP_LINE - 1}@127.0.0.${DUP_LINE - 1}`, dupMsg);
+      await visible(dlg.getByText(`${N} rows: ${N} ready`, { exact: true }), 'the summary with every row ready');
+      await visible(line(2), 'every row again once none is bad');
+
+      // Key delivery: the key file, and the sealed key of row 1.
+      await fill(dlg, 'Key file', keyFile);
+      const sealBox = dlg.getByLabel(/^Seal the keys of hosts with an ed25519 or RSA SSH key, one age file per host \(1 row\)/);
+      await visible(sealBox, 'the Seal checkbox, counting 1 row');
+      await sealBox.check();
+      await fill(dlg, 'Directory for sealed keys', sealDir);
+      // The progress bar shows while the run goes (a 50-row run is one batch: watch for it).
+      await page.evaluate(() => {
+        globalThis.__sawProgress = false;
+        const seen = () => globalThis.document.querySelector('[aria-label="Creation progress"]');
+        const o = new globalThis.MutationObserver(() => {
+          if (seen()) {
+            globalThis.__sawProgress = true;
+            o.disconnect();
+          }
+        });
+        o.observe(globalThis.document.body, { subtree: true, childList: true });
+      });
+      await click(dlg, `Create ${N} API Users`);
+      await visible(dlg.getByText('API users created', { exact: true }), 'the result "API users created"');
+      await visible(dlg.getByText(`${N} API users were created.`, { exact: true }), `"${N} API users were created."`);
+      await visible(dlg.getByText(`${N - 1} keys saved to ${keyFile} (mode 0600).`), 'the key file line of the result');
+      await visible(dlg.getByText(`1 sealed key file in ${sealDir}.`), 'the sealed files line of the result');
+      if (!(await page.evaluate(() => globalThis.__sawProgress))) throw new Error('the "Creation progress" bar never showed');
+      await viewShot(ctx, page, '02-result');
+
+      // The key file: 0600, a header and one row per unsealed user.
+      const mode = statSync(keyFile).mode & 0o777;
+      if (mode !== 0o600) throw new Error(`key file mode ${mode.toString(8)}, want 600`);
+      const keyRows = parseCsv(readFileSync(keyFile, 'utf8').replace(/\r?\n/g, '\r\n')).filter((r) => r.join('') !== '');
+      if (keyRows[0]?.join(',') !== 'username,host,key') throw new Error(`key file header: ${keyRows[0]}`);
+      const want = new Set();
+      for (let i = 2; i <= N; i++) want.add(`node${i}@127.0.0.${i}`);
+      const got = keyRows.slice(1);
+      if (got.length !== N - 1) throw new Error(`key file: ${got.length} keys, want ${N - 1} (${N} users less the sealed one)`);
+      for (const [u, h, k] of got) {
+        if (!want.delete(u) || h !== u.split('@')[1] || !/^hbk_[0-9A-Za-z]{49}$/.test(k)) throw new Error(`key file row: ${u},${h},${k?.slice(0, 8)}…`);
+      }
+      if (want.size) throw new Error(`the key file lacks ${[...want].join(', ')}`);
+      if (keyRows.some((r) => r[0] === SEALED)) throw new Error('the sealed key is in the key file too');
+
+      // The sealed key opens with the host's SSH key only.
+      const sealedFile = path.join(sealDir, `${SEALED}.key.age`);
+      if (!existsSync(sealedFile)) throw new Error(`no sealed key at ${sealedFile}; the directory holds ${readdirSync(sealDir)}`);
+      if ((statSync(sealedFile).mode & 0o777) !== 0o600) throw new Error(`sealed key mode ${(statSync(sealedFile).mode & 0o777).toString(8)}`);
+      const dec = runTool('age', ['-d', '-i', idFile, sealedFile], 'the sealed key check needs age');
+      const sealedKey = dec.stdout.trim();
+      if (dec.status !== 0 || !/^hbk_[0-9A-Za-z]{49}$/.test(sealedKey)) {
+        throw new Error(`age -d: exit ${dec.status}, stdout ${JSON.stringify(dec.stdout.slice(0, 12))}…, stderr ${dec.stderr}`);
+      }
+      await click(dlg, 'Close');
+      await dlg.waitFor({ state: 'detached', timeout: uiTimeout });
+
+      // That key fetches a shared password from 127.0.0.1.
+      await shareDb01With(page, SEALED);
+      expectPassword(app, sealedKey, db01PasswordRoute(app, sealedKey), SEALED);
+      await stopApp(app);
+    },
+  },
+  {
+    name: 'kill-switch',
+    about: 'Revoke keys… by Department: the preview, the reason required, the REST API refuses the Ops key with the reason while Sales works, Revoked in the list, Restore access',
+    async run(ctx) {
+      const app = await startApp(ctx, { keyring: false });
+      const page = await openPage(ctx, app);
+      await setUpWithPassphrase(page);
+      await addDb01(page);
+      const OPS = 'ops@localhost';
+      const SALES = 'sales@localhost';
+      const opsKey = await addLocalApiUser(page, OPS, 'Ops Job', { department: 'Ops' });
+      const salesKey = await addLocalApiUser(page, SALES, 'Sales Job', { department: 'Sales' });
+      await shareDb01With(page, OPS);
+      await shareDb01With(page, SALES);
+      const route = db01PasswordRoute(app, opsKey);
+      expectPassword(app, opsKey, route, 'the Ops key before the revocation');
+      expectPassword(app, salesKey, route, 'the Sales key before the revocation');
+
+      // Users → Revoke keys… by Department "Ops".
+      await nav(page, 'Users').click();
+      await click(page, 'Revoke keys…');
+      const dlg = page.getByRole('dialog', { name: 'Revoke keys' });
+      await visible(dlg, 'the Revoke keys dialog');
+      await dlg.getByRole('radio', { name: 'Department', exact: true }).check();
+      const dept = dlg.getByRole('textbox', { name: 'Department', exact: true });
+      await visible(dept, 'the Department field');
+      await dept.fill('Ops');
+      await click(dlg, 'Preview');
+      await visible(dlg.getByText('1 API user selected: 1 will be revoked.', { exact: true }), 'the preview "1 API user selected: 1 will be revoked."');
+      const affected = dlg.getByRole('table', { name: 'Affected API users' });
+      const opsRow = affected.getByRole('row').filter({ hasText: OPS });
+      await visible(opsRow, 'ops@localhost among the affected');
+      await visible(opsRow.getByText('will be revoked', { exact: true }), 'ops@localhost "will be revoked"');
+      await absent(affected.getByText(SALES), 'sales@localhost among the affected');
+      await viewShot(ctx, page, '01-preview');
+
+      // Without a reason: refused under the field; then with one.
+      await click(dlg, 'Revoke keys of 1 API user');
+      await visible(dlg.getByText('Reason: required', { exact: true }), 'the field error "Reason: required"');
+      const reason = 'Ops host image leaked (INC-4711)';
+      await fill(dlg, 'Reason', reason);
+      await click(dlg, 'Revoke keys of 1 API user');
+      await dlg.waitFor({ state: 'detached', timeout: uiTimeout });
+      await visible(
+        page.getByRole('status').filter({ hasText: 'Keys revoked' }).filter({ hasText: 'Access of 1 API user revoked' }),
+        'the notice "Keys revoked: Access of 1 API user revoked…"',
+      );
+
+      // The REST API refuses the Ops key with the reason; the Sales key works.
+      const refused = restCall(app, opsKey, route);
+      const res = refused.body.operation?.result;
+      if (refused.http !== 401 || res?.status !== 'Failed' || !res?.message?.includes(`Access revoked by an administrator: ${reason}`)) {
+        throw new Error(`the revoked Ops key: want HTTP 401 Failed "Access revoked by an administrator: ${reason}", got HTTP ${refused.http} ${JSON.stringify(refused.body)}`);
+      }
+      expectPassword(app, salesKey, route, 'the Sales key after the Ops revocation');
+
+      // The Users list: the Ops key is Revoked, the Sales key is not.
+      const userRow = (u) => page.getByRole('table', { name: 'Users' }).getByRole('row').filter({ hasText: u });
+      await visible(userRow(OPS).getByText('Revoked', { exact: true }), 'the Ops user\'s key status "Revoked"');
+      await visible(userRow(SALES).getByText('Active', { exact: true }), 'the Sales user\'s key status "Active"');
+      await settled(page);
+      await shot(ctx, page, '02-list-revoked');
+
+      // Edit API User → Restore access.
+      await click(page, `Actions for ${OPS}`);
+      await page.getByRole('menuitem', { name: 'Edit', exact: true }).click();
+      const edit = page.getByRole('dialog', { name: 'Edit API User' });
+      const alert = edit.getByRole('alert').filter({ hasText: 'Access revoked' });
+      await visible(alert, 'the "Access revoked" alert in Edit API User');
+      await visible(alert.getByText(`: ${reason}`, { exact: false }), 'the reason in the alert');
+      await click(edit, 'Restore access');
+      await visible(edit.getByRole('status').filter({ hasText: 'Access restored' }), 'the "Access restored" note');
+      await viewShot(ctx, page, '03-restored');
+      await click(edit, 'Cancel');
+      await edit.waitFor({ state: 'detached', timeout: uiTimeout });
+      expectPassword(app, opsKey, route, 'the Ops key after Restore access');
+      await visible(userRow(OPS).getByText('Active', { exact: true }), 'the Ops user\'s key status "Active" again');
       await stopApp(app);
     },
   },
