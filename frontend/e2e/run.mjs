@@ -309,6 +309,20 @@ async function shareDb01With(page, username) {
   await visible(page.getByRole('table', { name: 'Shares' }).getByText(username), 'the share in the list');
 }
 
+/** Clicks Generate and waits for the key: Generate asks the backend, so the box fills a moment after the click. */
+async function generateKey(form, who) {
+  await click(form, 'Generate');
+  const keyBox = field(form, 'API Key');
+  const deadline = Date.now() + uiTimeout;
+  let key = await keyBox.inputValue();
+  while (!key.startsWith('hbk_')) {
+    if (Date.now() > deadline) throw new Error(`Generate did not fill the API Key box for ${who} (it holds ${JSON.stringify(key)})`);
+    await sleep(100);
+    key = await keyBox.inputValue();
+  }
+  return key;
+}
+
 /**
  * Users → Add API User: username bound to localhost, REST API key, never
  * expires, in department when given. Returns the key.
@@ -322,16 +336,7 @@ async function addLocalApiUser(page, username, fullName, { department = '' } = {
   await fill(form, 'Host Name', 'localhost');
   await fill(form, 'Full Name', fullName);
   await click(form, 'Enable Now');
-  await click(form, 'Generate');
-  // Generate asks the backend: the box fills a moment after the click.
-  const keyBox = field(form, 'API Key');
-  const deadline = Date.now() + uiTimeout;
-  let key = await keyBox.inputValue();
-  while (!key.startsWith('hbk_')) {
-    if (Date.now() > deadline) throw new Error(`Generate did not fill the API Key box for ${username} (it holds ${JSON.stringify(key)})`);
-    await sleep(100);
-    key = await keyBox.inputValue();
-  }
+  const key = await generateKey(form, username);
   const never = field(form, 'Never Expires');
   if (!(await never.isChecked())) await never.check();
   if (department) await fill(form, 'Department', department);
@@ -532,10 +537,7 @@ const scenarios = [
       await choose(page, form, 'Access Level', 'Password User');
       // Step 9-10: REST API, Enable Now, Generate, Copy.
       await click(form, 'Enable Now');
-      await click(form, 'Generate');
-      const keyBox = field(form, 'API Key');
-      await visible(keyBox, 'the generated key');
-      const key = await keyBox.inputValue();
+      const key = await generateKey(form, API_USER);
       if (!/^hbk_[0-9A-Za-z]{49}$/.test(key)) throw new Error(`generated key looks wrong: ${key}`);
       await visible(form.getByText(/shown only once/i), 'the once-only warning');
       await click(form, 'Copy');
