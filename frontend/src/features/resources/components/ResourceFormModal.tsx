@@ -7,6 +7,7 @@ import { useSession } from '../../session/useSession';
 import { splitErrors } from '../../users/formErrors';
 import { FormFooter } from '../../../components/FormFooter';
 import { canGiveResources } from '../permissions';
+import { focusFirstError } from '../../../lib/focusFirstError';
 
 const FIELDS: (keyof ResourceRequest)[] = ['name', 'dnsName', 'type', 'description', 'department', 'location', 'url', 'owner'];
 
@@ -48,10 +49,7 @@ export function ResourceFormModal({ resource, onClose, onSaved }: Props) {
     },
   });
 
-  const focusFirst = (errors: Record<string, unknown>) => {
-    const first = visibleFields.find((f) => errors[f]);
-    if (first) form.getInputNode(first)?.focus();
-  };
+  const focusFirst = (errors: Record<string, unknown>) => focusFirstError(form, visibleFields, errors);
 
   const submit = async (v: ResourceRequest) => {
     setFormError(null);

@@ -6,6 +6,7 @@ import { FormButtons } from '../../../components/FormFooter';
 import { AppError, vaultApi, type AccountView, type RevealPurpose } from '../../../lib/wails';
 import { useSession } from '../../session/useSession';
 import { splitErrors } from '../../users/formErrors';
+import { focusFirstError } from '../../../lib/focusFirstError';
 
 /** What a retrieval of an account's password must or may give. */
 export interface RetrievalAsks {
@@ -73,10 +74,7 @@ export function RetrievalModal({ resourceId, account, purpose, asks: initialAsks
     },
   });
 
-  const focusFirst = (errors: Record<string, unknown>) => {
-    const first = FIELDS.find((f) => errors[f]);
-    if (first) form.getInputNode(first)?.focus();
-  };
+  const focusFirst = (errors: Record<string, unknown>) => focusFirstError(form, FIELDS, errors);
 
   const submit = async (v: Values) => {
     setFormError(null);

@@ -8,6 +8,7 @@ import { backupApi, type BackupProgress, type RestoreResult } from '../../../lib
 import { splitErrors } from '../../users/formErrors';
 import { useSession } from '../useSession';
 import { MIN_SECRET_LENGTH, charCount } from '../validation';
+import { focusFirstError } from '../../../lib/focusFirstError';
 
 /** The fields the backend names in a refused restore, in the dialog's order. */
 const FIELDS = ['file', 'passphrase', 'newPassphrase', 'confirmNewPassphrase'] as const;
@@ -69,10 +70,7 @@ export function RestoreBackupModal({ onClose }: Props) {
     },
   });
 
-  const focusFirst = (errors: Record<string, unknown>) => {
-    const first = FIELDS.find((f) => errors[f]);
-    if (first) form.getInputNode(first)?.focus();
-  };
+  const focusFirst = (errors: Record<string, unknown>) => focusFirstError(form, FIELDS, errors);
 
   const choose = async () => {
     try {

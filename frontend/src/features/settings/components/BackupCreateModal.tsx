@@ -7,6 +7,7 @@ import { backupApi, type BackupProgress, type BackupResult } from '../../../lib/
 import { useSession } from '../../session/useSession';
 import { MIN_SECRET_LENGTH, charCount } from '../../session/validation';
 import { splitErrors } from '../../users/formErrors';
+import { focusFirstError } from '../../../lib/focusFirstError';
 
 /** The fields the backend names when it refuses a backup, in the form's order. */
 const FIELDS = ['path', 'passphrase', 'confirmPassphrase'] as const;
@@ -45,10 +46,7 @@ export function BackupCreateModal({ onClose, onWritten }: Props) {
     },
   });
 
-  const focusFirst = (errors: Record<string, unknown>) => {
-    const first = FIELDS.find((f) => errors[f]);
-    if (first) form.getInputNode(first)?.focus();
-  };
+  const focusFirst = (errors: Record<string, unknown>) => focusFirstError(form, FIELDS, errors);
 
   const choose = async () => {
     try {
