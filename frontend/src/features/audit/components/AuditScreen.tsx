@@ -58,11 +58,12 @@ function VerifyResult({ result }: { result: IntegrityResult }) {
 }
 
 /** The audit trail: filters, newest first, a page at a time, verify and export. */
-export function AuditScreen() {
+export function AuditScreen({ initialFilter = {} }: { initialFilter?: Partial<AuditFilter> }) {
   const { handleError } = useSession();
   const { setIntegrity } = useAuditIntegrity();
-  const [draft, setDraft] = useState<Draft>(EMPTY_FILTER);
-  const [filter, setFilter] = useState<AuditFilter>(EMPTY_FILTER);
+  // A link (from Home) opens the trail filtered; From and To come as RFC 3339.
+  const [draft, setDraft] = useState<Draft>(() => ({ ...EMPTY_FILTER, ...initialFilter, from: '', to: '' }));
+  const [filter, setFilter] = useState<AuditFilter>(() => ({ ...EMPTY_FILTER, ...initialFilter }));
   const trail = useAuditTrail(filter);
   const [selected, setSelected] = useState<AuditRecord | null>(null);
 

@@ -1,6 +1,6 @@
 import { AppShell, Badge, Burger, Button, Group, NavLink, Stack, Text, Title } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
-import { useState } from 'react';
+import { useCallback, useState } from 'react';
 import { BrandMark } from '../../../components/BrandMark';
 import type { Operator } from '../../../lib/wails';
 import { AuditIntegrityProvider } from '../../audit/components/AuditIntegrityProvider';
@@ -16,9 +16,8 @@ import { RolesScreen } from '../../roles/components/RolesScreen';
 import { SettingsScreen } from '../../settings/components/SettingsScreen';
 import { UsersScreen } from '../../users/components/UsersScreen';
 import { canManageRoles, canSeeUsers } from '../../users/permissions';
+import { NavigationContext, type NavTarget, type Page } from '../navigation';
 import { useSession } from '../useSession';
-
-type Page = 'home' | 'resources' | 'users' | 'roles' | 'audit' | 'reports' | 'settings';
 
 const PAGES: { id: Page; label: string; shown: (op: Operator) => boolean }[] = [
   { id: 'home', label: 'Home', shown: () => true },
@@ -30,16 +29,16 @@ const PAGES: { id: Page; label: string; shown: (op: Operator) => boolean }[] = [
   { id: 'settings', label: 'Settings', shown: () => true },
 ];
 
-function PageContent({ page, operator }: { page: Page; operator: Operator }) {
-  switch (page) {
+function PageContent({ target, operator }: { target: NavTarget; operator: Operator }) {
+  switch (target.page) {
     case 'resources':
       return <ResourcesScreen operator={operator} />;
     case 'users':
-      return <UsersScreen operator={operator} />;
+      return <UsersScreen operator={operator} initialFilter={target.users} />;
     case 'roles':
       return <RolesScreen operator={operator} />;
     case 'audit':
-      return <AuditScreen />;
+      return <AuditScreen initialFilter={target.audit} />;
     case 'reports':
       return <ReportsScreen />;
     case 'settings':
@@ -52,10 +51,20 @@ function PageContent({ page, operator }: { page: Page; operator: Operator }) {
 /** The logged-in app: header with the operator, navigation, the current page. */
 export function AppLayout({ operator }: { operator: Operator }) {
   const { logOut } = useSession();
-  const [selected, setPage] = useState<Page>('home');
+  // visit counts navigations, so that a second link to the same list
+  // (another filter) opens it afresh.
+  const [selected, setSelected] = useState<{ target: NavTarget; visit: number }>({
+    target: { page: 'home' },
+    visit: 0,
+  });
+  const navigate = useCallback(
+    (target: NavTarget) => setSelected((s) => ({ target, visit: s.visit + 1 })),
+    [],
+  );
   const pages = PAGES.filter((p) => p.shown(operator));
   // A page the operator may no longer see (their role changed) falls back to Home.
-  const page = pages.some((p) => p.id === selected) ? selected : 'home';
+  const target: NavTarget = pages.some((p) => p.id === selected.target.page) ? selected.target : { page: 'home' };
+  const page = target.page;
   const [navOpened, { toggle: toggleNav, close: closeNav }] = useDisclosure(false);
   const [loggingOut, setLoggingOut] = useState(false);
 
@@ -120,7 +129,7 @@ export function AppLayout({ operator }: { operator: Operator }) {
             active={page === p.id}
             aria-current={page === p.id ? 'page' : undefined}
             onClick={() => {
-              setPage(p.id);
+              navigate({ page: p.id });
               closeNav();
             }}
           />
@@ -128,11 +137,13 @@ export function AppLayout({ operator }: { operator: Operator }) {
       </AppShell.Navbar>
 
       <AppShell.Main>
-        <AuditIntegrityProvider>
-          <IntegrityBanner />
-          <ExpiringKeysBanner operator={operator} />
-          <PageContent page={page} operator={operator} />
-        </AuditIntegrityProvider>
+        <NavigationContext.Provider value={navigate}>
+          <AuditIntegrityProvider>
+            <IntegrityBanner />
+            <ExpiringKeysBanner operator={operator} />
+            <PageContent key={selected.visit} target={target} operator={operator} />
+          </AuditIntegrityProvider>
+        </NavigationContext.Provider>
       </AppShell.Main>
     </AppShell>
   );

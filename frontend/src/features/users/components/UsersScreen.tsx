@@ -1,5 +1,6 @@
 import { ActionIcon, Button, Group, Menu, Notification, Select, Stack, Text, TextInput, Title } from '@mantine/core';
 import { useDebouncedValue } from '@mantine/hooks';
+import type { UsersListFilter } from '../../session/navigation';
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { ErrorAlert } from '../../../components/ErrorAlert';
 import { api, type KeyStatus, type Operator, type UserKind, type UserRow, type UserSortBy } from '../../../lib/wails';
@@ -41,14 +42,14 @@ interface Notice {
 }
 
 /** Users: every operator and API user, searchable, filterable, sortable, windowed. */
-export function UsersScreen({ operator }: { operator: Operator }) {
+export function UsersScreen({ operator, initialFilter = {} }: { operator: Operator; initialFilter?: UsersListFilter }) {
   const { handleError } = useSession();
   const roles = useRoles();
-  const [search, setSearch] = useState('');
+  const [search, setSearch] = useState(initialFilter.search ?? '');
   const [debouncedSearch] = useDebouncedValue(search.trim(), SEARCH_DEBOUNCE_MS);
-  const [kind, setKind] = useState('all');
+  const [kind, setKind] = useState<string>(initialFilter.kind ?? 'all');
   const [role, setRole] = useState('all');
-  const [keyStatus, setKeyStatus] = useState('all');
+  const [keyStatus, setKeyStatus] = useState<string>(initialFilter.keyStatus ?? 'all');
   const [sort, setSort] = useState<{ by: UserSortBy; desc: boolean }>({ by: 'username', desc: false });
   const [dialog, setDialog] = useState<Dialog>(null);
   const [notice, setNotice] = useState<Notice | null>(null);
