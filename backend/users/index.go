@@ -92,6 +92,19 @@ func (r *Row) KeyStatus(now time.Time) string {
 	}
 }
 
+// expiresWithin: the row's key is live and expires within d of now.
+func (r *Row) expiresWithin(now time.Time, d time.Duration) bool {
+	st := r.KeyStatus(now)
+	return (st == KeyActive || st == KeyExpiring) && r.KeyExpiresAt != nil && r.KeyExpiresAt.Sub(now) <= d
+}
+
+// idle: the row's key is live and unused for IdleAfter (or never used), as
+// the Reports count idle keys.
+func (r *Row) idle(now time.Time) bool {
+	st := r.KeyStatus(now)
+	return (st == KeyActive || st == KeyExpiring) && (r.LastUsedAt == nil || now.Sub(*r.LastUsedAt) >= IdleAfter)
+}
+
 // index keeps every user's Row in memory, sorted by lower-case username, so
 // that search, filters and sorting stay fast at 100,000 users without
 // decoding the store on each keystroke. It changes only after a commit.
@@ -202,6 +215,12 @@ type Query struct {
 	Kind      string `json:"kind"`      // "", "operator", "api"
 	Role      string `json:"role"`      // "" or a role id
 	KeyStatus string `json:"keyStatus"` // "" or one of the Key* statuses
+	// ExpiringWithinDays > 0 keeps keys that expire within that many days
+	// from now and have not expired yet (disabled and revoked users excluded).
+	ExpiringWithinDays int `json:"expiringWithinDays"`
+	// Idle keeps the idle keys of the Reports: active or expiring keys unused
+	// for IdleAfter, or never used.
+	Idle bool `json:"idle"`
 	SortBy    string `json:"sortBy"`    // username (default), fullName, host, role, kind, createdAt, keyExpiresAt, lastUsedAt
 	Desc      bool   `json:"desc"`
 	Offset    int    `json:"offset"`
@@ -224,7 +243,9 @@ func (x *index) query(q Query, now time.Time) Page {
 		if (needle == "" || strings.Contains(r.haystack, needle)) &&
 			(q.Kind == "" || string(r.Kind) == q.Kind) &&
 			(q.Role == "" || r.Role == q.Role) &&
-			(q.KeyStatus == "" || r.KeyStatus(now) == q.KeyStatus) {
+			(q.KeyStatus == "" || r.KeyStatus(now) == q.KeyStatus) &&
+			(q.ExpiringWithinDays <= 0 || r.expiresWithin(now, time.Duration(q.ExpiringWithinDays)*24*time.Hour)) &&
+			(!q.Idle || r.idle(now)) {
 			matched = append(matched, r)
 		}
 	}

@@ -75,7 +75,7 @@ func (s *Service) report(now time.Time, roles map[string]access.Role) Report {
 		default:
 			rep.KeyStatus[st]++
 		}
-		if (st == KeyActive || st == KeyExpiring) && (r.LastUsedAt == nil || now.Sub(*r.LastUsedAt) >= IdleAfter) {
+		if r.idle(now) {
 			rep.IdleKeys = append(rep.IdleKeys, r)
 		}
 	}
