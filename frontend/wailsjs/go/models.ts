@@ -1344,6 +1344,8 @@ export namespace users {
 	    kind: string;
 	    role: string;
 	    keyStatus: string;
+	    expiringWithinDays: number;
+	    idle: boolean;
 	    sortBy: string;
 	    desc: boolean;
 	    offset: number;
@@ -1359,6 +1361,8 @@ export namespace users {
 	        this.kind = source["kind"];
 	        this.role = source["role"];
 	        this.keyStatus = source["keyStatus"];
+	        this.expiringWithinDays = source["expiringWithinDays"];
+	        this.idle = source["idle"];
 	        this.sortBy = source["sortBy"];
 	        this.desc = source["desc"];
 	        this.offset = source["offset"];
