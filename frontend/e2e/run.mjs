@@ -23,6 +23,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
+import { axeViolations } from './a11y.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const repo = path.resolve(here, '..', '..');
@@ -1277,6 +1278,91 @@ const scenarios = [
       expectPassword(app, opsKey, route, 'the Ops key after Restore access');
       await visible(userRow(OPS).getByText('Active', { exact: true }), 'the Ops user\'s key status "Active" again');
       await stopApp(app);
+    },
+  },
+  {
+    name: 'screens',
+    about: 'every screen in light and dark at 1280×900 and 1920×1080: screenshots, and axe-core with 0 serious or critical violations',
+    async run(ctx) {
+      const app = await startApp(ctx, { keyring: false });
+      const page = await openPage(ctx, app);
+      const problems = [];
+      const SIZES = [
+        { w: 1280, h: 900 },
+        { w: 1920, h: 1080 },
+      ];
+      // Each screen in both themes (the app follows the system's, "auto")
+      // and both sizes: a viewport shot, then axe at 1280 (the rules do not
+      // depend on the width).
+      const look = async (step) => {
+        for (const scheme of ['light', 'dark']) {
+          await page.emulateMedia({ colorScheme: scheme });
+          for (const { w, h } of SIZES) {
+            await page.setViewportSize({ width: w, height: h });
+            await settled(page);
+            await page.screenshot({ path: path.join(artifacts, `e2e-${ctx.name}-${step}-${scheme}-${w}.png`) });
+          }
+          await page.setViewportSize({ width: 1280, height: 900 });
+          await settled(page);
+          problems.push(...(await axeViolations(page, artifacts, ctx.name, `${step}-${scheme}`)));
+        }
+        await page.emulateMedia({ colorScheme: 'light' });
+      };
+      const open = async (name, mentions) => {
+        await nav(page, name).first().click();
+        await visible(page.getByRole('heading', { name: mentions, exact: true }).first(), `the ${name} screen`);
+      };
+
+      await visible(text(page, 'Welcome to Hostbound'), 'setup screen');
+      await look('01-setup');
+      await setUpWithPassphrase(page);
+      await look('02-home-empty');
+
+      await addDb01(page);
+      const key = await addLocalApiUser(page, 'job@localhost', 'Nightly Job');
+      await addLocalApiUser(page, 'report-generator-with-a-long-name@localhost', 'Quarterly Report Generator of the Finance Department', { department: 'Finance' });
+      await shareDb01With(page, 'job@localhost');
+      // Some history: calls that succeed and one refused (a wrong key).
+      const route = db01PasswordRoute(app, key);
+      for (let i = 0; i < 3; i++) expectPassword(app, key, route, 'job@localhost');
+      restCall(app, `${key.slice(0, -4)}AAAA`, 'resources');
+
+      await open('Home', 'Home');
+      await look('03-home');
+      await open('Resources', 'Resources');
+      await look('04-resources');
+      await click(page, 'db01');
+      await visible(page.getByRole('heading', { name: 'db01', exact: true }), 'the page of db01');
+      await look('04-resource-detail');
+      await nav(page, 'Users').first().click();
+      await visible(page.getByRole('table', { name: 'Users' }), 'the Users list');
+      await look('05-users');
+
+      await click(page, 'Add User');
+      await page.getByRole('menuitem', { name: 'Add API User', exact: true }).click();
+      const form = page.getByRole('dialog', { name: 'Add API User' });
+      await fill(form, 'Host Name', 'not a host name!');
+      await click(form, 'Save');
+      await visible(form.locator('[aria-invalid="true"]').first(), 'the form\'s errors');
+      await look('06-add-api-user-error');
+      await click(form, 'Cancel');
+      await form.waitFor({ state: 'detached', timeout: uiTimeout });
+
+      await nav(page, 'Audit').first().click();
+      await visible(page.getByRole('table', { name: 'Audit records' }), 'the Audit records');
+      await look('07-audit');
+      for (const [name, heading] of [
+        ['Reports', 'Reports'],
+        ['Roles', 'Roles'],
+        ['Settings', 'Settings'],
+      ]) {
+        await open(name, heading);
+        await look(`08-${name.toLowerCase()}`);
+      }
+      await stopApp(app);
+      if (problems.length > 0) {
+        throw new Error(`axe-core found ${problems.length} serious or critical violations (JSON beside the screenshots):\n  ${problems.join('\n  ')}`);
+      }
     },
   },
 ];

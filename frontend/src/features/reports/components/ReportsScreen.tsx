@@ -131,7 +131,7 @@ function ReportCard({
             Export CSV
           </Button>
         </Group>
-        <Table.ScrollContainer minWidth={360} maxHeight={360}>
+        <Table.ScrollContainer minWidth={360} maxHeight={360} scrollAreaProps={{ viewportProps: { tabIndex: 0 } }}>
           <Table striped highlightOnHover stickyHeader verticalSpacing={6} aria-labelledby={id}>
             <Table.Thead>
               <Table.Tr>
