@@ -346,6 +346,29 @@ async function addLocalApiUser(page, username, fullName, { department = '' } = {
   return key;
 }
 
+/** The accessible name of the focused element, roughly as a screen reader says it. */
+const focusedName = (page) =>
+  page.evaluate(() => {
+    const el = globalThis.document.activeElement;
+    if (!el || el === globalThis.document.body) return '';
+    const by = el.getAttribute('aria-labelledby');
+    const named = by ? by.split(' ').map((id) => globalThis.document.getElementById(id)?.textContent ?? '').join(' ') : '';
+    const label = el.getAttribute('aria-label') || named || (el.labels && el.labels[0]?.textContent) || el.textContent || '';
+    return label.replace(/\s+/g, ' ').trim();
+  });
+
+/** Presses Tab until the focused element's name matches want: proves it is reachable by keyboard. */
+async function tabTo(page, want, what, max = 80) {
+  const seen = [];
+  for (let i = 0; i < max; i++) {
+    await page.keyboard.press('Tab');
+    const name = await focusedName(page);
+    if (want.test(name)) return;
+    seen.push(name);
+  }
+  throw new Error(`${what}: not reached with ${max} Tab presses (focus went through: ${seen.slice(0, 40).join(' | ')})`);
+}
+
 /** Transitions done (a modal's fade-in, a button's label after loading). */
 const settled = (page) =>
   page.waitForFunction(() => globalThis.document.getAnimations().length === 0, null, { timeout: 5000 }).catch(() => {});
@@ -1278,6 +1301,75 @@ const scenarios = [
       expectPassword(app, opsKey, route, 'the Ops key after Restore access');
       await visible(userRow(OPS).getByText('Active', { exact: true }), 'the Ops user\'s key status "Active" again');
       await stopApp(app);
+    },
+  },
+  {
+    name: 'keyboard',
+    about: "the seed's 12 steps with the keyboard only: Tab to each control, type, Enter and Space",
+    async run(ctx) {
+      const app = await startApp(ctx, { keyring: false });
+      const page = await openPage(ctx, app);
+      await setUpWithPassphrase(page);
+      const kb = page.keyboard;
+
+      // Step 1: Users, Add User > Add API User.
+      await tabTo(page, /^Users$/, 'the Users entry of the navigation');
+      await kb.press('Enter');
+      await visible(page.getByRole('table', { name: 'Users' }), 'the Users list');
+      await tabTo(page, /^Add User/, 'the Add User menu');
+      await kb.press('Enter');
+      const item = page.getByRole('menuitem', { name: 'Add API User', exact: true });
+      await visible(item, 'the Add API User menu item');
+      for (let i = 0; i < 5 && !(await item.evaluate((el) => el === globalThis.document.activeElement)); i++) await kb.press('ArrowDown');
+      await kb.press('Enter');
+      const form = page.getByRole('dialog', { name: 'Add API User' });
+      await visible(form, 'the Add API User form');
+      // Steps 2-4: Username, Host Name, Full Name.
+      for (const [label, value] of [
+        [/^Username/, 'kbd@localhost'],
+        [/^Host Name/, 'localhost'],
+        [/^Full Name/, 'Keyboard Job'],
+      ]) {
+        await tabTo(page, label, `the field ${label}`);
+        await kb.type(value);
+      }
+      // Step 5: Access Level, a combobox: type to filter, Enter picks.
+      await tabTo(page, /^Access Level/, 'the Access Level field');
+      await kb.press('ArrowDown');
+      await kb.type('Password User');
+      await kb.press('Enter');
+      // Step 6: Access Scope, radios: reached by Tab, left as it is.
+      await tabTo(page, /^Passwords Owned and Shared/, 'the Access Scope');
+      // Steps 8-9: REST API Enable Now, Generate, Copy.
+      await tabTo(page, /^Enable Now/, 'Enable Now');
+      await kb.press('Enter');
+      await tabTo(page, /^Generate/, 'Generate');
+      await kb.press('Enter');
+      const keyBox = field(form, 'API Key');
+      const deadline = Date.now() + uiTimeout;
+      while (!(await keyBox.inputValue()).startsWith('hbk_')) {
+        if (Date.now() > deadline) throw new Error('Generate (by keyboard) did not fill the API Key box');
+        await sleep(100);
+      }
+      const key = await keyBox.inputValue();
+      // Step 10: validity: Never Expires, with Space.
+      await tabTo(page, /^Never Expires/, 'Never Expires');
+      if (!(await field(form, 'Never Expires').isChecked())) await kb.press('Space');
+      // Step 11: Department and Location.
+      await tabTo(page, /^Department/, 'Department');
+      await kb.type('IT');
+      await tabTo(page, /^Location/, 'Location');
+      await kb.type('Berlin');
+      await shot(ctx, page, '01-form-by-keyboard');
+      // Step 12: Save, with Enter.
+      await tabTo(page, /^Save$/, 'Save');
+      await kb.press('Enter');
+      await form.waitFor({ state: 'detached', timeout: uiTimeout });
+      const row = page.getByRole('table', { name: 'Users' }).getByRole('row').filter({ hasText: 'kbd@localhost' });
+      for (const want of ['localhost', 'Password User']) await visible(row.getByText(want, { exact: true }).first(), `the row shows ${want}`);
+      await shot(ctx, page, '02-list');
+      await stopApp(app);
+      if (key.length < 20) throw new Error('no key');
     },
   },
   {
