@@ -217,10 +217,10 @@ type Query struct {
 	KeyStatus string `json:"keyStatus"` // "" or one of the Key* statuses
 	// ExpiringWithinDays > 0 keeps keys that expire within that many days
 	// from now and have not expired yet (disabled and revoked users excluded).
-	ExpiringWithinDays int `json:"expiringWithinDays"`
+	ExpiringWithinDays int `json:"expiringWithinDays,omitempty"`
 	// Idle keeps the idle keys of the Reports: active or expiring keys unused
 	// for IdleAfter, or never used.
-	Idle bool `json:"idle"`
+	Idle bool `json:"idle,omitempty"`
 	SortBy    string `json:"sortBy"`    // username (default), fullName, host, role, kind, createdAt, keyExpiresAt, lastUsedAt
 	Desc      bool   `json:"desc"`
 	Offset    int    `json:"offset"`

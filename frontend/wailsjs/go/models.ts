@@ -1344,8 +1344,8 @@ export namespace users {
 	    kind: string;
 	    role: string;
 	    keyStatus: string;
-	    expiringWithinDays: number;
-	    idle: boolean;
+	    expiringWithinDays?: number;
+	    idle?: boolean;
 	    sortBy: string;
 	    desc: boolean;
 	    offset: number;
