@@ -220,11 +220,11 @@ type Query struct {
 	ExpiringWithinDays int `json:"expiringWithinDays,omitempty"`
 	// Idle keeps the idle keys of the Reports: active or expiring keys unused
 	// for IdleAfter, or never used.
-	Idle bool `json:"idle,omitempty"`
-	SortBy    string `json:"sortBy"`    // username (default), fullName, host, role, kind, createdAt, keyExpiresAt, lastUsedAt
-	Desc      bool   `json:"desc"`
-	Offset    int    `json:"offset"`
-	Limit     int    `json:"limit"` // default 100, at most 1000
+	Idle   bool   `json:"idle,omitempty"`
+	SortBy string `json:"sortBy"` // username (default), fullName, host, role, kind, createdAt, keyExpiresAt, lastUsedAt
+	Desc   bool   `json:"desc"`
+	Offset int    `json:"offset"`
+	Limit  int    `json:"limit"` // default 100, at most 1000
 }
 
 // Page is one page of a query's result.
