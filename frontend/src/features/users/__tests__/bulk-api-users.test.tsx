@@ -118,7 +118,9 @@ describe('Add API Users in Bulk', () => {
     // No key ever reaches the window.
     expect(document.body.textContent).not.toMatch(/hbk_/);
 
-    await user.click(within(dialog).getByRole('button', { name: 'Close' }));
+    // The footer's Close (the header's × is also named Close).
+    const closeButtons = within(dialog).getAllByRole('button', { name: 'Close' });
+    await user.click(closeButtons[closeButtons.length - 1]);
     await waitFor(() => expect(screen.queryByRole('dialog', { name: 'Add API Users in Bulk' })).not.toBeInTheDocument());
   });
 
