@@ -18,6 +18,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync/atomic"
 	"time"
 	"unicode/utf8"
 
@@ -75,8 +76,9 @@ type head struct {
 
 // Log appends to and verifies the chain.
 type Log struct {
-	key   []byte
-	clock func() time.Time
+	key      []byte
+	clock    func() time.Time
+	aggReady atomic.Bool // the aggregates' marker has been seen (aggregate.go)
 }
 
 // New returns a log whose chain is keyed with key (derived from the master
@@ -121,6 +123,9 @@ func (l *Log) Append(tx *store.Txn, r Record) (Record, error) {
 		if err := tx.PutKey(ixKey(field, value, r.Seq)); err != nil {
 			return Record{}, fmt.Errorf("audit append: %w", err)
 		}
+	}
+	if err := l.aggregate(tx, r); err != nil { // the dashboard's counters (aggregate.go)
+		return Record{}, fmt.Errorf("audit append: %w", err)
 	}
 	return r, nil
 }
