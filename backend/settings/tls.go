@@ -4,9 +4,11 @@ import (
 	"crypto/ecdsa"
 	"crypto/elliptic"
 	"crypto/rand"
+	"crypto/sha256"
 	"crypto/tls"
 	"crypto/x509"
 	"crypto/x509/pkix"
+	"encoding/base64"
 	"encoding/pem"
 	"errors"
 	"fmt"
@@ -45,6 +47,15 @@ type CertInfo struct {
 	Subject     string    `json:"subject"`
 	NotAfter    time.Time `json:"notAfter"`
 	Imported    bool      `json:"imported"`
+	// PublicKeyPin is curl's --pinnedpubkey value for the certificate's key
+	// ("sha256//" and the base64 SHA-256 of its SubjectPublicKeyInfo).
+	PublicKeyPin string `json:"publicKeyPin"`
+}
+
+// PublicKeyPin is the pin of a certificate's public key as curl takes it.
+func PublicKeyPin(leaf *x509.Certificate) string {
+	sum := sha256.Sum256(leaf.RawSubjectPublicKeyInfo)
+	return "sha256//" + base64.StdEncoding.EncodeToString(sum[:])
 }
 
 // Certificate returns the server's TLS certificate and its SHA-256
@@ -102,7 +113,8 @@ func (s *Service) CertificateInfo(a access.Actor) (CertInfo, error) {
 	}
 	var sc storedCert
 	_ = s.st.View(func(tx *store.Txn) error { return tx.Get(tlsKey, &sc) })
-	return CertInfo{Fingerprint: fp, Subject: leaf.Subject.String(), NotAfter: leaf.NotAfter.UTC(), Imported: sc.Imported}, nil
+	return CertInfo{Fingerprint: fp, Subject: leaf.Subject.String(), NotAfter: leaf.NotAfter.UTC(), Imported: sc.Imported,
+		PublicKeyPin: PublicKeyPin(leaf)}, nil
 }
 
 // ImportCertificate replaces the server certificate with an operator's own
