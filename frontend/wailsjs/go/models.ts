@@ -17,6 +17,121 @@ export namespace apperr {
 
 }
 
+export namespace audit {
+	
+	export class Bucket {
+	    // Go type: time
+	    start: any;
+	    calls: number;
+	    refusals: number;
+	
+	    static createFrom(source: any = {}) {
+	        return new Bucket(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.start = this.convertValues(source["start"], null);
+	        this.calls = source["calls"];
+	        this.refusals = source["refusals"];
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	export class Refusal {
+	    // Go type: time
+	    time: any;
+	    source: string;
+	    actor: string;
+	    operation: string;
+	    target: string;
+	    reason: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new Refusal(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.time = this.convertValues(source["time"], null);
+	        this.source = source["source"];
+	        this.actor = source["actor"];
+	        this.operation = source["operation"];
+	        this.target = source["target"];
+	        this.reason = source["reason"];
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	export class Dashboard {
+	    hours: Bucket[];
+	    days: Bucket[];
+	    refusals: Refusal[];
+	
+	    static createFrom(source: any = {}) {
+	        return new Dashboard(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.hours = this.convertValues(source["hours"], Bucket);
+	        this.days = this.convertValues(source["days"], Bucket);
+	        this.refusals = this.convertValues(source["refusals"], Refusal);
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+
+}
+
 export namespace desktop {
 	
 	export class APIServerInfo {
@@ -613,6 +728,108 @@ export namespace desktop {
 	        this.imported = source["imported"];
 	    }
 	}
+	export class DashboardKeys {
+	    apiUsers: number;
+	    active: number;
+	    expiringWithin30: number;
+	    expiringWithin7: number;
+	    expiringWithin1: number;
+	    expired: number;
+	    noKey: number;
+	    disabled: number;
+	    idle: number;
+	
+	    static createFrom(source: any = {}) {
+	        return new DashboardKeys(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.apiUsers = source["apiUsers"];
+	        this.active = source["active"];
+	        this.expiringWithin30 = source["expiringWithin30"];
+	        this.expiringWithin7 = source["expiringWithin7"];
+	        this.expiringWithin1 = source["expiringWithin1"];
+	        this.expired = source["expired"];
+	        this.noKey = source["noKey"];
+	        this.disabled = source["disabled"];
+	        this.idle = source["idle"];
+	    }
+	}
+	export class GettingStarted {
+	    baseUrl: string;
+	    publicKeyPin: string;
+	    resources: number;
+	    command: string;
+	    example: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new GettingStarted(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.baseUrl = source["baseUrl"];
+	        this.publicKeyPin = source["publicKeyPin"];
+	        this.resources = source["resources"];
+	        this.command = source["command"];
+	        this.example = source["example"];
+	    }
+	}
+	export class ServiceStatus {
+	    running: boolean;
+	    address: string;
+	    error: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new ServiceStatus(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.running = source["running"];
+	        this.address = source["address"];
+	        this.error = source["error"];
+	    }
+	}
+	export class DashboardView {
+	    keys?: DashboardKeys;
+	    activity?: audit.Dashboard;
+	    api: ServiceStatus;
+	    ssh: ServiceStatus;
+	    gettingStarted?: GettingStarted;
+	
+	    static createFrom(source: any = {}) {
+	        return new DashboardView(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.keys = this.convertValues(source["keys"], DashboardKeys);
+	        this.activity = this.convertValues(source["activity"], audit.Dashboard);
+	        this.api = this.convertValues(source["api"], ServiceStatus);
+	        this.ssh = this.convertValues(source["ssh"], ServiceStatus);
+	        this.gettingStarted = this.convertValues(source["gettingStarted"], GettingStarted);
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
 	export class ExportResult {
 	    path: string;
 	    records: number;
@@ -627,6 +844,7 @@ export namespace desktop {
 	        this.records = source["records"];
 	    }
 	}
+	
 	export class HostCount {
 	    host: string;
 	    count: number;
@@ -1160,6 +1378,7 @@ export namespace desktop {
 	        this.auditRecords = source["auditRecords"];
 	    }
 	}
+	
 	export class SetupRequest {
 	    username: string;
 	    fullName: string;

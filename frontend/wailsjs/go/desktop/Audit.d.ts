@@ -6,6 +6,8 @@ export function ExportAudit(arg1:string,arg2:desktop.AuditFilter):Promise<deskto
 
 export function GetAuditIntegrity():Promise<desktop.IntegrityResult>;
 
+export function GetDashboard():Promise<desktop.DashboardView>;
+
 export function GetReports():Promise<desktop.ReportView>;
 
 export function QueryAudit(arg1:desktop.AuditFilter,arg2:number,arg3:number):Promise<desktop.AuditPage>;

@@ -10,6 +10,10 @@ export function GetAuditIntegrity() {
   return window['go']['desktop']['Audit']['GetAuditIntegrity']();
 }
 
+export function GetDashboard() {
+  return window['go']['desktop']['Audit']['GetDashboard']();
+}
+
 export function GetReports() {
   return window['go']['desktop']['Audit']['GetReports']();
 }
