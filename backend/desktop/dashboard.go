@@ -37,6 +37,7 @@ type DashboardKeys struct {
 	Expired          int `json:"expired"`
 	NoKey            int `json:"noKey"`
 	Disabled         int `json:"disabled"`
+	Revoked          int `json:"revoked"` // by the kill switch
 	Idle             int `json:"idle"`
 }
 
@@ -107,10 +108,10 @@ func allowed(err error) error {
 func dashboardKeys(rep users.Report) *DashboardKeys {
 	k := rep.KeyStatus
 	d := &DashboardKeys{Active: k[users.KeyActive], ExpiringWithin1: k["expiring1"], Expired: k[users.KeyExpired],
-		NoKey: k[users.KeyNone], Disabled: k[users.KeyDisabled], Idle: len(rep.IdleKeys)}
+		NoKey: k[users.KeyNone], Disabled: k[users.KeyDisabled], Revoked: k[users.KeyRevoked], Idle: len(rep.IdleKeys)}
 	d.ExpiringWithin7 = d.ExpiringWithin1 + k["expiring7"]
 	d.ExpiringWithin30 = d.ExpiringWithin7 + k["expiring30"]
-	d.APIUsers = d.Active + d.ExpiringWithin30 + d.Expired + d.NoKey + d.Disabled
+	d.APIUsers = d.Active + d.ExpiringWithin30 + d.Expired + d.NoKey + d.Disabled + d.Revoked
 	return d
 }
 

@@ -737,6 +737,7 @@ export namespace desktop {
 	    expired: number;
 	    noKey: number;
 	    disabled: number;
+	    revoked: number;
 	    idle: number;
 	
 	    static createFrom(source: any = {}) {
@@ -753,6 +754,7 @@ export namespace desktop {
 	        this.expired = source["expired"];
 	        this.noKey = source["noKey"];
 	        this.disabled = source["disabled"];
+	        this.revoked = source["revoked"];
 	        this.idle = source["idle"];
 	    }
 	}
