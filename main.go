@@ -60,7 +60,8 @@ func run(args []string) int {
 // serve is `hostbound serve`'s server: the REST API and the SSH CLI.
 func serve(ctx context.Context, o cli.ServeOptions) error {
 	return headless.Serve(ctx, headless.Options{DataDir: o.DataDir, Listen: o.Listen, SSHListen: o.SSHListen,
-		PassphraseFile: o.PassphraseFile, Keyring: o.Keyring, Core: o.Core, Started: o.Started})
+		PassphraseFile: o.PassphraseFile, Keyring: o.Keyring, Core: o.Core, Started: o.Started,
+		Pprof: os.Getenv(headless.PprofEnv)})
 }
 
 // runWindow is the desktop app on the data directory of o.

@@ -35,12 +35,20 @@ type Options struct {
 	Core           core.Config
 	// Started, when set, is told the server's address once it listens.
 	Started func(url, fingerprint string)
+	// Pprof, when set, is the loopback address to serve Go's profiler on
+	// (PprofEnv); anything but a loopback address is refused.
+	Pprof string
 }
 
 // Serve unlocks, serves the REST API and returns when ctx ends (SIGTERM),
 // after in-flight requests finished and the store closed.
 func Serve(ctx context.Context, o Options) error {
 	log := o.Core.Log.WithField("component", "serve")
+	if o.Pprof != "" {
+		if err := checkPprofAddr(o.Pprof); err != nil {
+			return err
+		}
+	}
 	life := core.NewLifecycle(o.DataDir, o.Keyring, o.Core)
 	if err := unlock(life, o); err != nil {
 		return err
@@ -62,6 +70,13 @@ func Serve(ctx context.Context, o Options) error {
 		return err
 	}
 	defer ssh.Stop()
+	if o.Pprof != "" {
+		p, err := startPprof(o.Pprof, log)
+		if err != nil {
+			return err
+		}
+		defer p.close()
+	}
 	if sst := ssh.Status(); sst.Running {
 		log.WithFields(logrus.Fields{"address": sst.Address, "fingerprint": sst.Fingerprint}).Info("serving the SSH CLI")
 	}
