@@ -7,8 +7,10 @@ import { EventsOn } from '../../../wailsjs/runtime/runtime';
 import { userPage, userRow } from './api';
 import { call, list } from './call';
 import type {
+  ActivityBucket,
   AuditFilter,
   AuditPage,
+  DashboardView,
   ExportFormat,
   ExportResult,
   IntegrityResult,
@@ -46,6 +48,27 @@ function reportView(v: desktop.ReportView): ReportView {
   };
 }
 
+function buckets(bs: { start: unknown; calls: number; refusals: number }[] | undefined): ActivityBucket[] {
+  return list(bs).map((b) => ({ start: String(b.start), calls: b.calls, refusals: b.refusals }));
+}
+
+function dashboardView(v: desktop.DashboardView): DashboardView {
+  const act = v.activity;
+  return {
+    keys: v.keys ?? null,
+    activity: act
+      ? {
+          hours: buckets(act.hours),
+          days: buckets(act.days),
+          refusals: list(act.refusals).map((r) => ({ ...r, time: String(r.time) })),
+        }
+      : null,
+    api: v.api,
+    ssh: v.ssh,
+    gettingStarted: v.gettingStarted ?? null,
+  };
+}
+
 export const auditApi = {
   /** A page of the filtered trail, newest first; before = the previous page's next (0: newest). */
   queryAudit: (filter: AuditFilter, before: number, limit: number): Promise<AuditPage> =>
@@ -65,6 +88,9 @@ export const auditApi = {
     EventsOn(EXPORT_PROGRESS_EVENT, (n: unknown) => onCount(Number(n) || 0)),
 
   getReports: (): Promise<ReportView> => call(Audit.GetReports).then(reportView),
+
+  /** The Home screen's figures (from aggregates: no scan of the trail). */
+  getDashboard: (): Promise<DashboardView> => call(Audit.GetDashboard).then(dashboardView),
 
   /** API users whose key expires within 30 days, soonest first (ListUsers with keyStatus 'expiring'). */
   listExpiringKeys: (): Promise<UserPage> =>

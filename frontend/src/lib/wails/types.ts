@@ -116,3 +116,29 @@ export type ReportView = Narrow<
   Data<desktop.ReportView>,
   { keyStatus: KeyStatusCounts; expiringSoon: UserRow[]; idleKeys: UserRow[]; superAdmins: UserRow[] }
 >;
+
+/** One hour or day of the Home chart (start: RFC 3339, UTC). */
+export interface ActivityBucket {
+  start: string;
+  calls: number;
+  refusals: number;
+}
+
+/** A refused request on Home's list of the last refusals. */
+export interface RecentRefusal {
+  time: string;
+  source: string;
+  actor: string;
+  operation: string;
+  target: string;
+  reason: string;
+}
+
+/** The Home screen; a part the operator may not see is null. */
+export interface DashboardView {
+  keys: Data<desktop.DashboardKeys> | null;
+  activity: { hours: ActivityBucket[]; days: ActivityBucket[]; refusals: RecentRefusal[] } | null;
+  api: Data<desktop.ServiceStatus>;
+  ssh: Data<desktop.ServiceStatus>;
+  gettingStarted: Data<desktop.GettingStarted> | null;
+}

@@ -11,5 +11,6 @@ export const auditApi = {
   exportAudit: vi.fn<AuditApi['exportAudit']>(),
   onExportProgress: vi.fn<AuditApi['onExportProgress']>(),
   getReports: vi.fn<AuditApi['getReports']>(),
+  getDashboard: vi.fn<AuditApi['getDashboard']>(),
   listExpiringKeys: vi.fn<AuditApi['listExpiringKeys']>(),
 } satisfies AuditApi;
