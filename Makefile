@@ -173,6 +173,14 @@ dist-check: dist
 bench: $(DIST_KEEP)
 	$(GO) test -run '^$$' -bench . -benchmem $(GO_PKGS)
 
+# The REST API out of process (issue 14): hostbound serve vs the bare TLS
+# handler of ../shared/bench, c = 1, 16, 64, ratios, p50/p99, RSS, with 1
+# and 100,000 API users; about 12 min. Not run by CI or make test. Quick:
+# make bench-rest BENCH_SECONDS=3 BENCH_REPS=1; profiles: ARGS=--profile.
+.PHONY: bench-rest
+bench-rest: $(DIST_KEEP)
+	tools/bench-rest.sh $(ARGS)
+
 clean:
 	rm -rf build/bin build/test-artifacts build/dist build/pkg build/windows/installer/tmp
 	find frontend/dist -mindepth 1 ! -name .keep -delete 2>/dev/null || true

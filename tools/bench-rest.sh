@@ -1,0 +1,222 @@
+#!/usr/bin/env bash
+# make bench-rest: audited GET PASSWORD of `hostbound serve`, measured out of
+# process against the bare TLS handler of ../shared/bench (issue 14).
+#
+# For each API user count (BENCH_USERS, default "1 100000") it makes a fresh
+# data directory (tools/benchsetup), starts `hostbound serve` and the
+# baseline side by side (idle, loaded one at a time), and for c = 1, 16, 64
+# runs BENCH_REPS repetitions of loadgen, alternating the two servers. It
+# prints req/s of both, the median of the per-repetition ratios, p50/p99 and
+# the RSS of serve after the runs (VmRSS, and VmHWM, its peak).
+#
+#   tools/bench-rest.sh             the full table (about 6 min per user count)
+#   tools/bench-rest.sh --profile   a 10 s CPU, block and allocation profile of
+#                                   serve at c=64 (pprof -top), allocations per
+#                                   request from /debug/vars (HOSTBOUND_PPROF)
+#
+# Environment: BENCH_SECONDS (10), BENCH_WARMUP (2), BENCH_REPS (3),
+# BENCH_CONC ("1 16 64"), BENCH_USERS ("1 100000"), BENCH_DIR (the yardstick,
+# ../shared/bench from the repository root), BENCH_KEEP=1 keeps the work
+# directory, BENCH_PROFILE_OUT (/tmp/bench-rest-profile) where --profile
+# leaves its profiles. A quick try: BENCH_SECONDS=3 BENCH_REPS=1 BENCH_USERS=1.
+#
+# The machine is shared: absolute req/s move between runs; ratios taken in
+# one run hold (see the yardstick's README). Check non2xx and errors.
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+BENCH_DIR=${BENCH_DIR:-$ROOT/../shared/bench}
+SECONDS_=${BENCH_SECONDS:-10}
+WARMUP=${BENCH_WARMUP:-2}
+REPS=${BENCH_REPS:-3}
+CONC=${BENCH_CONC:-1 16 64}
+USERS=${BENCH_USERS:-1 100000}
+PROFILE=0
+PROFILE_SECONDS=10
+PROFILE_OUT=${BENCH_PROFILE_OUT:-/tmp/bench-rest-profile}
+GO=${GO:-go}
+
+for arg in "$@"; do
+  case "$arg" in
+    --profile) PROFILE=1 ;;
+    -h|--help) sed -n '2,23p' "$0"; exit 0 ;;
+    *) echo "bench-rest: unknown argument $arg (want --profile)" >&2; exit 2 ;;
+  esac
+done
+for v in SECONDS_ WARMUP REPS; do
+  [[ ${!v} =~ ^[0-9]+$ ]] || { echo "bench-rest: BENCH_${v%_}=${!v}: want a whole number" >&2; exit 2; }
+done
+(( SECONDS_ > 0 && REPS > 0 )) || { echo "bench-rest: BENCH_SECONDS and BENCH_REPS must be at least 1" >&2; exit 2; }
+[[ -d $BENCH_DIR/loadgen && -d $BENCH_DIR/baseline ]] ||
+  { echo "bench-rest: no yardstick in $BENCH_DIR (want loadgen/ and baseline/; set BENCH_DIR)" >&2; exit 2; }
+
+WORK=$(mktemp -d /tmp/bench-rest.XXXXXX)
+PIDS=()
+cleanup() {
+  for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
+  for p in "${PIDS[@]}"; do wait "$p" 2>/dev/null || true; done
+  if [[ ${BENCH_KEEP:-} == 1 ]]; then echo "bench-rest: kept $WORK" >&2; else rm -rf "$WORK"; fi
+}
+trap cleanup EXIT
+
+say() { echo "bench-rest: $*" >&2; }
+
+say "building loadgen, baseline, hostbound and benchsetup in $WORK"
+(cd "$BENCH_DIR/loadgen" && $GO build -o "$WORK/loadgen" .)
+(cd "$BENCH_DIR/baseline" && $GO build -o "$WORK/baseline" .)
+# The serve path needs no Wails tags (backend/reliability builds it so too).
+(cd "$ROOT" && $GO build -o "$WORK/hostbound" .)
+# tools/ is its own module (the wails tool): build benchsetup by file name.
+(cd "$ROOT" && $GO build -o "$WORK/benchsetup" ./tools/benchsetup/main.go)
+
+# jfield FILE KEY: a string or number field of setup.json.
+jfield() { sed -n "s/^ *\"$2\": *\"\{0,1\}\([^\",]*\)\"\{0,1\},\{0,1\}$/\1/p" "$1"; }
+
+# wait_log FILE PATTERN PID: the first match of sed PATTERN in FILE, once
+# the process PID logged it (within 60 s).
+wait_log() {
+  local file=$1 pat=$2 pid=$3 got
+  for _ in $(seq 600); do
+    got=$(sed -n "$pat" "$file" 2>/dev/null | head -1)
+    if [[ -n $got ]]; then echo "$got"; return 0; fi
+    kill -0 "$pid" 2>/dev/null || { say "process $pid exited:"; tail -5 "$file" >&2; return 1; }
+    sleep 0.1
+  done
+  say "timed out waiting for $file"; tail -5 "$file" >&2; return 1
+}
+
+# freeport: a loopback port nobody listens on now.
+freeport() {
+  python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'
+}
+
+rss() { awk -v k="$2:" '$1==k {print int($2/1024)}' "/proc/$1/status"; }
+
+# load URL C [args...]: one loadgen run; prints "rps p50 p99 non2xx errors".
+load() {
+  local url=$1 c=$2; shift 2
+  "$WORK/loadgen" -url "$url" -c "$c" -d "${SECONDS_}s" -warmup "${WARMUP}s" "$@" 2>>"$WORK/loadgen.err" |
+    sed -n 's/^rps=\([^ ]*\) p50_ms=\([^ ]*\) p99_ms=\([^ ]*\) non2xx=\([^ ]*\) errors=\([^ ]*\)$/\1 \2 \3 \4 \5/p'
+}
+
+# col FILE I: the median of column I of FILE.
+col() { awk -v i="$2" '{print $i}' "$1" | median; }
+
+median() { sort -g | awk '{v[NR]=$1} END {if (NR==0) print "nan"; else if (NR%2) print v[(NR+1)/2]; else print (v[NR/2]+v[NR/2+1])/2}'; }
+
+# start_baseline: the bare TLS server on a free port; sets BASE_URL, BASE_PID.
+start_baseline() {
+  local port; port=$(freeport)
+  "$WORK/baseline" -addr "127.0.0.1:$port" -cert "$WORK/baseline-cert.pem" -size 200 >"$WORK/baseline.log" 2>&1 &
+  BASE_PID=$!; PIDS+=("$BASE_PID")
+  wait_log "$WORK/baseline.log" 's/.*baseline: https:\/\/\([^/]*\)\/.*/\1/p' "$BASE_PID" >/dev/null
+  BASE_URL="https://127.0.0.1:$port/"
+}
+
+# start_serve N [env...]: benchsetup with N API users, then serve on a free
+# port; sets HB_URL, HB_KEY, HB_PID.
+start_serve() {
+  local n=$1; shift
+  local d="$WORK/data-$n"
+  "$WORK/benchsetup" -dir "$d" -users "$n" -out "$WORK/setup-$n.json" 2> >(grep -v ' of ' >&2)
+  HB_KEY=$(jfield "$WORK/setup-$n.json" key)
+  local path port; path=$(jfield "$WORK/setup-$n.json" passwordPath); port=$(freeport)
+  env "$@" "$WORK/hostbound" serve --data-dir "$d" --passphrase-file "$(jfield "$WORK/setup-$n.json" passphraseFile)" \
+    --listen "127.0.0.1:$port" >"$WORK/serve-$n.log" 2>&1 &
+  HB_PID=$!; PIDS+=("$HB_PID")
+  wait_log "$WORK/serve-$n.log" '/serving the REST API/p' "$HB_PID" >/dev/null
+  HB_URL="https://127.0.0.1:$port$path"
+}
+
+stop_pid() { kill "$1" 2>/dev/null || true; wait "$1" 2>/dev/null || true; }
+
+# hb_load C: loadgen against serve (its certificate is self-signed and not
+# exported: -insecure, loopback only; the handshake costs the same).
+hb_load() { load "$HB_URL" "$1" -insecure -header "AUTHTOKEN: $HB_KEY"; }
+base_load() { load "$BASE_URL" "$1" -cacert "$WORK/baseline-cert.pem"; }
+
+run_table() {
+  local n=$1
+  start_baseline
+  start_serve "$n"
+  say "$n API user(s): serve pid $HB_PID (RSS $(rss "$HB_PID" VmRSS) MB idle), baseline pid $BASE_PID;" \
+      "c = $CONC, $REPS rep(s) of ${WARMUP}s + ${SECONDS_}s each"
+  local rows=() c r
+  for c in $CONC; do
+    : >"$WORK/hb-$c" ; : >"$WORK/base-$c"; : >"$WORK/ratio-$c"
+    for r in $(seq "$REPS"); do
+      local h b
+      # Alternate which server goes first, so neither always runs warm.
+      if (( r % 2 )); then h=$(hb_load "$c"); b=$(base_load "$c"); else b=$(base_load "$c"); h=$(hb_load "$c"); fi
+      [[ -n $h && -n $b ]] || { say "loadgen failed (c=$c rep $r):"; tail -3 "$WORK/loadgen.err" >&2; exit 1; }
+      echo "$h" >>"$WORK/hb-$c"; echo "$b" >>"$WORK/base-$c"
+      awk -v h="${h%% *}" -v b="${b%% *}" 'BEGIN {printf "%.4f\n", (b > 0 ? h / b : 0)}' >>"$WORK/ratio-$c"
+      say "  c=$c rep $r: hostbound ${h%% *} req/s, baseline ${b%% *} req/s"
+    done
+    local bad; bad=$(awk '{n += $4 + $5} END {print n+0}' "$WORK/hb-$c" "$WORK/base-$c")
+    rows+=("$(printf '%-4s %10.0f %10.0f %7.3f %8.2f %8.2f %8.2f %8.2f %s' "$c" \
+      "$(col "$WORK/hb-$c" 1)" "$(col "$WORK/base-$c" 1)" "$(median <"$WORK/ratio-$c")" \
+      "$(col "$WORK/hb-$c" 2)" "$(col "$WORK/hb-$c" 3)" "$(col "$WORK/base-$c" 2)" "$(col "$WORK/base-$c" 3)" \
+      "$([[ $bad == 0 ]] && echo ok || echo "NON-2XX/ERRORS: $bad")")")
+  done
+  local rss_now hwm; rss_now=$(rss "$HB_PID" VmRSS); hwm=$(rss "$HB_PID" VmHWM)
+  echo
+  echo "hostbound serve vs baseline, $n API user(s) in the store; median of $REPS, ${SECONDS_}s each (+${WARMUP}s warmup)"
+  printf '%-4s %10s %10s %7s %8s %8s %8s %8s %s\n' c "hb req/s" "base req/s" ratio "hb p50" "hb p99" "base p50" "base p99" check
+  printf '%s\n' "${rows[@]}"
+  echo "RSS of serve after the runs: ${rss_now} MB (peak ${hwm} MB); latencies in ms; $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg)"
+  echo
+  stop_pid "$HB_PID"; stop_pid "$BASE_PID"
+}
+
+# counter NAME: a number from serve's /debug/vars memstats.
+counter() { curl -s "http://$PPROF/debug/vars" | tr ',' '\n' | sed -n "s/.*\"$1\": *\([0-9]*\).*/\1/p" | head -1; }
+
+run_profile() {
+  local n=${USERS%% *} c=64
+  PPROF=127.0.0.1:$(freeport)
+  start_serve "$n" HOSTBOUND_PPROF="$PPROF"
+  say "profiling serve ($n API user(s), c=$c): ${PROFILE_SECONDS}s CPU, block and allocation profiles from $PPROF"
+  local out="$WORK/load-profile"
+  SECONDS_=$PROFILE_SECONDS WARMUP=$WARMUP hb_load "$c" >"$out" &
+  local lp=$!
+  sleep "$WARMUP"
+  local m0 b0; m0=$(counter Mallocs); b0=$(counter TotalAlloc)
+  curl -s -o "$WORK/cpu.pb.gz" "http://$PPROF/debug/pprof/profile?seconds=$PROFILE_SECONDS" &
+  local p1=$!
+  curl -s -o "$WORK/block.pb.gz" "http://$PPROF/debug/pprof/block?seconds=$PROFILE_SECONDS" &
+  local p2=$!
+  curl -s -o "$WORK/allocs.pb.gz" "http://$PPROF/debug/pprof/allocs?seconds=$PROFILE_SECONDS" &
+  local p3=$!
+  wait "$lp" "$p1" "$p2" "$p3"
+  local m1 b1; m1=$(counter Mallocs); b1=$(counter TotalAlloc)
+  read -r rps p50 p99 non2xx errs <"$out"
+  local reqs; reqs=$(awk -v r="$rps" -v s="$PROFILE_SECONDS" 'BEGIN {printf "%d", r * s}')
+  echo
+  echo "profile of serve at c=$c with $n API user(s): $rps req/s, p50 $p50 ms, p99 $p99 ms, non2xx $non2xx, errors $errs" \
+       "(block profiling on: slower than the table)"
+  awk -v m=$((m1 - m0)) -v b=$((b1 - b0)) -v r="$reqs" \
+    'BEGIN {if (r > 0) printf "allocations per request: %.0f (%.0f bytes), from runtime.MemStats over %d requests\n", m / r, b / r, r}'
+  echo "RSS of serve: $(rss "$HB_PID" VmRSS) MB (peak $(rss "$HB_PID" VmHWM) MB)"
+  for p in cpu block allocs; do
+    echo; echo "---- $p (go tool pprof -top, top 25) ----"
+    local idx=()
+    [[ $p == allocs ]] && idx=(-sample_index=alloc_space)
+    $GO tool pprof -top -nodecount=25 "${idx[@]}" "$WORK/hostbound" "$WORK/$p.pb.gz" 2>/dev/null
+  done
+  echo; echo "---- allocs by count (alloc_objects, top 25) ----"
+  $GO tool pprof -top -nodecount=25 -sample_index=alloc_objects "$WORK/hostbound" "$WORK/allocs.pb.gz" 2>/dev/null
+  mkdir -p "$PROFILE_OUT"
+  cp "$WORK/cpu.pb.gz" "$WORK/block.pb.gz" "$WORK/allocs.pb.gz" "$WORK/hostbound" "$PROFILE_OUT/"
+  echo; echo "profiles kept in $PROFILE_OUT (go tool pprof -http=127.0.0.1:0 $PROFILE_OUT/hostbound $PROFILE_OUT/cpu.pb.gz)"
+  stop_pid "$HB_PID"
+}
+
+if (( PROFILE )); then
+  run_profile
+else
+  for n in $USERS; do
+    [[ $n =~ ^[0-9]+$ ]] || { say "BENCH_USERS: $n is not a number"; exit 2; }
+    run_table "$n"
+  done
+fi
