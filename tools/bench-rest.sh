@@ -198,14 +198,19 @@ run_profile() {
   awk -v m=$((m1 - m0)) -v b=$((b1 - b0)) -v r="$reqs" \
     'BEGIN {if (r > 0) printf "allocations per request: %.0f (%.0f bytes), from runtime.MemStats over %d requests\n", m / r, b / r, r}'
   echo "RSS of serve: $(rss "$HB_PID" VmRSS) MB (peak $(rss "$HB_PID" VmHWM) MB)"
-  for p in cpu block allocs; do
-    echo; echo "---- $p (go tool pprof -top, top 25) ----"
-    local idx=()
-    [[ $p == allocs ]] && idx=(-sample_index=alloc_space)
-    $GO tool pprof -top -nodecount=25 "${idx[@]}" "$WORK/hostbound" "$WORK/$p.pb.gz" 2>/dev/null
-  done
-  echo; echo "---- allocs by count (alloc_objects, top 25) ----"
-  $GO tool pprof -top -nodecount=25 -sample_index=alloc_objects "$WORK/hostbound" "$WORK/allocs.pb.gz" 2>/dev/null
+  # top PROFILE TITLE [pprof flags...]: go tool pprof -top, 25 lines.
+  top() {
+    local f=$1 title=$2; shift 2
+    echo; echo "---- $title (go tool pprof -top -nodecount=25 $*) ----"
+    $GO tool pprof -top -nodecount=25 "$@" "$WORK/hostbound" "$WORK/$f.pb.gz" 2>/dev/null | sed '/^Build ID/d'
+  }
+  top cpu "CPU, by own time"
+  top cpu "CPU, by cumulative time" -cum
+  # Blocked time is mostly idle goroutines (flat: chanrecv, select); by
+  # cumulative time it shows where requests wait.
+  top block "blocked time, by cumulative time" -cum
+  top allocs "allocated bytes" -sample_index=alloc_space
+  top allocs "allocated objects" -sample_index=alloc_objects
   mkdir -p "$PROFILE_OUT"
   cp "$WORK/cpu.pb.gz" "$WORK/block.pb.gz" "$WORK/allocs.pb.gz" "$WORK/hostbound" "$PROFILE_OUT/"
   echo; echo "profiles kept in $PROFILE_OUT (go tool pprof -http=127.0.0.1:0 $PROFILE_OUT/hostbound $PROFILE_OUT/cpu.pb.gz)"
