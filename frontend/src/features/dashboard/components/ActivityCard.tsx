@@ -50,7 +50,6 @@ export function ActivityCard({ activity }: { activity: Activity }) {
             component="button"
             size="sm"
             onClick={() => navigate({ page: 'audit', audit: { result: 'failure', from } })}
-            aria-label={`${refusals} refusals in ${spanWords}: open the audit trail`}
           >
             {refusals.toLocaleString()} {refusals === 1 ? 'refusal' : 'refusals'}
           </Anchor>{' '}

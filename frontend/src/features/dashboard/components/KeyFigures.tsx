@@ -35,11 +35,7 @@ export function KeyFigures({ keys }: { keys: Keys }) {
     <SimpleGrid cols={{ base: 2, sm: 3, lg: 5 }} spacing="sm" component="ul" style={{ listStyle: 'none', padding: 0, margin: 0 }}>
       {figures(keys).map((f) => (
         <li key={f.label}>
-          <UnstyledButton
-            w="100%"
-            onClick={() => navigate(f.target)}
-            aria-label={`${f.value} ${f.label}: open the list`}
-          >
+          <UnstyledButton w="100%" onClick={() => navigate(f.target)}>
             <Paper withBorder radius="md" p="sm">
               <Text fz={28} fw={700} lh={1.2} c={f.alert && f.value > 0 ? `${f.alert}.9` : undefined} ff="monospace">
                 {f.value.toLocaleString()}
