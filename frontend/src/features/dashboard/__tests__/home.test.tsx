@@ -92,7 +92,7 @@ describe('Home', () => {
     mockAudit.getDashboard.mockResolvedValue(busy);
     const { user } = renderWithProviders(<App />);
     const section = await screen.findByRole('region', { name: 'Last refusals by host' });
-    const rows = within(section).getAllByRole('row').slice(1);
+    const rows = within(section).getAllByRole('row').slice(1) as HTMLTableRowElement[];
     expect(rows.map((r) => r.cells[0].textContent)).toEqual(['10.0.0.9', '192.0.2.7']);
     expect(rows[0].cells[1].textContent).toBe('2');
     expect(rows[0].cells[2].textContent).toBe('API key has expired');

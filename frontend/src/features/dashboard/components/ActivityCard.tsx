@@ -66,7 +66,7 @@ export function ActivityCard({ activity }: { activity: Activity }) {
             ]}
             withLegend
             tickLine="y"
-            gridAxis="y"
+            gridAxis="x"
             xAxisProps={{ interval: 'preserveStartEnd', minTickGap: 16 }}
             yAxisProps={{ allowDecimals: false, width: 40 }}
           />

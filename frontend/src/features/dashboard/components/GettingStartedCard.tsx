@@ -58,7 +58,9 @@ export function GettingStartedCard({ start, apiError }: { start: GettingStarted;
                     {script}
                   </Code>
                   <Group gap="sm" wrap="nowrap" align="flex-start">
-                    <CopyButton size="xs" getText={() => script} />
+                    <div style={{ flexShrink: 0 }}>
+                      <CopyButton size="xs" getText={() => script} />
+                    </div>
                     <Text size="xs" c="dimmed">
                       <Code>-k</Code> skips the certificate authority check (the certificate is self-signed);{' '}
                       <Code>--pinnedpubkey</Code> checks that the answer comes from this server's own key instead. From

@@ -1,4 +1,4 @@
-import { Badge, Card, Group, Loader, SimpleGrid, Stack, Text, Title } from '@mantine/core';
+import { Card, Group, Loader, SimpleGrid, Stack, Text, Title } from '@mantine/core';
 import { useEffect } from 'react';
 import { ErrorAlert } from '../../../components/ErrorAlert';
 import { useLoad } from '../../../hooks/useLoad';
@@ -41,16 +41,9 @@ export function HomeScreen({ operator }: { operator: Operator }) {
         <Title order={1} size="h2">
           Home
         </Title>
-        <Group gap="sm">
-          <Title order={2} size="h4" fw={500}>
-            Welcome, {operator.fullName}
-          </Title>
-          {operator.superAdmin && (
-            <Badge color="grape" variant="light">
-              Super Administrator
-            </Badge>
-          )}
-        </Group>
+        <Title order={2} size="h4" fw={500}>
+          Welcome, {operator.fullName}
+        </Title>
         <Text c="dimmed" size="sm">
           {operator.roleName} · {scopeLabel(operator.scope)}
         </Text>

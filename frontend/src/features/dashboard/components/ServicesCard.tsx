@@ -8,7 +8,7 @@ function Service({ name, status, url }: { name: string; status: DashboardView['a
       <Stack gap={2} miw={0}>
         <Text fw={600}>{name}</Text>
         {status.running ? (
-          <Text size="sm" ff="monospace" style={{ overflowWrap: 'anywhere' }}>
+          <Text size="xs" ff="monospace" style={{ overflowWrap: 'anywhere' }}>
             {url ? url(status.address) : status.address}
           </Text>
         ) : (
@@ -35,7 +35,7 @@ export function ServicesCard({ api, ssh }: Pick<DashboardView, 'api' | 'ssh'>) {
             Services
           </Title>
           <Anchor component="button" size="sm" onClick={() => navigate({ page: 'settings' })}>
-            Settings
+            Change in Settings
           </Anchor>
         </Group>
         <Service name="REST API" status={api} url={(a) => `https://${a}`} />

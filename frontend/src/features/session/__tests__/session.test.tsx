@@ -38,7 +38,7 @@ describe('logged in', () => {
 
   it('Settings shows the security information', async () => {
     const { user } = await renderReady();
-    expect(screen.getByRole('cell', { name: 'All Passwords' })).toBeInTheDocument();
+    expect(screen.getByText('Privileged Administrator · All Passwords')).toBeInTheDocument();
 
     await user.click(screen.getByRole('button', { name: 'Settings' }));
 
