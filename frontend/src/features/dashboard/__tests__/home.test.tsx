@@ -84,8 +84,12 @@ describe('Home', () => {
     await user.click(screen.getByRole('button', { name: /^4\s*Expiring within 7 days$/ }));
     await screen.findByRole('heading', { name: 'Users', level: 1 });
     await waitFor(() =>
-      expect(mockApi.listUsers).toHaveBeenLastCalledWith(expect.objectContaining({ kind: 'api' })),
+      expect(mockApi.listUsers).toHaveBeenLastCalledWith(expect.objectContaining({ kind: 'api', expiringWithinDays: 7 })),
     );
+    // The chip says so; removing it lists every API user again.
+    expect(screen.getByText('Keys expiring within 7 days')).toBeInTheDocument();
+    await user.click(screen.getByRole('button', { name: 'Remove the filter: Keys expiring within 7 days' }));
+    await waitFor(() => expect(mockApi.listUsers.mock.lastCall?.[0]).not.toHaveProperty('expiringWithinDays'));
   });
 
   it('lists the last refusals by host, and a host opens its refusals in the audit trail', async () => {

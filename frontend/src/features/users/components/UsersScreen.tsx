@@ -1,4 +1,4 @@
-import { ActionIcon, Button, Group, Menu, Notification, Select, Stack, Text, TextInput, Title } from '@mantine/core';
+import { ActionIcon, Badge, Button, CloseButton, Group, Menu, Notification, Select, Stack, Text, TextInput, Title } from '@mantine/core';
 import { useDebouncedValue } from '@mantine/hooks';
 import type { UsersListFilter } from '../../session/navigation';
 import { useCallback, useEffect, useMemo, useState } from 'react';
@@ -41,6 +41,25 @@ interface Notice {
   message: string;
 }
 
+/** A filter from a link, with a button that removes it. */
+function FilterChip({ label, onRemove }: { label: string; onRemove: () => void }) {
+  return (
+    <Badge
+      size="lg"
+      variant="light"
+      tt="none"
+      fw={500}
+      rightSection={<CloseButton size="xs" onClick={onRemove} aria-label={`Remove the filter: ${label}`} />}
+    >
+      {label}
+    </Badge>
+  );
+}
+
+function dayWords(days: number): string {
+  return days === 1 ? '1 day' : `${days} days`;
+}
+
 /** Users: every operator and API user, searchable, filterable, sortable, windowed. */
 export function UsersScreen({ operator, initialFilter = {} }: { operator: Operator; initialFilter?: UsersListFilter }) {
   const { handleError } = useSession();
@@ -50,6 +69,9 @@ export function UsersScreen({ operator, initialFilter = {} }: { operator: Operat
   const [kind, setKind] = useState<string>(initialFilter.kind ?? 'all');
   const [role, setRole] = useState('all');
   const [keyStatus, setKeyStatus] = useState<string>(initialFilter.keyStatus ?? 'all');
+  // Filters a link from Home opens with; shown as removable chips.
+  const [expiringWithinDays, setExpiringWithinDays] = useState(initialFilter.expiringWithinDays ?? 0);
+  const [idle, setIdle] = useState(initialFilter.idle ?? false);
   const [sort, setSort] = useState<{ by: UserSortBy; desc: boolean }>({ by: 'username', desc: false });
   const [dialog, setDialog] = useState<Dialog>(null);
   const [notice, setNotice] = useState<Notice | null>(null);
@@ -60,10 +82,12 @@ export function UsersScreen({ operator, initialFilter = {} }: { operator: Operat
       kind: kind === 'all' ? '' : (kind as UserKind),
       role: role === 'all' ? '' : role,
       keyStatus: keyStatus === 'all' ? '' : (keyStatus as KeyStatus),
+      ...(expiringWithinDays > 0 ? { expiringWithinDays } : {}),
+      ...(idle ? { idle } : {}),
       sortBy: sort.by,
       desc: sort.desc,
     }),
-    [debouncedSearch, kind, role, keyStatus, sort],
+    [debouncedSearch, kind, role, keyStatus, expiringWithinDays, idle, sort],
   );
   const list = useUserList(filters);
   const { refresh } = list;
@@ -227,6 +251,17 @@ export function UsersScreen({ operator, initialFilter = {} }: { operator: Operat
         )}
       </Group>
 
+      {(expiringWithinDays > 0 || idle) && (
+        <Group gap="xs" aria-label="Also filtered by">
+          {expiringWithinDays > 0 && (
+            <FilterChip
+              label={`Keys expiring within ${dayWords(expiringWithinDays)}`}
+              onRemove={() => setExpiringWithinDays(0)}
+            />
+          )}
+          {idle && <FilterChip label="Idle keys (unused for 90 days or never used)" onRemove={() => setIdle(false)} />}
+        </Group>
+      )}
       {notice && (
         <Notification
           color={notice.color}
