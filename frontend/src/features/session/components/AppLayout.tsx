@@ -2,6 +2,7 @@ import { AppShell, Badge, Burger, Button, Group, NavLink, Stack, Text, Title } f
 import { useDisclosure } from '@mantine/hooks';
 import { useCallback, useState } from 'react';
 import { BrandMark } from '../../../components/BrandMark';
+import { ColorSchemeSwitch } from '../../../components/ColorSchemeSwitch';
 import type { Operator } from '../../../lib/wails';
 import { AuditIntegrityProvider } from '../../audit/components/AuditIntegrityProvider';
 import { AuditScreen } from '../../audit/components/AuditScreen';
@@ -99,6 +100,7 @@ export function AppLayout({ operator }: { operator: Operator }) {
             </Title>
           </Group>
           <Group gap="md" wrap="nowrap">
+            <ColorSchemeSwitch />
             <Stack gap={0} align="flex-end" visibleFrom="xs">
               <Text fw={600} size="sm" lh={1.3}>
                 {operator.fullName}
