@@ -7,6 +7,7 @@
 package desktop
 
 import (
+	"runtime"
 	"sync"
 	"time"
 
@@ -160,6 +161,7 @@ func (s *Session) state() AppState {
 		DataDir:            ls.DataDir,
 		KeyringAvailable:   ls.KeyringProblem == "",
 		KeyringProblem:     ls.KeyringProblem,
+		OS:                 runtime.GOOS,
 		KeyStorage:         ls.KeyStorage,
 		IdleTimeoutSeconds: int(IdleTimeout / time.Second),
 		Version:            s.cfg.Version,

@@ -23,6 +23,9 @@ type AppState struct {
 	// hold the master key; KeyringProblem says why not.
 	KeyringAvailable bool   `json:"keyringAvailable"`
 	KeyringProblem   string `json:"keyringProblem"`
+	// OS is runtime.GOOS ("linux", "darwin", "windows"): the setup screen
+	// words the keyring's name and its fix for it.
+	OS string `json:"os"`
 	// LockedReason explains PhaseLocked in words an administrator can act on.
 	LockedReason string        `json:"lockedReason"`
 	DataDir      string        `json:"dataDir"`

@@ -68,6 +68,7 @@ export function makeState(overrides: Partial<AppState> = {}): AppState {
     keyStorage: 'keyring',
     keyringAvailable: true,
     keyringProblem: '',
+    os: 'linux',
     lockedReason: '',
     dataDir: DATA_DIR,
     idleTimeoutSeconds: 900,

@@ -351,6 +351,7 @@ export namespace desktop {
 	    keyStorage: string;
 	    keyringAvailable: boolean;
 	    keyringProblem: string;
+	    os: string;
 	    lockedReason: string;
 	    dataDir: string;
 	    operator?: OperatorView;
@@ -368,6 +369,7 @@ export namespace desktop {
 	        this.keyStorage = source["keyStorage"];
 	        this.keyringAvailable = source["keyringAvailable"];
 	        this.keyringProblem = source["keyringProblem"];
+	        this.os = source["os"];
 	        this.lockedReason = source["lockedReason"];
 	        this.dataDir = source["dataDir"];
 	        this.operator = this.convertValues(source["operator"], OperatorView);

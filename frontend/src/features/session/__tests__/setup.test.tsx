@@ -12,9 +12,9 @@ beforeEach(() => {
   resetApiMock();
 });
 
-async function renderSetup(keyringAvailable: boolean, keyringProblem = '') {
+async function renderSetup(keyringAvailable: boolean, keyringProblem = '', os = 'linux') {
   mockApi.getAppState.mockResolvedValue(
-    makeState({ phase: 'setup', keyStorage: '', keyringAvailable, keyringProblem }),
+    makeState({ phase: 'setup', keyStorage: '', keyringAvailable, keyringProblem, os }),
   );
   const view = renderWithProviders(<App />);
   await screen.findByRole('heading', { name: 'Welcome to Hostbound' });
@@ -63,10 +63,13 @@ describe('first-run setup', () => {
     mockApi.createFirstAdministrator.mockResolvedValue(readyState(undefined, { keyStorage: 'passphrase' }));
     const { user } = await renderSetup(false, 'no Secret Service on the session bus');
 
-    expect(screen.getByText(/The OS keyring is not available/)).toHaveTextContent(
-      'no Secret Service on the session bus',
-    );
+    expect(screen.getByText(/GNOME Keyring or KDE Wallet\), so that it opens without a password/)).toBeInTheDocument();
     expect(screen.getByText(/protected with a passphrase/)).toHaveTextContent('every time Hostbound starts');
+    // The technical text is behind Details.
+    expect(screen.queryByText('no Secret Service on the session bus')).not.toBeInTheDocument();
+    await user.click(screen.getByRole('button', { name: 'Details' }));
+    expect(screen.getByText('no Secret Service on the session bus')).toBeInTheDocument();
+    expect(screen.getByRole('button', { name: 'Hide details' })).toHaveAttribute('aria-expanded', 'true');
     expect(screen.queryByText('The master key will be stored in your OS keyring.')).not.toBeInTheDocument();
 
     await user.type(screen.getByLabelText(/^Username/), 'alice');
@@ -160,5 +163,18 @@ describe('first-run setup', () => {
     expect(screen.getByRole('button', { name: 'Create Administrator' })).toBeDisabled();
     finish(readyState());
     expect(await screen.findByRole('button', { name: 'Log Out' })).toBeInTheDocument();
+  });
+
+  it.each([
+    ['linux', 'no D-Bus session bus (DBUS_SESSION_BUS_ADDRESS is not set)', /started outside a desktop session/, /sudo apt install gnome-keyring/],
+    ['linux', 'no answer within 5s (is the keyring locked?)', /probably locked/, /Passwords and Keys/],
+    ['darwin', 'The user name or passphrase you entered is not correct.', /login Keychain/, /Keychain Access/],
+    ['windows', 'The stub received bad data.', /Windows Credential Manager/, /your own Windows account/],
+  ])('on %s, words "%s" for a person, the detail behind Details', async (os, problem, why, fix) => {
+    await renderSetup(false, problem, os);
+    const alert = screen.getByRole('alert', { name: /system keyring/ });
+    expect(alert).toHaveTextContent(why);
+    expect(alert).toHaveTextContent(fix);
+    expect(alert).not.toHaveTextContent(problem);
   });
 });

@@ -1,4 +1,4 @@
-import { Alert, Button, PasswordInput, Stack, Text, TextInput } from '@mantine/core';
+import { Button, PasswordInput, Stack, Text, TextInput } from '@mantine/core';
 import { useForm } from '@mantine/form';
 import { useState } from 'react';
 import { AuthLayout } from '../../../components/AuthLayout';
@@ -8,6 +8,7 @@ import { api } from '../../../lib/wails';
 import { useSession } from '../useSession';
 import { RestoreFromBackup } from './RestoreFromBackup';
 import { MIN_SECRET_LENGTH, charCount } from '../validation';
+import { KeyringProblem } from './KeyringProblem';
 
 type SetupValues = SetupRequest;
 
@@ -102,18 +103,7 @@ export function SetupScreen({ state }: { state: AppState }) {
 
           {needsPassphrase ? (
             <>
-              <Alert color="yellow" variant="light" title="OS keyring not available">
-                <Stack gap={6}>
-                  <Text size="sm">
-                    The OS keyring is not available on this computer
-                    {state.keyringProblem ? `: ${state.keyringProblem}` : '.'}
-                  </Text>
-                  <Text size="sm">
-                    The master key will be protected with a passphrase instead. You must enter this passphrase
-                    every time Hostbound starts; without it the data cannot be opened.
-                  </Text>
-                </Stack>
-              </Alert>
+              <KeyringProblem os={state.os} problem={state.keyringProblem} />
               <PasswordInput
                 label="Passphrase"
                 description={`At least ${MIN_SECRET_LENGTH} characters. Entered at every start.`}
