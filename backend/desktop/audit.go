@@ -45,7 +45,12 @@ type AuditRecord struct {
 	Target    string `json:"target"`
 	Result    string `json:"result"`
 	Reason    string `json:"reason"`
-	Hash      string `json:"hash"`
+	// Prev is the previous record's hash ("" for the first record) and
+	// Hash this one's: the chain the details show.
+	Prev string `json:"prev"`
+	Hash string `json:"hash"`
+	// Version is the encoding version Hash covers (0: before versions).
+	Version int `json:"version"`
 }
 
 // AuditPage is a page of records; Next is the cursor of the next page
@@ -94,7 +99,7 @@ func parseFilter(f AuditFilter) (audit.Filter, error) {
 
 func recordView(r audit.Record) AuditRecord {
 	return AuditRecord{Seq: r.Seq, Time: r.Time.UTC().Format(time.RFC3339Nano), Actor: r.Actor, ActorName: r.ActorName,
-		ActorKind: r.ActorKind, Source: r.Source, Operation: r.Operation, Target: r.Target, Result: r.Result, Reason: r.Reason, Hash: r.Hash}
+		ActorKind: r.ActorKind, Source: r.Source, Operation: r.Operation, Target: r.Target, Result: r.Result, Reason: r.Reason, Prev: r.Prev, Hash: r.Hash, Version: r.V}
 }
 
 // QueryAudit returns a page of the filtered trail, newest first; before is

@@ -53,3 +53,28 @@ func TestAuditScreenShowsActionsAndExportsThem(t *testing.T) {
 		t.Fatalf("reports: %+v, %v", rep, err)
 	}
 }
+
+func TestAuditRecordsCarryTheirChain(t *testing.T) {
+	t.Parallel()
+	r, s, u := loggedIn(t)
+	key, _ := u.GenerateAPIKey()
+	if _, err := u.CreateAPIUser(apiRequest(key, r.clock.Now().AddDate(0, 0, 5))); err != nil {
+		t.Fatal(err)
+	}
+	page, err := NewAudit(s.Session).QueryAudit(AuditFilter{}, 0, 50)
+	if err != nil || len(page.Records) < 2 {
+		t.Fatalf("query: %+v, %v", page, err)
+	}
+	for i, r := range page.Records[:len(page.Records)-1] {
+		older := page.Records[i+1]
+		if r.Hash == "" || r.Prev != older.Hash || r.Seq != older.Seq+1 {
+			t.Fatalf("record %d: prev %q, the one before (%d) has hash %q", r.Seq, r.Prev, older.Seq, older.Hash)
+		}
+	}
+	if first := page.Records[len(page.Records)-1]; first.Seq != 1 || first.Prev != "" {
+		t.Fatalf("the first record %+v", first)
+	}
+	if top := page.Records[0]; top.Version == 0 {
+		t.Fatalf("record %d: no encoding version", top.Seq)
+	}
+}

@@ -16,7 +16,9 @@ export function makeAuditRecord(overrides: Partial<AuditRecord> = {}): AuditReco
     target: '',
     result: 'success',
     reason: '',
+    prev: '',
     hash: '9f2c4e0a7b1d3c5e',
+    version: 1,
     ...overrides,
   };
 }

@@ -431,7 +431,9 @@ export namespace desktop {
 	    target: string;
 	    result: string;
 	    reason: string;
+	    prev: string;
 	    hash: string;
+	    version: number;
 	
 	    static createFrom(source: any = {}) {
 	        return new AuditRecord(source);
@@ -449,7 +451,9 @@ export namespace desktop {
 	        this.target = source["target"];
 	        this.result = source["result"];
 	        this.reason = source["reason"];
+	        this.prev = source["prev"];
 	        this.hash = source["hash"];
+	        this.version = source["version"];
 	    }
 	}
 	export class AuditPage {

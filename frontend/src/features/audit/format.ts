@@ -54,3 +54,23 @@ export const EMPTY_FILTER: AuditFilter = {
 export function countRecords(n: number): string {
   return `${n.toLocaleString('en-US')} ${n === 1 ? 'record' : 'records'}`;
 }
+
+/** The UTC offset of d in local time, as "UTC+01:00". */
+function utcOffset(d: Date): string {
+  const min = -d.getTimezoneOffset();
+  const sign = min < 0 ? '-' : '+';
+  const abs = Math.abs(min);
+  return `UTC${sign}${pad(Math.floor(abs / 60))}:${pad(abs % 60)}`;
+}
+
+/**
+ * An RFC 3339 time in local time with its zone: "2026-03-01 13:00:00
+ * UTC+01:00 (Europe/Berlin)"; '' for none.
+ */
+export function formatDateTimeZone(iso: string): string {
+  if (!iso) return '';
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return iso;
+  const zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+  return `${formatDateTimeSeconds(iso)} ${utcOffset(d)}${zone ? ` (${zone})` : ''}`;
+}

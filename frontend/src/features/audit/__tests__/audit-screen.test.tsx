@@ -127,15 +127,24 @@ describe('Audit screen', () => {
     expect(screen.queryByRole('button', { name: 'Load more' })).not.toBeInTheDocument();
   });
 
-  it('a row opens the details with every field, Seq and Hash among them', async () => {
+  it('a row opens a drawer with the whole record, the chain fields among them', async () => {
+    const reason = `maintenance window ${'and a long explanation '.repeat(8)}end`;
     mockAudit.queryAudit.mockResolvedValue({
       records: [
         makeAuditRecord({
           seq: 4242,
+          time: '2026-03-01T12:00:00.5Z',
+          actor: 'etl@db02',
+          actorName: 'ETL Job',
+          actorKind: 'api',
+          source: '10.0.0.7',
           operation: 'reveal password',
-          target: 'db01/root',
-          reason: 'maintenance',
+          target: 'db01.example.com/a-very-long-account-name-that-the-table-cuts',
+          result: 'failure',
+          reason,
+          prev: 'aa11bb22cc33dd44',
           hash: 'c0ffee00deadbeef1234',
+          version: 2,
         }),
       ],
       next: 0,
@@ -146,11 +155,40 @@ describe('Audit screen', () => {
     const dialog = await screen.findByRole('dialog', { name: 'Audit record 4242' });
     const field = (label: string) => within(dialog).getByRole('rowheader', { name: label }).closest('tr') as HTMLElement;
     expect(within(field('Seq')).getByText('4242')).toBeInTheDocument();
+    expect(within(field('Time')).getByText(/^2026-03-0[12] \d{2}:\d{2}:00 UTC[+-]\d{2}:\d{2}/)).toBeInTheDocument();
+    expect(within(field('Recorded (UTC)')).getByText('2026-03-01T12:00:00.5Z')).toBeInTheDocument();
+    expect(within(field('Actor')).getByText('etl@db02')).toBeInTheDocument();
+    expect(within(field('Full Name')).getByText('ETL Job')).toBeInTheDocument();
+    expect(within(field('Kind')).getByText('API user')).toBeInTheDocument();
+    expect(within(field('Source Address')).getByText('10.0.0.7')).toBeInTheDocument();
+    expect(within(field('Operation')).getByText('reveal password')).toBeInTheDocument();
+    expect(within(field('Target')).getByText('db01.example.com/a-very-long-account-name-that-the-table-cuts')).toBeInTheDocument();
+    expect(within(field('Result')).getByText('Failure')).toBeInTheDocument();
+    expect(within(field('Reason')).getByText(reason)).toBeInTheDocument();
     expect(within(field('Hash')).getByText('c0ffee00deadbeef1234')).toBeInTheDocument();
-    expect(within(field('Full Name')).getByText('Alice Admin')).toBeInTheDocument();
-    expect(within(field('Target')).getByText('db01/root')).toBeInTheDocument();
-    expect(within(field('Reason')).getByText('maintenance')).toBeInTheDocument();
-    expect(within(field('Source Address')).getByText('desktop')).toBeInTheDocument();
+    expect(within(field('Previous Hash')).getByText('aa11bb22cc33dd44')).toBeInTheDocument();
+    expect(within(field('Encoding Version')).getByText('2')).toBeInTheDocument();
+
+    await user.click(within(dialog).getByRole('button', { name: 'Close' }));
+    await waitFor(() => expect(screen.queryByRole('dialog', { name: 'Audit record 4242' })).not.toBeInTheDocument());
+  });
+
+  it('Enter on a focused row opens its details; long cells carry the whole value as a tooltip', async () => {
+    const target = 'report-generator-with-a-long-name@localhost/quarterly-finance-export';
+    mockAudit.queryAudit.mockResolvedValue({
+      records: [makeAuditRecord({ seq: 1, prev: '', operation: 'create api user', target, reason: 'onboarding' })],
+      next: 0,
+    });
+    const { user } = await openAudit();
+    const row = await screen.findByRole('row', { name: /create api user/ });
+    expect(within(row).getByText(target).closest('td')).toHaveAttribute('title', target);
+    expect(within(row).getByText('onboarding').closest('td')).toHaveAttribute('title', 'onboarding');
+
+    row.focus();
+    await user.keyboard('{Enter}');
+    const dialog = await screen.findByRole('dialog', { name: 'Audit record 1' });
+    const prev = within(dialog).getByRole('rowheader', { name: 'Previous Hash' }).closest('tr') as HTMLElement;
+    expect(within(prev).getByText('none (the first record)')).toBeInTheDocument();
   });
 
   it('Verify integrity shows a verified trail', async () => {

@@ -15,7 +15,7 @@ import { useSession } from '../../session/useSession';
 import { useAuditTrail } from '../api/useAuditTrail';
 import { EMPTY_FILTER, countRecords, formatDateTimeSeconds, localInputToRfc3339 } from '../format';
 import { useAuditIntegrity } from '../integrity-context';
-import { AuditRecordModal } from './AuditRecordModal';
+import { AuditRecordDrawer } from './AuditRecordDrawer';
 import { AuditTable } from './AuditTable';
 
 /** What the filter fields hold (From and To as datetime-local values). */
@@ -247,7 +247,7 @@ export function AuditScreen({ initialFilter = {} }: { initialFilter?: Partial<Au
         )}
       </Stack>
 
-      <AuditRecordModal record={selected} onClose={() => setSelected(null)} />
+      <AuditRecordDrawer record={selected} onClose={() => setSelected(null)} />
     </Stack>
   );
 }

@@ -1,15 +1,23 @@
-import { Code, Modal, Table } from '@mantine/core';
+import { Code, Drawer, Table } from '@mantine/core';
 import type { ReactNode } from 'react';
 import type { AuditRecord } from '../../../lib/wails';
-import { actorKindLabel, formatDateTimeSeconds } from '../format';
+import { actorKindLabel, formatDateTimeZone } from '../format';
 import { ResultBadge } from './AuditTable';
 
-/** Every field of one audit record. */
-export function AuditRecordModal({ record, onClose }: { record: AuditRecord | null; onClose: () => void }) {
+function Hash({ value }: { value: string }) {
+  return <Code style={{ wordBreak: 'break-all' }}>{value}</Code>;
+}
+
+/**
+ * Every field of one audit record, whole: the table ellipsizes Target and
+ * Reason, this shows them wrapped, with the chain fields.
+ */
+export function AuditRecordDrawer({ record, onClose }: { record: AuditRecord | null; onClose: () => void }) {
   const fields: [string, ReactNode][] = record
     ? [
         ['Seq', record.seq],
-        ['Time', `${formatDateTimeSeconds(record.time)} (${record.time})`],
+        ['Time', formatDateTimeZone(record.time)],
+        ['Recorded (UTC)', record.time],
         ['Actor', record.actor],
         ['Full Name', record.actorName],
         ['Kind', actorKindLabel(record.actorKind)],
@@ -18,16 +26,20 @@ export function AuditRecordModal({ record, onClose }: { record: AuditRecord | nu
         ['Target', record.target],
         ['Result', <ResultBadge key="result" result={record.result} />],
         ['Reason', record.reason],
-        [
-          'Hash',
-          <Code key="hash" style={{ wordBreak: 'break-all' }}>
-            {record.hash}
-          </Code>,
-        ],
+        ['Hash', <Hash key="hash" value={record.hash} />],
+        ['Previous Hash', record.prev ? <Hash key="prev" value={record.prev} /> : 'none (the first record)'],
+        ['Encoding Version', record.version || 'none (before versions)'],
       ]
     : [];
   return (
-    <Modal opened={record !== null} onClose={onClose} title={record ? `Audit record ${record.seq}` : ''} size="lg">
+    <Drawer
+      opened={record !== null}
+      onClose={onClose}
+      position="right"
+      size="lg"
+      title={record ? `Audit record ${record.seq}` : ''}
+      closeButtonProps={{ 'aria-label': 'Close' }}
+    >
       <Table variant="vertical" layout="fixed" withTableBorder>
         <Table.Tbody>
           {fields.map(([label, value]) => (
@@ -40,6 +52,6 @@ export function AuditRecordModal({ record, onClose }: { record: AuditRecord | nu
           ))}
         </Table.Tbody>
       </Table>
-    </Modal>
+    </Drawer>
   );
 }
