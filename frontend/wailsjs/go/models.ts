@@ -868,6 +868,22 @@ export namespace desktop {
 	    }
 	}
 	
+	export class KeyValidity {
+	    days: number;
+	    min: number;
+	    max: number;
+	
+	    static createFrom(source: any = {}) {
+	        return new KeyValidity(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.days = source["days"];
+	        this.min = source["min"];
+	        this.max = source["max"];
+	    }
+	}
 	export class OperatorRequest {
 	    username: string;
 	    fullName: string;

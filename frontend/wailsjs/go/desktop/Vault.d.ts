@@ -14,6 +14,8 @@ export function GeneratePassword(arg1:string):Promise<string>;
 
 export function GetAPIServer():Promise<desktop.APIServerInfo>;
 
+export function GetKeyValidity():Promise<desktop.KeyValidity>;
+
 export function GetResource(arg1:string):Promise<desktop.ResourceDetail>;
 
 export function GetSSHServer():Promise<desktop.SSHServerInfo>;
@@ -31,6 +33,8 @@ export function ResourceTypes():Promise<Array<string>>;
 export function RevealPassword(arg1:string,arg2:string,arg3:string,arg4:string,arg5:string):Promise<string>;
 
 export function SaveAPIServer(arg1:string,arg2:boolean,arg3:string,arg4:boolean):Promise<desktop.APIServerInfo>;
+
+export function SaveKeyValidity(arg1:number):Promise<desktop.KeyValidity>;
 
 export function SaveSSHServer(arg1:string,arg2:boolean):Promise<desktop.SSHServerInfo>;
 

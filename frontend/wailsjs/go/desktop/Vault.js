@@ -26,6 +26,10 @@ export function GetAPIServer() {
   return window['go']['desktop']['Vault']['GetAPIServer']();
 }
 
+export function GetKeyValidity() {
+  return window['go']['desktop']['Vault']['GetKeyValidity']();
+}
+
 export function GetResource(arg1) {
   return window['go']['desktop']['Vault']['GetResource'](arg1);
 }
@@ -60,6 +64,10 @@ export function RevealPassword(arg1, arg2, arg3, arg4, arg5) {
 
 export function SaveAPIServer(arg1, arg2, arg3, arg4) {
   return window['go']['desktop']['Vault']['SaveAPIServer'](arg1, arg2, arg3, arg4);
+}
+
+export function SaveKeyValidity(arg1) {
+  return window['go']['desktop']['Vault']['SaveKeyValidity'](arg1);
 }
 
 export function SaveSSHServer(arg1, arg2) {
