@@ -83,6 +83,23 @@ describe('Resources list', () => {
     expect(screen.getByText('No resource matches the search.')).toBeInTheDocument();
   });
 
+  it('keeps long names in their columns, whole in a tooltip', async () => {
+    const long = makeResource({
+      id: '170900',
+      name: 'reporting-warehouse-primary-replica-eu-west-1',
+      dnsName: 'reporting-warehouse-primary-replica.eu-west-1.internal.example.com',
+      department: 'Finance and Controlling Department',
+    });
+    mockVault.listResources.mockResolvedValue([long]);
+    await openResources();
+    const table = await screen.findByRole('table', { name: 'Resources' });
+    const row = within(table).getAllByRole('row')[1];
+    const cell = (text: string) => within(row).getByText(text).closest('td');
+    expect(cell('reporting-warehouse-primary-replica-eu-west-1')).toHaveAttribute('title', long.name);
+    expect(cell(long.dnsName)).toHaveAttribute('title', long.dnsName);
+    expect(cell(long.department)).toHaveAttribute('title', long.department);
+  });
+
   it('hides Add Resource from an operator without resources.create', async () => {
     await openResources({ ...alice, permissions: ['passwords.view'] });
     await screen.findByRole('button', { name: 'db01' });

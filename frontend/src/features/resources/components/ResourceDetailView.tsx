@@ -214,7 +214,7 @@ export function ResourceDetailView({ id, operator, onBack, onDeleted }: Props) {
                   <Table.Tr key={a.id}>
                     <Table.Td>
                       <Stack gap={4} align="flex-start">
-                        <Text fw={600} size="sm" style={{ wordBreak: 'break-word' }}>
+                        <Text fw={600} size="sm" truncate maw={220} title={a.name}>
                           {a.name}
                         </Text>
                         <RetrievalBadges account={a} />
@@ -277,7 +277,9 @@ export function ResourceDetailView({ id, operator, onBack, onDeleted }: Props) {
             <Table.Tbody>
               {shares.map((s) => (
                 <Table.Tr key={`${s.grantee}/${s.accountId}`}>
-                  <Table.Td fw={600}>{s.grantee}</Table.Td>
+                  <Table.Td fw={600} maw={280} title={s.grantee} style={{ overflow: 'hidden', textOverflow: 'ellipsis', whiteSpace: 'nowrap' }}>
+                    {s.grantee}
+                  </Table.Td>
                   <Table.Td>{s.accountId === '' ? 'Whole resource' : `Account ${accountName(s.accountId)}`}</Table.Td>
                   <Table.Td>
                     <Badge variant="light" color={s.permission === 'modify' ? 'orange' : 'blue'}>

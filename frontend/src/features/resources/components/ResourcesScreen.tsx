@@ -7,10 +7,20 @@ import { canCreateResources } from '../permissions';
 import { Notice, useNotice } from './Notice';
 import { ResourceDetailView } from './ResourceDetailView';
 import { ResourceFormModal } from './ResourceFormModal';
+import classes from './Resources.module.css';
 
 /** Sorted by name, as the list shows them. */
 function byName(rs: ResourceView[]): ResourceView[] {
   return [...rs].sort((a, b) => a.name.localeCompare(b.name, undefined, { sensitivity: 'base' }));
+}
+
+/** A cell that ellipsizes a long value and shows it whole as its tooltip. */
+function Clip({ value }: { value: string }) {
+  return (
+    <Table.Td className={classes.clip} title={value || undefined}>
+      {value}
+    </Table.Td>
+  );
 }
 
 /** The fields the Search box looks in. */
@@ -91,7 +101,12 @@ export function ResourcesScreen({ operator }: { operator: Operator }) {
         )
       ) : (
         <Table.ScrollContainer minWidth={860}>
-          <Table striped highlightOnHover withTableBorder verticalSpacing="sm" aria-label="Resources">
+          <Table striped highlightOnHover withTableBorder verticalSpacing="sm" aria-label="Resources" className={classes.table}>
+            <colgroup>
+              {['22%', '22%', '10%', '12%', '9%', '13%', '12%'].map((w, i) => (
+                <col key={i} style={{ width: w }} />
+              ))}
+            </colgroup>
             <Table.Thead>
               <Table.Tr>
                 <Table.Th>Resource Name</Table.Th>
@@ -115,17 +130,25 @@ export function ResourcesScreen({ operator }: { operator: Operator }) {
               ) : (
                 shown.map((r) => (
                   <Table.Tr key={r.id}>
-                    <Table.Td>
-                      <Anchor component="button" type="button" fw={600} onClick={() => setOpenId(r.id)} ta="left">
+                    <Table.Td className={classes.clip} title={r.name}>
+                      <Anchor
+                        component="button"
+                        type="button"
+                        fw={600}
+                        onClick={() => setOpenId(r.id)}
+                        ta="left"
+                        maw="100%"
+                        className={classes.clip}
+                      >
                         {r.name}
                       </Anchor>
                     </Table.Td>
-                    <Table.Td>{r.dnsName}</Table.Td>
-                    <Table.Td>{r.type}</Table.Td>
-                    <Table.Td>{r.owner}</Table.Td>
+                    <Clip value={r.dnsName} />
+                    <Clip value={r.type} />
+                    <Clip value={r.owner} />
                     <Table.Td ta="right">{r.accounts}</Table.Td>
-                    <Table.Td>{r.department}</Table.Td>
-                    <Table.Td>{r.location}</Table.Td>
+                    <Clip value={r.department} />
+                    <Clip value={r.location} />
                   </Table.Tr>
                 ))
               )}
