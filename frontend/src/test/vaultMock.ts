@@ -138,6 +138,8 @@ export function resetVaultMock(): void {
     running: enabled,
     url: enabled ? `https://${listen}/restapi/json/v1` : '',
   }));
+  mockVault.getKeyValidity.mockReset().mockResolvedValue({ days: 90, min: 1, max: 3650 });
+  mockVault.saveKeyValidity.mockReset().mockImplementation(async (days) => ({ days, min: 1, max: 3650 }));
   mockVault.getSSHServer.mockReset().mockResolvedValue({ ...sshServerInfo });
   mockVault.saveSSHServer.mockReset().mockImplementation(async (listen, enabled) => ({
     ...sshServerInfo,

@@ -102,6 +102,8 @@ export type ShareRequest = Data<desktop.ShareRequest>;
 export type PasswordPolicy = Data<desktop.PolicyView>;
 export type APIServerInfo = Data<desktop.APIServerInfo>;
 export type SSHServerInfo = Data<desktop.SSHServerInfo>;
+/** The Default key validity: days, with the allowed range. */
+export type KeyValidity = Data<desktop.KeyValidity>;
 /** The REST API's TLS certificate; imported: the operator's own, else self-signed. */
 export type CertificateView = Data<desktop.CertificateView>;
 

@@ -8,6 +8,7 @@ import type {
   AccountView,
   APIServerInfo,
   CertificateView,
+  KeyValidity,
   PasswordPolicy,
   ResourceDetail,
   ResourceRequest,
@@ -55,6 +56,11 @@ export const vaultApi = {
   getSSHServer: (): Promise<SSHServerInfo> => call(Vault.GetSSHServer),
   /** Saves the SSH CLI settings, restarts it with them and returns its new status. */
   saveSSHServer: (listen: string, enabled: boolean): Promise<SSHServerInfo> => call(Vault.SaveSSHServer, listen, enabled),
+
+  /** The Default key validity (days) a new API user's Expiry Date is pre-filled with. */
+  getKeyValidity: (): Promise<KeyValidity> => call(Vault.GetKeyValidity),
+  /** Saves the Default key validity (1–3650 days); refused with a field error on keyValidityDays. */
+  saveKeyValidity: (days: number): Promise<KeyValidity> => call(Vault.SaveKeyValidity, days),
 
   getServerCertificate: (): Promise<CertificateView> => call(Vault.GetServerCertificate),
   /** Serves the operator's own certificate and key (PEM) from now on; the REST API restarts with it. */

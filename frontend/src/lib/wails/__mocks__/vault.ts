@@ -23,6 +23,8 @@ export const vaultApi = {
   saveAPIServer: vi.fn<VaultApi['saveAPIServer']>(),
   getSSHServer: vi.fn<VaultApi['getSSHServer']>(),
   saveSSHServer: vi.fn<VaultApi['saveSSHServer']>(),
+  getKeyValidity: vi.fn<VaultApi['getKeyValidity']>(),
+  saveKeyValidity: vi.fn<VaultApi['saveKeyValidity']>(),
   getServerCertificate: vi.fn<VaultApi['getServerCertificate']>(),
   importServerCertificate: vi.fn<VaultApi['importServerCertificate']>(),
   useSelfSignedCertificate: vi.fn<VaultApi['useSelfSignedCertificate']>(),
