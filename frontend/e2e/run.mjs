@@ -1443,6 +1443,13 @@ const scenarios = [
       await nav(page, 'Audit').first().click();
       await visible(page.getByRole('table', { name: 'Audit records' }), 'the Audit records');
       await look('07-audit');
+      // A row opens the whole record in a drawer.
+      await page.getByRole('table', { name: 'Audit records' }).getByRole('row').filter({ hasText: 'reveal password' }).first().click();
+      const record = page.getByRole('dialog', { name: /^Audit record \d+$/ });
+      await visible(record.getByText('Previous Hash', { exact: true }), 'the audit record drawer');
+      await look('07-audit-record');
+      await page.keyboard.press('Escape');
+      await record.waitFor({ state: 'detached', timeout: uiTimeout });
       for (const [name, heading] of [
         ['Reports', 'Reports'],
         ['Roles', 'Roles'],
