@@ -21,7 +21,7 @@ export function KeyringProblem({ os, problem }: { os: string; problem: string })
         </Text>
         {problem && (
           <>
-            <Anchor component="button" type="button" size="sm" onClick={toggle} aria-expanded={details} ta="left">
+            <Anchor component="button" type="button" size="sm" onClick={toggle} aria-expanded={details} ta="left" c="var(--mantine-color-text)" underline="always">
               {details ? 'Hide details' : 'Details'}
             </Anchor>
             {details && <Code block>{problem}</Code>}
