@@ -33,7 +33,8 @@ const same = (a: Problem[], b: Problem[]) => a.length === b.length && a.every((p
  * "2 fields need attention: Host Name, Expiry Date" beside Save, each name
  * a button that focuses its field. It watches the enclosing form for
  * invalid fields (Mantine marks them aria-invalid), so every form with
- * FormButtons gets it without wiring, and it is announced as an alert.
+ * FormButtons gets it without wiring; it is announced (aria-live assertive,
+ * not role=alert: the form-level ErrorAlert keeps that role).
  */
 function FieldErrorSummary() {
   const ref = useRef<HTMLDivElement>(null);
@@ -57,9 +58,10 @@ function FieldErrorSummary() {
 
   const n = problems.length;
   return (
-    <div ref={ref} style={n === 0 ? { display: 'none' } : { flex: '1 1 16rem' }}>
+    // An empty region takes no room (display: contents) but stays in place, so that what appears in it is announced.
+    <div ref={ref} aria-live="assertive" aria-atomic="true" style={n === 0 ? { display: 'contents' } : { flex: '1 1 16rem' }}>
       {n > 0 && (
-        <Text role="alert" size="sm" c="red.8" fw={500}>
+        <Text size="sm" c="red.8" fw={500} data-testid="field-error-summary">
           {n === 1 ? '1 field needs attention: ' : `${n} fields need attention: `}
           {problems.map((p, i) => (
             <span key={i}>

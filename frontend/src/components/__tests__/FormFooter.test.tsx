@@ -24,19 +24,20 @@ function TwoFields() {
 describe('FormFooter', () => {
   it('shows no summary before Save', () => {
     renderWithProviders(<TwoFields />);
-    expect(screen.queryByRole('alert')).not.toBeInTheDocument();
+    expect(screen.queryByText(/need(s)? attention/)).not.toBeInTheDocument();
   });
 
   it('names the invalid fields beside Save after a failed Save; each name focuses its field', async () => {
     const { user } = renderWithProviders(<TwoFields />);
     await user.click(screen.getByRole('button', { name: 'Save' }));
-    const summary = await screen.findByRole('alert');
+    const summary = await screen.findByTestId('field-error-summary');
+    expect(summary.closest('[aria-live]')).toHaveAttribute('aria-live', 'assertive');
     expect(summary).toHaveTextContent('2 fields need attention: Host Name, Expiry Date');
 
     await user.click(within(summary).getByRole('button', { name: 'Expiry Date' }));
     expect(screen.getByLabelText('Expiry Date')).toHaveFocus();
 
     await user.type(screen.getByLabelText(/Host Name/), 'web01');
-    expect(await screen.findByRole('alert')).toHaveTextContent('1 field needs attention: Expiry Date');
+    expect(await screen.findByTestId('field-error-summary')).toHaveTextContent('1 field needs attention: Expiry Date');
   });
 });
