@@ -11,6 +11,8 @@ const DAY = 24 * 60 * 60 * 1000;
 
 beforeEach(() => {
   resetApiMock();
+  // Every column shown (Kind, Department and others are hidden by default).
+  window.localStorage.setItem('hostbound.users.columns', JSON.stringify({ hidden: [] }));
 });
 
 describe('Users list', () => {

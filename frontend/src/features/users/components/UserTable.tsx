@@ -10,7 +10,22 @@ const OVERSCAN = 8;
 /** Used until the viewport has been measured (and in jsdom, which has no layout). */
 const FALLBACK_VIEWPORT_HEIGHT = 640;
 
+/** The ids of the columns, as the column chooser stores them. */
+export type ColumnId =
+  | 'username'
+  | 'fullName'
+  | 'host'
+  | 'key'
+  | 'role'
+  | 'kind'
+  | 'lastUsed'
+  | 'useCount'
+  | 'department'
+  | 'location'
+  | 'email';
+
 interface Column {
+  id: ColumnId;
   label: string;
   sortBy?: UserSortBy;
   width: number;
@@ -25,75 +40,90 @@ function Dimmed({ children }: { children: ReactNode }) {
   );
 }
 
-function KeyCell({ row }: { row: UserRow }) {
-  if (row.kind !== 'api') return <Dimmed>—</Dimmed>;
-  const expiry = keyExpiryText(row);
+/** A one-line text that ellipsizes; the whole text is its tooltip. */
+function Truncated({ text, fw }: { text: string; fw?: number }) {
+  if (!text) return <Dimmed>—</Dimmed>;
   return (
-    <Group gap={6} wrap="nowrap">
-      <Badge size="sm" variant="light" color={KEY_STATUS_COLORS[row.keyStatus]} style={{ flexShrink: 0 }}>
-        {KEY_STATUS_LABELS[row.keyStatus]}
-      </Badge>
-      <Text span size="sm" truncate>
-        {row.keyHint ? (
-          <span title={keyHintText(row.keyHint)}>
-            {expiry}
-            <Dimmed>
-              {' · '}
-              <Text span ff="monospace" size="sm">
-                {keyHintText(row.keyHint)}
-              </Text>
-            </Dimmed>
-          </span>
-        ) : (
-          <Dimmed>{row.restEnabled ? 'no key' : 'REST API off'}</Dimmed>
-        )}
-      </Text>
-    </Group>
+    <Text span size="sm" fw={fw} truncate="end" title={text} display="block">
+      {text}
+    </Text>
   );
 }
 
-const COLUMNS: Column[] = [
-  {
-    label: 'Username',
-    sortBy: 'username',
-    width: 230,
-    cell: (r) => (
-      <Text span size="sm" fw={600} truncate title={r.username}>
-        {r.username}
+function lastUsedText(row: UserRow): ReactNode {
+  if (!row.lastUsedAt) return 'never used';
+  return <span title={row.lastUsedFrom ? `from ${row.lastUsedFrom}` : undefined}>used {formatDateTime(row.lastUsedAt)}</span>;
+}
+
+/** Status badge and expiry on the first line; the key's hint and last use on the second. */
+function KeyCell({ row }: { row: UserRow }) {
+  if (row.kind !== 'api') return <Dimmed>—</Dimmed>;
+  const hint = row.keyHint ? keyHintText(row.keyHint) : '';
+  return (
+    <div className={classes.twoLines}>
+      <Group gap={6} wrap="nowrap">
+        <Badge size="sm" variant="light" color={KEY_STATUS_COLORS[row.keyStatus]} style={{ flexShrink: 0 }}>
+          {KEY_STATUS_LABELS[row.keyStatus]}
+        </Badge>
+        {row.keyHint && (
+          <Text span size="sm" truncate="end" title={keyExpiryText(row)}>
+            {keyExpiryText(row)}
+          </Text>
+        )}
+      </Group>
+      <Text span size="xs" c="dimmed" truncate="end" display="block">
+        {row.keyHint ? (
+          <>
+            <Text span ff="monospace" size="xs" title={hint}>
+              {hint}
+            </Text>
+            {' · '}
+            {lastUsedText(row)}
+          </>
+        ) : row.restEnabled ? (
+          'no key'
+        ) : (
+          'REST API off'
+        )}
       </Text>
-    ),
-  },
+    </div>
+  );
+}
+
+/** The Access Level's name, and the Super Administrator badge on a line of its own. */
+function RoleCell({ row }: { row: UserRow }) {
+  return (
+    <div className={classes.twoLines}>
+      <Truncated text={row.roleName || row.role} />
+      {row.superAdmin && (
+        <Badge size="xs" color="grape" variant="light" title="Super Administrator" style={{ maxWidth: '100%' }}>
+          Super Administrator
+        </Badge>
+      )}
+    </div>
+  );
+}
+
+/** Every column, in order; DEFAULT_HIDDEN are off until the chooser shows them. */
+export const COLUMNS: Column[] = [
+  { id: 'username', label: 'Username', sortBy: 'username', width: 200, cell: (r) => <Truncated text={r.username} fw={600} /> },
+  { id: 'fullName', label: 'Full Name', sortBy: 'fullName', width: 150, cell: (r) => <Truncated text={r.fullName} /> },
+  { id: 'host', label: 'Host Name', sortBy: 'host', width: 160, cell: (r) => <Truncated text={r.host} /> },
+  { id: 'key', label: 'Key', sortBy: 'keyExpiresAt', width: 230, cell: (r) => <KeyCell row={r} /> },
+  { id: 'role', label: 'Access Level', sortBy: 'role', width: 170, cell: (r) => <RoleCell row={r} /> },
   {
+    id: 'kind',
     label: 'Kind',
     sortBy: 'kind',
-    width: 104,
+    width: 100,
     cell: (r) => (
       <Badge size="sm" variant="outline" color={r.kind === 'api' ? 'indigo' : 'gray'}>
         {r.kind === 'api' ? 'API user' : 'Operator'}
       </Badge>
     ),
   },
-  { label: 'Host Name', sortBy: 'host', width: 180, cell: (r) => r.host || <Dimmed>—</Dimmed> },
-  { label: 'Key', sortBy: 'keyExpiresAt', width: 250, cell: (r) => <KeyCell row={r} /> },
   {
-    label: 'Access Level',
-    sortBy: 'role',
-    width: 240,
-    cell: (r) => (
-      <Group gap={6} wrap="nowrap">
-        <Text span size="sm" truncate>
-          {r.roleName || r.role}
-        </Text>
-        {r.superAdmin && (
-          <Badge size="sm" color="grape" variant="light" style={{ flexShrink: 0 }}>
-            Super Administrator
-          </Badge>
-        )}
-      </Group>
-    ),
-  },
-  { label: 'Full Name', sortBy: 'fullName', width: 160, cell: (r) => r.fullName },
-  {
+    id: 'lastUsed',
     label: 'Last Used',
     sortBy: 'lastUsedAt',
     width: 150,
@@ -106,11 +136,21 @@ const COLUMNS: Column[] = [
         <Dimmed>never</Dimmed>
       ),
   },
-  { label: 'Department', sortBy: 'department', width: 130, cell: (r) => r.department },
-  { label: 'Location', sortBy: 'location', width: 120, cell: (r) => r.location },
+  {
+    id: 'useCount',
+    label: 'Use Count',
+    width: 100,
+    cell: (r) => (r.kind === 'api' ? r.useCount.toLocaleString('en-US') : <Dimmed>—</Dimmed>),
+  },
+  { id: 'department', label: 'Department', sortBy: 'department', width: 130, cell: (r) => <Truncated text={r.department} /> },
+  { id: 'location', label: 'Location', sortBy: 'location', width: 120, cell: (r) => <Truncated text={r.location} /> },
+  { id: 'email', label: 'Email', width: 180, cell: (r) => <Truncated text={r.email} /> },
 ];
-const ACTIONS_WIDTH = 70;
-const TABLE_WIDTH = COLUMNS.reduce((w, c) => w + c.width, ACTIONS_WIDTH);
+
+/** Hidden until shown in the column chooser: what does not fit at 1280 px. */
+export const DEFAULT_HIDDEN: ColumnId[] = ['kind', 'lastUsed', 'useCount', 'department', 'location', 'email'];
+
+const ACTIONS_WIDTH = 56;
 
 export interface UserTableProps {
   total: number | null;
@@ -122,13 +162,30 @@ export interface UserTableProps {
   /** When this changes, the list scrolls back to the top (new search or filters). */
   resetKey: string;
   actions: (row: UserRow) => ReactNode;
+  /** Columns not shown. */
+  hidden?: readonly ColumnId[];
+  /** A click (or Enter) on a row, outside its actions. */
+  onOpen?: (row: UserRow) => void;
 }
 
 /**
  * The Users table with windowing: only the rows in view (plus a few) are in
  * the DOM; spacer rows above and below keep the scroll bar true to the total.
  */
-export function UserTable({ total, rowAt, onRangeChange, sortBy, desc, onSort, resetKey, actions }: UserTableProps) {
+export function UserTable({
+  total,
+  rowAt,
+  onRangeChange,
+  sortBy,
+  desc,
+  onSort,
+  resetKey,
+  actions,
+  hidden = DEFAULT_HIDDEN,
+  onOpen,
+}: UserTableProps) {
+  const columns = COLUMNS.filter((c) => !hidden.includes(c.id));
+  const tableWidth = columns.reduce((w, c) => w + c.width, ACTIONS_WIDTH);
   const viewportRef = useRef<HTMLDivElement>(null);
   const [scrollTop, setScrollTop] = useState(0);
   const [viewportHeight, setViewportHeight] = useState(FALLBACK_VIEWPORT_HEIGHT);
@@ -173,17 +230,17 @@ export function UserTable({ total, rowAt, onRangeChange, sortBy, desc, onSort, r
         highlightOnHover
         layout="fixed"
         verticalSpacing={0}
-        style={{ width: TABLE_WIDTH, minWidth: '100%' }}
+        style={{ width: tableWidth, minWidth: '100%' }}
         aria-label="Users"
         aria-rowcount={count + 1}
       >
         <Table.Thead className={classes.head}>
           <Table.Tr aria-rowindex={1}>
-            {COLUMNS.map((c) => {
+            {columns.map((c) => {
               const active = c.sortBy === sortBy;
               return (
                 <Table.Th
-                  key={c.label}
+                  key={c.id}
                   w={c.width}
                   aria-sort={active ? (desc ? 'descending' : 'ascending') : undefined}
                 >
@@ -212,7 +269,7 @@ export function UserTable({ total, rowAt, onRangeChange, sortBy, desc, onSort, r
             if (!row) {
               return (
                 <Table.Tr key={`loading-${i}`} style={{ height: ROW_HEIGHT }} aria-rowindex={i + 2}>
-                  <Table.Td colSpan={COLUMNS.length + 1}>
+                  <Table.Td colSpan={columns.length + 1}>
                     <Skeleton height={12} radius="sm" width="60%" aria-label="Loading row" />
                   </Table.Td>
                 </Table.Tr>
@@ -223,14 +280,31 @@ export function UserTable({ total, rowAt, onRangeChange, sortBy, desc, onSort, r
                 key={row.username}
                 style={{ height: ROW_HEIGHT }}
                 aria-rowindex={i + 2}
-                className={row.disabled ? classes.disabled : undefined}
+                className={[onOpen ? classes.row : '', row.disabled ? classes.disabled : ''].join(' ').trim() || undefined}
+                onClick={onOpen ? () => onOpen(row) : undefined}
+                onKeyDown={
+                  onOpen
+                    ? (e) => {
+                        if (e.key === 'Enter' && e.target === e.currentTarget) onOpen(row);
+                      }
+                    : undefined
+                }
+                tabIndex={onOpen ? 0 : undefined}
+                data-username={row.username}
               >
-                {COLUMNS.map((c) => (
-                  <Table.Td key={c.label} className={classes.cell}>
+                {columns.map((c) => (
+                  <Table.Td key={c.id} className={classes.cell}>
                     {c.cell(row)}
                   </Table.Td>
                 ))}
-                <Table.Td className={`${classes.cell} ${classes.actions}`}>{actions(row)}</Table.Td>
+                {/* Clicks in the row menu (portalled, but React events bubble) do not open the drawer. */}
+                <Table.Td
+                  className={`${classes.cell} ${classes.actions}`}
+                  onClick={(e) => e.stopPropagation()}
+                  onKeyDown={(e) => e.stopPropagation()}
+                >
+                  {actions(row)}
+                </Table.Td>
               </Table.Tr>
             );
           })}

@@ -15,7 +15,9 @@ import { DeleteUserModal } from './DeleteUserModal';
 import { KillSwitchModal } from './KillSwitchModal';
 import { OperatorFormModal, type OperatorFormMode } from './OperatorFormModal';
 import { RegenerateKeyModal } from './RegenerateKeyModal';
+import { ColumnChooser } from './ColumnChooser';
 import { UserTable } from './UserTable';
+import { useHiddenColumns } from '../api/useHiddenColumns';
 
 const SEARCH_DEBOUNCE_MS = 200;
 
@@ -75,6 +77,7 @@ export function UsersScreen({ operator, initialFilter = {} }: { operator: Operat
   const [sort, setSort] = useState<{ by: UserSortBy; desc: boolean }>({ by: 'username', desc: false });
   const [dialog, setDialog] = useState<Dialog>(null);
   const [notice, setNotice] = useState<Notice | null>(null);
+  const columns = useHiddenColumns();
 
   const filters = useMemo<UserFilters>(
     () => ({
@@ -244,6 +247,7 @@ export function UsersScreen({ operator, initialFilter = {} }: { operator: Operat
           allowDeselect={false}
           w={220}
         />
+        <ColumnChooser hidden={columns.hidden} onToggle={columns.toggle} onReset={columns.reset} />
         {mayAPI && (
           <Button variant="default" color="red" onClick={() => setDialog({ type: 'revoke' })}>
             Revoke keys…
@@ -286,6 +290,7 @@ export function UsersScreen({ operator, initialFilter = {} }: { operator: Operat
         onSort={onSort}
         resetKey={resetKey}
         actions={actions}
+        hidden={columns.hidden}
       />
 
       {dialog?.type === 'api' && (
