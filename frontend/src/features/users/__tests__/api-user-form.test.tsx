@@ -1,6 +1,7 @@
 import { screen, waitFor, within } from '@testing-library/react';
 import { alice, bob, backendError, backendFieldErrors, makeUserRow } from '../../../test/fixtures';
 import { mockApi, resetApiMock } from '../../../test/wailsMock';
+import { mockVault } from '../../../test/vaultMock';
 import { endOfDayIso } from '../format';
 import { mockClipboard, openAddAPIUser, openUsers } from './helpers';
 
@@ -76,6 +77,7 @@ describe('Add API User', () => {
     await user.type(within(dialog).getByLabelText('SSL Certificate for XML-RPC API access'), 'PEM');
     await user.click(within(dialog).getByRole('button', { name: 'Enable Now' }));
     await user.click(within(dialog).getByRole('button', { name: 'Generate' }));
+    await user.clear(within(dialog).getByLabelText('Expiry Date'));
     await user.type(within(dialog).getByLabelText('Expiry Date'), '2030-01-31');
     await user.click(within(dialog).getByRole('button', { name: 'Save' }));
 
@@ -124,10 +126,34 @@ describe('Add API User', () => {
     expect(within(dialog).getByLabelText(/^Host Name/)).toHaveAccessibleDescription(
       expect.stringContaining('Host Name: required'),
     );
-    expect(within(dialog).getByLabelText('Expiry Date')).toHaveAccessibleDescription(
-      expect.stringContaining('Expiry date: choose a date or Never Expires'),
-    );
+    // The expiry is filled in from the default validity set in Settings…
+    const expiry = within(dialog).getByLabelText('Expiry Date');
+    expect(expiry).toHaveAccessibleDescription(expect.stringContaining('90 days, the default set in Settings'));
+    expect(expiry).not.toHaveAttribute('aria-invalid', 'true');
+    // …and an emptied one is an error.
+    await user.clear(expiry);
+    await user.click(within(dialog).getByRole('button', { name: 'Save' }));
+    expect(expiry).toHaveAccessibleDescription(expect.stringContaining('Expiry date: choose a date or Never Expires'));
     expect(mockApi.createAPIUser).not.toHaveBeenCalled();
+  });
+
+  it('saves a new key that expires after the default validity when the operator skips the expiry', async () => {
+    mockVault.getKeyValidity.mockResolvedValue({ days: 30, min: 1, max: 3650 });
+    mockApi.createAPIUser.mockResolvedValue(makeUserRow({ username: 'backup@web01' }));
+    const { user } = await openUsers();
+    const dialog = await openAddAPIUser(user);
+    await fillRequired(user, dialog);
+    await user.click(within(dialog).getByRole('button', { name: 'Enable Now' }));
+    await user.click(within(dialog).getByRole('button', { name: 'Generate' }));
+    expect(within(dialog).getByLabelText('Expiry Date')).toHaveAccessibleDescription(
+      expect.stringContaining('30 days, the default set in Settings'),
+    );
+    await user.click(within(dialog).getByRole('button', { name: 'Save' }));
+    await waitFor(() => expect(mockApi.createAPIUser).toHaveBeenCalledTimes(1));
+    const sent = new Date(mockApi.createAPIUser.mock.calls[0][0].expiresAt);
+    const days = (sent.getTime() - Date.now()) / 86_400_000;
+    expect(days).toBeGreaterThan(29.9);
+    expect(days).toBeLessThan(31.1);
   });
 
   it('saving with the REST API on but no key shows the backend apiKey error', async () => {
@@ -170,6 +196,7 @@ describe('Add API User', () => {
     expect(clipboard).toHaveBeenCalledWith(KEY);
     expect(await within(dialog).findByRole('button', { name: 'Copied' })).toBeInTheDocument();
 
+    await user.clear(within(dialog).getByLabelText('Expiry Date'));
     await user.type(within(dialog).getByLabelText('Expiry Date'), '2030-01-31');
     await user.type(within(dialog).getByLabelText('Department'), 'Operations');
     await user.type(within(dialog).getByLabelText('Location'), 'Berlin');

@@ -13,9 +13,9 @@ import {
   Textarea,
 } from '@mantine/core';
 import { useForm } from '@mantine/form';
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { ErrorAlert } from '../../../components/ErrorAlert';
-import { api, type Operator, type RoleView, type Scope, type UserDetail, type UserRow } from '../../../lib/wails';
+import { api, vaultApi, type Operator, type RoleView, type Scope, type UserDetail, type UserRow } from '../../../lib/wails';
 import { useSession } from '../../session/useSession';
 import { endOfDayIso, isoToDateInput, keyExpiryText, keyHintText, toDateInputValue } from '../format';
 import { splitErrors } from '../formErrors';
@@ -190,6 +190,35 @@ function APIUserForm({
   });
   const values = form.getValues();
   const showGenerate = !currentKey || values.apiKey !== '';
+
+  // A new key expires after the default validity set in Settings, so that
+  // skipping the expiry still saves; the field says where the date came from.
+  const [defaultExpiry, setDefaultExpiry] = useState<{ date: string; days: number } | null>(null);
+  useEffect(() => {
+    if (editing) return;
+    let live = true;
+    vaultApi.getKeyValidity().then(
+      (v) => {
+        const now = form.getValues();
+        if (!live || now.expiresAt !== '' || now.neverExpires) return;
+        const d = new Date();
+        d.setDate(d.getDate() + v.days);
+        const date = toDateInputValue(d);
+        form.setFieldValue('expiresAt', date);
+        setDefaultExpiry({ date, days: v.days });
+      },
+      () => undefined, // not allowed to read it: the operator picks a date
+    );
+    return () => {
+      live = false;
+    };
+    // Once, when Add API User opens.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, []);
+  const expiryHint =
+    defaultExpiry && !values.neverExpires && values.expiresAt === defaultExpiry.date
+      ? `Expires on ${new Date(`${defaultExpiry.date}T12:00:00`).toLocaleDateString(undefined, { day: 'numeric', month: 'short', year: 'numeric' })} — ${defaultExpiry.days} days, the default set in Settings. The key stops working at the end of this day.`
+      : 'The key stops working at the end of this day.';
 
   const generate = async () => {
     setGenerating(true);
@@ -406,7 +435,7 @@ function APIUserForm({
                     type="date"
                     min={today}
                     disabled={values.neverExpires}
-                    description="The key stops working at the end of this day."
+                    description={expiryHint}
                     key={form.key('expiresAt')}
                     {...form.getInputProps('expiresAt')}
                   />
