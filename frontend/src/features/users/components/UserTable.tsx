@@ -110,7 +110,7 @@ export const COLUMNS: Column[] = [
   { id: 'fullName', label: 'Full Name', sortBy: 'fullName', width: 150, cell: (r) => <Truncated text={r.fullName} /> },
   { id: 'host', label: 'Host Name', sortBy: 'host', width: 160, cell: (r) => <Truncated text={r.host} /> },
   { id: 'key', label: 'Key', sortBy: 'keyExpiresAt', width: 230, cell: (r) => <KeyCell row={r} /> },
-  { id: 'role', label: 'Access Level', sortBy: 'role', width: 170, cell: (r) => <RoleCell row={r} /> },
+  { id: 'role', label: 'Access Level', sortBy: 'role', width: 200, cell: (r) => <RoleCell row={r} /> },
   {
     id: 'kind',
     label: 'Kind',
