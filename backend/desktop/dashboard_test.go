@@ -97,16 +97,7 @@ func TestHomeFromFirstRunToAFetchedPassword(t *testing.T) {
 func TestHomeShowsOnlyWhatTheOperatorMaySee(t *testing.T) {
 	t.Parallel()
 	_, s, u := loggedIn(t)
-	if _, err := u.CreateOperator(OperatorRequest{Username: "pat", FullName: "Pat User", Password: "pat's long password",
-		ConfirmPassword: "pat's long password", Role: "password_user", Scope: "owned_shared"}); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := s.LogOut(); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := s.LogIn("pat", "pat's long password"); err != nil {
-		t.Fatal(err)
-	}
+	logInAsNew(t, s, u, "pat", "Pat User", "password_user")
 	d, err := NewAudit(s.Session).GetDashboard()
 	if err != nil || d.Keys != nil || d.Activity != nil || d.GettingStarted != nil || !d.API.Running {
 		t.Fatalf("a Password User's Home: %+v, %v", d, err)

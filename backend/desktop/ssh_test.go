@@ -111,16 +111,7 @@ func TestAPasswordAdministratorCannotChangeTheSSHCLI(t *testing.T) {
 	t.Parallel()
 	ssh := &fakeSSH{}
 	s, u := startWithSSH(t, ssh)
-	if _, err := u.CreateOperator(OperatorRequest{Username: "pam", FullName: "Pam Passwords", Password: "pam's long password",
-		ConfirmPassword: "pam's long password", Role: "password_admin", Scope: "owned_shared"}); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := s.LogOut(); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := s.LogIn("pam", "pam's long password"); err != nil {
-		t.Fatal(err)
-	}
+	logInAsNew(t, s, u, "pam", "Pam Passwords", "password_admin")
 	v := NewVault(s.Session)
 	if e := uiErr(t, second(v.SaveSSHServer("127.0.0.1:15522", true))); e.Code != apperr.Forbidden {
 		t.Fatalf("save as a Password Administrator: %+v", e)

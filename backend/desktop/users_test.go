@@ -20,6 +20,23 @@ func loggedIn(t *testing.T) (*rig, *app, *Users) {
 	return r, s, NewUsers(s.Session)
 }
 
+// logInAsNew adds an operator with role (scope owned_shared) and logs the
+// session in as it, in place of the administrator.
+func logInAsNew(t *testing.T, s *app, u *Users, username, fullName, role string) {
+	t.Helper()
+	password := username + "'s long password"
+	if _, err := u.CreateOperator(OperatorRequest{Username: username, FullName: fullName, Password: password,
+		ConfirmPassword: password, Role: role, Scope: "owned_shared"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.LogOut(); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.LogIn(username, password); err != nil {
+		t.Fatal(err)
+	}
+}
+
 func apiRequest(key string, exp time.Time) APIUserRequest {
 	return APIUserRequest{Username: "backup@web01.example.com", Host: "web01.example.com", FullName: "Nightly Backup",
 		Role: "password_user", Scope: "owned_shared", RESTEnabled: true, APIKey: key, ExpiresAt: exp.Format(time.RFC3339),

@@ -44,16 +44,7 @@ func TestABadDefaultKeyValidityNamesTheFieldAndTheRule(t *testing.T) {
 func TestAPasswordAdministratorCannotChangeTheDefaultKeyValidity(t *testing.T) {
 	t.Parallel()
 	_, s, u := loggedIn(t)
-	if _, err := u.CreateOperator(OperatorRequest{Username: "pam", FullName: "Pam Passwords", Password: "pam's long password",
-		ConfirmPassword: "pam's long password", Role: "password_admin", Scope: "owned_shared"}); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := s.LogOut(); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := s.LogIn("pam", "pam's long password"); err != nil {
-		t.Fatal(err)
-	}
+	logInAsNew(t, s, u, "pam", "Pam Passwords", "password_admin")
 	v := NewVault(s.Session)
 	if e := uiErr(t, second(v.SaveKeyValidity(30))); e.Code != apperr.Forbidden {
 		t.Fatalf("save as a Password Administrator: %+v", e)
