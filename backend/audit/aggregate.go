@@ -66,8 +66,9 @@ type Dashboard struct {
 	Refusals []Refusal `json:"refusals"`
 }
 
-// aggregate adds r to the aggregates inside tx (called by Append).
-func (l *Log) aggregate(tx *store.Txn, r Record) error {
+// aggregate adds r to the batch's aggregates (called by Append; written
+// once per batch, pending.go).
+func (l *Log) aggregate(tx *store.Txn, p *pending, r Record) error {
 	if !l.aggReady.Load() {
 		ok, err := tx.Has(aggMarker)
 		if err != nil {
@@ -88,34 +89,26 @@ func (l *Log) aggregate(tx *store.Txn, r Record) error {
 		return nil
 	}
 	t := r.Time.UTC()
-	for _, k := range []struct {
-		key   string
-		fresh func() error
-	}{
-		{aggHour + t.Format(hourFormat), func() error { return prune(tx, aggHour, aggHour+t.Add(-keepHours*time.Hour).Format(hourFormat)) }},
-		{aggDay + t.Format(dayFormat), func() error { return prune(tx, aggDay, aggDay+t.AddDate(0, 0, -keepDays).Format(dayFormat)) }},
-	} {
-		var c Counts
-		err := tx.Get(k.key, &c)
-		if errors.Is(err, store.ErrNotFound) {
-			if err := k.fresh(); err != nil {
-				return err
-			}
-		} else if err != nil {
-			return err
-		}
-		c.add(r)
-		if err := tx.Put(k.key, c); err != nil {
-			return err
-		}
+	hour, err := p.counts(tx, aggHour+t.Format(hourFormat), func() error {
+		return prune(tx, p, aggHour, aggHour+t.Add(-keepHours*time.Hour).Format(hourFormat))
+	})
+	if err != nil {
+		return err
 	}
+	day, err := p.counts(tx, aggDay+t.Format(dayFormat), func() error {
+		return prune(tx, p, aggDay, aggDay+t.AddDate(0, 0, -keepDays).Format(dayFormat))
+	})
+	if err != nil {
+		return err
+	}
+	hour.add(r)
+	day.add(r)
 	if refused {
-		var ring []Refusal
-		if err := tx.Get(aggRefusals, &ring); err != nil && !errors.Is(err, store.ErrNotFound) {
+		ring, err := p.refusals(tx)
+		if err != nil {
 			return err
 		}
-		ring = pushRefusal(ring, r)
-		return tx.Put(aggRefusals, ring)
+		*ring = pushRefusal(*ring, r)
 	}
 	return nil
 }
@@ -136,8 +129,10 @@ func pushRefusal(ring []Refusal, r Record) []Refusal {
 }
 
 // prune deletes the buckets under prefix whose key sorts before oldest
-// (runs once per new bucket: a few dozen keys at most).
-func prune(tx *store.Txn, prefix, oldest string) error {
+// (runs once per new bucket: a few dozen keys at most), the batch's
+// pending ones too (backdated records can span more than the kept range).
+func prune(tx *store.Txn, p *pending, prefix, oldest string) error {
+	p.drop(prefix, oldest)
 	var old []string
 	err := tx.Each(prefix, func(key string, _ func(any) error) (bool, error) {
 		if key >= oldest {
@@ -165,9 +160,9 @@ func (l *Log) backfill(st *store.Store, now time.Time) error {
 		if ok, err := tx.Has(aggMarker); err != nil || ok {
 			return err
 		}
-		var h head
-		if err := tx.Get(headKey, &h); err != nil && !errors.Is(err, store.ErrNotFound) {
-			return err
+		h, herr := readHead(tx)
+		if herr != nil {
+			return herr
 		}
 		var stale []string
 		if err := tx.Each(aggPrefix, func(key string, _ func(any) error) (bool, error) {

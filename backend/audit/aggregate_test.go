@@ -178,3 +178,55 @@ func BenchmarkDashboardMillion(b *testing.B) {
 		}
 	}
 }
+
+// Records appended by concurrent writers share a batch's head and counters
+// (pending.go): the chain verifies, the counts are exact, and a writer that
+// fails after appending leaves no trace in either.
+func TestConcurrentAppendsCountExactlyAndAFailedWriterLeavesNoTrace(t *testing.T) {
+	t.Parallel()
+	st := testenv.Store(t)
+	log := New([]byte("k"), testenv.NewClock().Now)
+	errs := make(chan error, 64)
+	for w := range 64 {
+		go func() {
+			errs <- st.Update(func(tx *store.Txn) error {
+				r := call(aggNow)
+				if w%4 == 0 {
+					r = refusal(aggNow, fmt.Sprintf("192.0.2.%d", w))
+				}
+				if _, err := log.Append(tx, r); err != nil {
+					return err
+				}
+				if w%8 == 1 {
+					return fmt.Errorf("writer %d fails after appending", w)
+				}
+				return nil
+			})
+		}()
+	}
+	failed := 0
+	for range 64 {
+		if err := <-errs; err != nil {
+			failed++
+		}
+	}
+	if failed != 8 {
+		t.Fatalf("%d writers failed, want 8", failed)
+	}
+	if err := st.View(func(tx *store.Txn) error {
+		n, err := log.Verify(tx)
+		if err == nil && n != 56 {
+			err = fmt.Errorf("%d records, want 56", n)
+		}
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+	d := dashboard(t, st, log, aggNow)
+	if got := d.Hours[23].Counts; got != (Counts{Calls: 56, Refusals: 16}) {
+		t.Errorf("this hour: %+v, want 56 calls, 16 refusals", got)
+	}
+	if len(d.Refusals) != 16 {
+		t.Errorf("%d recent refusals, want 16", len(d.Refusals))
+	}
+}

@@ -94,10 +94,11 @@ var ErrTampered = errors.New("audit trail has been tampered with")
 // A Target longer than 1024 bytes or a Reason longer than 2048 is cut on a
 // character boundary and ends in "…".
 func (l *Log) Append(tx *store.Txn, r Record) (Record, error) {
-	var h head
-	if err := tx.Get(headKey, &h); err != nil && !errors.Is(err, store.ErrNotFound) {
+	p, err := pendingOf(tx)
+	if err != nil {
 		return Record{}, fmt.Errorf("audit append: %w", err)
 	}
+	h := p.head
 	r.Seq = h.Seq + 1
 	// Fields can hold what a client sent (a resource name in a URL, a
 	// REASON). JSON turns invalid UTF-8 into "\ufffd" escapes, which read
@@ -116,15 +117,13 @@ func (l *Log) Append(tx *store.Txn, r Record) (Record, error) {
 	if err := tx.Put(recKey(r.Seq), r); err != nil {
 		return Record{}, fmt.Errorf("audit append: %w", err)
 	}
-	if err := tx.Put(headKey, head{Seq: r.Seq, Hash: r.Hash}); err != nil {
-		return Record{}, fmt.Errorf("audit append: %w", err)
-	}
+	p.head = head{Seq: r.Seq, Hash: r.Hash} // written once per batch (pending.go)
 	for field, value := range ixValues(r) {
 		if err := tx.PutKey(ixKey(field, value, r.Seq)); err != nil {
 			return Record{}, fmt.Errorf("audit append: %w", err)
 		}
 	}
-	if err := l.aggregate(tx, r); err != nil { // the dashboard's counters (aggregate.go)
+	if err := l.aggregate(tx, p, r); err != nil { // the dashboard's counters (aggregate.go)
 		return Record{}, fmt.Errorf("audit append: %w", err)
 	}
 	return r, nil
@@ -155,9 +154,9 @@ const progressEvery = 4096
 // VerifyProgress is Verify telling progress (when set) how many records
 // it has checked, now and then and at the end.
 func (l *Log) VerifyProgress(tx *store.Txn, progress func(checked uint64)) (uint64, error) {
-	var h head
-	if err := tx.Get(headKey, &h); err != nil && !errors.Is(err, store.ErrNotFound) {
-		return 0, fmt.Errorf("audit verify: %w", err)
+	h, herr := readHead(tx)
+	if herr != nil {
+		return 0, fmt.Errorf("audit verify: %w", herr)
 	}
 	var n uint64
 	prev := ""

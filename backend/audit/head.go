@@ -1,7 +1,6 @@
 package audit
 
 import (
-	"errors"
 	"fmt"
 
 	"hostbound/backend/store"
@@ -11,8 +10,8 @@ import (
 // (0 and "" for an empty trail): what a backup records so that its restore
 // can show it ends where the backed-up trail ended.
 func Head(tx *store.Txn) (seq uint64, hash string, err error) {
-	var h head
-	if err := tx.Get(headKey, &h); err != nil && !errors.Is(err, store.ErrNotFound) {
+	h, err := readHead(tx)
+	if err != nil {
 		return 0, "", fmt.Errorf("audit head: %w", err)
 	}
 	return h.Seq, h.Hash, nil

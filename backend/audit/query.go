@@ -56,9 +56,9 @@ func (l *Log) Query(tx *store.Txn, f Filter, before uint64, limit int) (Page, er
 	if limit <= 0 || limit > 1000 {
 		limit = 100
 	}
-	var h head
-	if err := tx.Get(headKey, &h); err != nil {
-		return Page{}, nil
+	h, herr := readHead(tx)
+	if herr != nil {
+		return Page{}, herr
 	}
 	top := h.Seq
 	if before != 0 && before-1 < top {
@@ -146,9 +146,9 @@ func lastBefore(tx *store.Txn, t time.Time, top uint64) (uint64, error) {
 
 // Count returns the number of records in the trail.
 func (l *Log) Count(tx *store.Txn) (uint64, error) {
-	var h head
-	if err := tx.Get(headKey, &h); err != nil {
-		return 0, nil
+	h, err := readHead(tx)
+	if err != nil {
+		return 0, err
 	}
 	return h.Seq, nil
 }

@@ -52,10 +52,11 @@ func (s *Store) committer() {
 func (s *Store) commitBatch(batch []*pending) {
 	for len(batch) > 0 {
 		txn := s.db.NewTransaction(true)
+		sh := &shared{}
 		txs := make([]*Txn, 0, len(batch))
 		failed, ferr := -1, error(nil)
 		for i, p := range batch {
-			x := &Txn{t: txn}
+			x := &Txn{t: txn, shared: sh}
 			if err := run(p.fn, x); err != nil {
 				failed, ferr = i, err
 				break
@@ -73,17 +74,44 @@ func (s *Store) commitBatch(batch []*pending) {
 			batch = append(batch[:failed:failed], batch[failed+1:]...)
 			continue
 		}
+		hooks := &Txn{t: txn, shared: sh}
+		if err := beforeCommit(hooks); err != nil {
+			txn.Discard()
+			if errors.Is(err, badger.ErrTxnTooBig) && len(batch) > 1 {
+				half := len(batch) / 2
+				s.commitBatch(batch[:half])
+				batch = batch[half:]
+				continue
+			}
+			for _, p := range batch {
+				p.done <- err
+			}
+			return
+		}
 		err := txn.Commit()
-		for i, p := range batch {
-			if err == nil {
-				for _, f := range txs[i].afterCommit {
+		if err == nil {
+			for _, x := range append(txs, hooks) {
+				for _, f := range x.afterCommit {
 					f()
 				}
 			}
+		}
+		for _, p := range batch {
 			p.done <- err
 		}
 		return
 	}
+}
+
+// beforeCommit runs the batch's BeforeCommit hooks (a hook may register
+// another), turning a panic into the batch's error.
+func beforeCommit(x *Txn) error {
+	for i := 0; i < len(x.shared.before); i++ {
+		if err := run(x.shared.before[i], x); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // run calls fn, turning a panic into that caller's error so that one bad

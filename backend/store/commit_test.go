@@ -128,3 +128,71 @@ func TestABatchTooBigForOneTransactionIsSplit(t *testing.T) {
 		return nil
 	})
 }
+
+// A counter kept in Local and written once by a BeforeCommit hook ends at
+// the number of writers that committed: the hook sees every function of
+// its batch, a failing function's increment is dropped with its retry, and
+// the hook's AfterCommit runs.
+func TestLocalStateIsWrittenOnceByBeforeCommit(t *testing.T) {
+	t.Parallel()
+	s, err := Open(t.TempDir(), newKey(t), quietLog())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	type counter struct{ n, hooks int }
+	var mu sync.Mutex
+	committed := 0
+	const writers = 64
+	var wg sync.WaitGroup
+	for i := range writers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			_ = s.Update(func(tx *Txn) error {
+				c := tx.Local("counter", func() any {
+					c := &counter{}
+					if err := tx.Get("counter", &c.n); err != nil && !errors.Is(err, ErrNotFound) {
+						panic(err)
+					}
+					tx.BeforeCommit(func(tx *Txn) error {
+						c.hooks++
+						if c.hooks > 1 {
+							return fmt.Errorf("hook ran %d times", c.hooks)
+						}
+						n := c.n
+						tx.AfterCommit(func() { mu.Lock(); committed = n; mu.Unlock() })
+						return tx.Put("counter", c.n)
+					})
+					return c
+				}).(*counter)
+				c.n++
+				if i%8 == 5 {
+					return fmt.Errorf("writer %d refuses", i)
+				}
+				return nil
+			})
+		}()
+	}
+	wg.Wait()
+	var n int
+	if err := s.View(func(tx *Txn) error { return tx.Get("counter", &n) }); err != nil {
+		t.Fatal(err)
+	}
+	if want := writers - writers/8; n != want {
+		t.Errorf("counter = %d, want %d", n, want)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if committed != n {
+		t.Errorf("the hook's AfterCommit saw %d, want %d", committed, n)
+	}
+	if s.View(func(tx *Txn) error {
+		if tx.Local("counter", nil) != nil {
+			t.Error("a read-only transaction sees a batch's local state")
+		}
+		return nil
+	}) != nil {
+		t.Fatal("view")
+	}
+}

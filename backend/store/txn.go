@@ -12,6 +12,48 @@ import (
 type Txn struct {
 	t           *badger.Txn
 	afterCommit []func()
+	shared      *shared // what the functions committed together share
+}
+
+// shared is what the functions of one commit attempt (store.Update's
+// batch) share: values kept by Local, and the hooks BeforeCommit runs.
+// A retried attempt gets a fresh one.
+type shared struct {
+	local  map[any]any
+	before []func(*Txn) error
+}
+
+// Local returns the value kept under key by the functions committed
+// together with this one, creating it with mk on first use (nil mk: only
+// look). Domain code keeps what each function of a batch would otherwise
+// rewrite (the audit chain's head, counters) here and writes it once from a
+// BeforeCommit hook registered in mk. A read-only transaction has its own.
+func (x *Txn) Local(key any, mk func() any) any {
+	if x.shared == nil {
+		x.shared = &shared{}
+	}
+	if v, ok := x.shared.local[key]; ok {
+		return v
+	}
+	if mk == nil {
+		return nil
+	}
+	if x.shared.local == nil {
+		x.shared.local = map[any]any{}
+	}
+	v := mk()
+	x.shared.local[key] = v
+	return v
+}
+
+// BeforeCommit runs f once, after every function of the batch has run and
+// before the commit, in registration order; its error fails the batch.
+// It never runs for a read-only transaction.
+func (x *Txn) BeforeCommit(f func(*Txn) error) {
+	if x.shared == nil {
+		x.shared = &shared{}
+	}
+	x.shared.before = append(x.shared.before, f)
 }
 
 // AfterCommit runs f once the transaction has committed, in commit order;
