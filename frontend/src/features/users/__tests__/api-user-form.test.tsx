@@ -23,6 +23,16 @@ async function fillRequired(user: User, dialog: HTMLElement) {
   await user.type(within(dialog).getByLabelText(/^Full Name/), 'Nightly Backup');
 }
 
+const OPTIONAL = 'SSH CLI and certificate (optional)';
+
+/** Opens "SSH CLI and certificate (optional)", collapsed in a new user's form. */
+async function openOptional(user: User, dialog: HTMLElement) {
+  const toggle = within(dialog).getByRole('button', { name: OPTIONAL });
+  expect(toggle).toHaveAttribute('aria-expanded', 'false');
+  await user.click(toggle);
+  expect(toggle).toHaveAttribute('aria-expanded', 'true');
+}
+
 async function chooseRole(user: User, dialog: HTMLElement, name: string) {
   await user.click(within(dialog).getByRole('combobox', { name: /^Access Level/ }));
   await user.click(await screen.findByRole('option', { name }));
@@ -33,6 +43,12 @@ describe('Add API User', () => {
     const { user } = await openUsers();
     const dialog = await openAddAPIUser(user);
     await user.click(within(dialog).getByRole('button', { name: 'Enable Now' }));
+    // Step 7's optional fields sit, collapsed, where the seed has them: after Access Scope, before REST API.
+    const toggle = within(dialog).getByRole('button', { name: OPTIONAL });
+    const follows = (a: Node, b: Node) => (a.compareDocumentPosition(b) & Node.DOCUMENT_POSITION_FOLLOWING) !== 0;
+    expect(follows(within(dialog).getByRole('radiogroup', { name: 'Access Scope' }), toggle)).toBe(true);
+    expect(follows(toggle, within(dialog).getByText('REST API', { selector: 'legend' }))).toBe(true);
+    await openOptional(user, dialog);
 
     // Visible labels in document order; a radio group is labelled by a div.
     const labels = Array.from(dialog.querySelectorAll('label, legend, [role="radiogroup"]'))
@@ -74,6 +90,7 @@ describe('Add API User', () => {
     const { user } = await openUsers();
     const dialog = await openAddAPIUser(user);
     await fillRequired(user, dialog);
+    await openOptional(user, dialog);
     await user.type(within(dialog).getByLabelText('SSL Certificate for XML-RPC API access'), 'PEM');
     await user.click(within(dialog).getByRole('button', { name: 'Enable Now' }));
     await user.click(within(dialog).getByRole('button', { name: 'Generate' }));
@@ -289,6 +306,140 @@ describe('Add API User', () => {
     expect(screen.queryByRole('dialog')).not.toBeInTheDocument();
     expect(document.body.innerHTML).not.toContain(KEY);
     expect(mockApi.createAPIUser).not.toHaveBeenCalled();
+  });
+});
+
+describe('A failed Save lands on the first invalid field', () => {
+  // jsdom has no scrollIntoView; the spy records which element was scrolled into the dialog's middle.
+  const scrolled = vi.fn();
+  beforeEach(() => {
+    Element.prototype.scrollIntoView = scrolled;
+    scrolled.mockClear();
+  });
+  afterEach(() => {
+    delete (Element.prototype as Partial<Element>).scrollIntoView;
+  });
+
+  function expectLandedOn(field: HTMLElement) {
+    expect(document.activeElement).toBe(field);
+    expect(scrolled.mock.contexts.at(-1)).toBe(field);
+    expect(scrolled).toHaveBeenLastCalledWith({ block: 'center' });
+  }
+
+  it('focuses the first field the form refuses, in form order, down to the Expiry Date', async () => {
+    const { user } = await openUsers();
+    const dialog = await openAddAPIUser(user);
+    await user.type(within(dialog).getByLabelText(/^Username/), 'backup@web01.example.com');
+    await user.type(within(dialog).getByLabelText(/^Full Name/), 'Nightly Backup');
+    await user.click(within(dialog).getByRole('button', { name: 'Enable Now' }));
+    await user.clear(within(dialog).getByLabelText('Expiry Date'));
+    await user.click(within(dialog).getByRole('button', { name: 'Save' }));
+
+    // Host Name comes before the Expiry Date.
+    expectLandedOn(within(dialog).getByLabelText(/^Host Name/));
+    await user.type(within(dialog).getByLabelText(/^Host Name/), 'web01.example.com');
+    await user.click(within(dialog).getByRole('button', { name: 'Save' }));
+
+    expectLandedOn(within(dialog).getByLabelText('Expiry Date'));
+    expect(within(dialog).getByLabelText('Expiry Date')).toHaveAccessibleDescription(
+      expect.stringContaining('Expiry date: choose a date or Never Expires'),
+    );
+    expect(mockApi.createAPIUser).not.toHaveBeenCalled();
+  });
+
+  it('focuses the first field the backend refuses, in form order whatever order the backend names them', async () => {
+    mockApi.createAPIUser.mockRejectedValueOnce(
+      backendFieldErrors([
+        { field: 'location', message: 'Location: at most 100 characters' },
+        { field: 'department', message: 'Department: at most 100 characters' },
+      ]),
+    );
+    const { user } = await openUsers();
+    const dialog = await openAddAPIUser(user);
+    await fillRequired(user, dialog);
+    await user.click(within(dialog).getByRole('button', { name: 'Save' }));
+
+    await waitFor(() => expectLandedOn(within(dialog).getByLabelText('Department')));
+    expect(within(dialog).getByLabelText('Location')).toHaveAttribute('aria-invalid', 'true');
+  });
+
+  it('focuses the Access Level when the backend refuses the role', async () => {
+    mockApi.createAPIUser.mockRejectedValueOnce(
+      backendFieldErrors([
+        { field: 'role', message: 'Access Level: you cannot grant a role with permissions you do not hold' },
+        { field: 'location', message: 'Location: at most 100 characters' },
+      ]),
+    );
+    const { user } = await openUsers();
+    const dialog = await openAddAPIUser(user);
+    await fillRequired(user, dialog);
+    await user.click(within(dialog).getByRole('button', { name: 'Save' }));
+
+    await waitFor(() => expectLandedOn(within(dialog).getByRole('combobox', { name: /^Access Level/ })));
+  });
+});
+
+describe('SSH CLI and certificate (optional)', () => {
+  it('is collapsed for a new user and opens with its button', async () => {
+    const { user } = await openUsers();
+    const dialog = await openAddAPIUser(user);
+    expect(within(dialog).getByLabelText('Public key for SSH CLI access')).not.toBeVisible();
+    expect(within(dialog).getByLabelText('SSL Certificate for XML-RPC API access')).not.toBeVisible();
+
+    await openOptional(user, dialog);
+    expect(within(dialog).getByLabelText('Public key for SSH CLI access')).toBeVisible();
+    await user.type(within(dialog).getByLabelText('Public key for SSH CLI access'), 'ssh-ed25519 AAAA');
+    await fillRequired(user, dialog);
+    await user.click(within(dialog).getByRole('button', { name: 'Save' }));
+    expect(mockApi.createAPIUser).toHaveBeenCalledWith(expect.objectContaining({ sshPublicKey: 'ssh-ed25519 AAAA' }));
+  });
+
+  it('is open when editing a user that has an SSH key', async () => {
+    mockApi.listUsers.mockResolvedValue({ total: 1, rows: [makeUserRow({ username: 'backup@web01.example.com' })] });
+    mockApi.getUser.mockResolvedValue({
+      ...makeUserRow({ username: 'backup@web01.example.com' }),
+      sshPublicKey: 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5 backup@web01',
+      sshFingerprint: 'SHA256:abc',
+      certificate: '',
+      certificateSubject: '',
+      certificateNotAfter: '',
+      certificateFingerprint: '',
+    });
+    const { user } = await openUsers();
+    await user.click(await screen.findByRole('button', { name: 'Actions for backup@web01.example.com' }));
+    await user.click(await screen.findByRole('menuitem', { name: 'Edit' }));
+    const dialog = await screen.findByRole('dialog', { name: 'Edit API User' });
+
+    const key = await within(dialog).findByLabelText('Public key for SSH CLI access');
+    expect(within(dialog).getByRole('button', { name: OPTIONAL })).toHaveAttribute('aria-expanded', 'true');
+    expect(key).toBeVisible();
+    expect(key).toHaveValue('ssh-ed25519 AAAAC3NzaC1lZDI1NTE5 backup@web01');
+    expect(within(dialog).getByText('Fingerprint: SHA256:abc')).toBeVisible();
+  });
+
+  it('opens when the backend refuses one of its fields while it is collapsed, and focuses that field', async () => {
+    mockApi.createAPIUser.mockRejectedValueOnce(
+      backendFieldErrors([
+        { field: 'location', message: 'Location: at most 100 characters' },
+        { field: 'certificate', message: 'SSL Certificate: expired on 2025-01-31' },
+      ]),
+    );
+    const { user } = await openUsers();
+    const dialog = await openAddAPIUser(user);
+    // Filled in, then collapsed again: the value is still sent.
+    await openOptional(user, dialog);
+    await user.type(within(dialog).getByLabelText('SSL Certificate for XML-RPC API access'), 'PEM');
+    const toggle = within(dialog).getByRole('button', { name: OPTIONAL });
+    await user.click(toggle);
+    expect(toggle).toHaveAttribute('aria-expanded', 'false');
+    await fillRequired(user, dialog);
+    await user.click(within(dialog).getByRole('button', { name: 'Save' }));
+
+    const certificate = within(dialog).getByLabelText('SSL Certificate for XML-RPC API access');
+    await waitFor(() => expect(document.activeElement).toBe(certificate));
+    expect(toggle).toHaveAttribute('aria-expanded', 'true');
+    expect(certificate).toBeVisible();
+    expect(certificate).toHaveAccessibleDescription(expect.stringContaining('SSL Certificate: expired on 2025-01-31'));
   });
 });
 

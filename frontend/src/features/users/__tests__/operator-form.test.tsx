@@ -83,4 +83,53 @@ describe('Add User (operator)', () => {
       expect.objectContaining({ fullName: 'Carol Operator', password: '', confirmPassword: '' }),
     );
   });
+
+  describe('a failed Save lands on the first invalid field', () => {
+    // jsdom has no scrollIntoView; the spy records which element was scrolled into the dialog's middle.
+    const scrolled = vi.fn();
+    beforeEach(() => {
+      Element.prototype.scrollIntoView = scrolled;
+      scrolled.mockClear();
+    });
+    afterEach(() => {
+      delete (Element.prototype as Partial<Element>).scrollIntoView;
+    });
+
+    async function openAddUser() {
+      const view = await openUsers();
+      await view.user.click(await screen.findByRole('button', { name: 'Add User' }));
+      await view.user.click(await screen.findByRole('menuitem', { name: 'Add User' }));
+      const dialog = await screen.findByRole('dialog', { name: 'Add User' });
+      await view.user.type(within(dialog).getByLabelText(/^Username/), 'carol');
+      await view.user.type(within(dialog).getByLabelText(/^Full Name/), 'Carol Operator');
+      await view.user.type(within(dialog).getByLabelText(/^Password( \*)?$/), 'correct horse battery');
+      return { ...view, dialog };
+    }
+
+    it('focuses Confirm Password when the passwords differ', async () => {
+      const { user, dialog } = await openAddUser();
+      await user.type(within(dialog).getByLabelText(/^Confirm Password/), 'correct horse battery!');
+      await user.click(within(dialog).getByRole('button', { name: 'Save' }));
+
+      const confirm = within(dialog).getByLabelText(/^Confirm Password/);
+      expect(document.activeElement).toBe(confirm);
+      expect(scrolled.mock.contexts.at(-1)).toBe(confirm);
+      expect(confirm).toHaveAccessibleDescription(expect.stringContaining('Confirm Password: the passwords do not match'));
+      expect(mockApi.createOperator).not.toHaveBeenCalled();
+    });
+
+    it('focuses the Location, the last field, when the backend refuses it', async () => {
+      mockApi.createOperator.mockRejectedValueOnce(
+        backendFieldErrors([{ field: 'location', message: 'Location: at most 100 characters' }]),
+      );
+      const { user, dialog } = await openAddUser();
+      await user.type(within(dialog).getByLabelText(/^Confirm Password/), 'correct horse battery');
+      await user.click(within(dialog).getByRole('button', { name: 'Save' }));
+
+      const location = within(dialog).getByLabelText('Location');
+      await waitFor(() => expect(document.activeElement).toBe(location));
+      expect(scrolled.mock.contexts.at(-1)).toBe(location);
+      expect(location).toHaveAccessibleDescription(expect.stringContaining('Location: at most 100 characters'));
+    });
+  });
 });

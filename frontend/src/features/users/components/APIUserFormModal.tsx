@@ -1,4 +1,5 @@
 import {
+  Accordion,
   Badge,
   Button,
   Center,
@@ -14,7 +15,9 @@ import {
 } from '@mantine/core';
 import { useForm } from '@mantine/form';
 import { useEffect, useState } from 'react';
+import { flushSync } from 'react-dom';
 import { ErrorAlert } from '../../../components/ErrorAlert';
+import { focusFirstError } from '../../../lib/focusFirstError';
 import { api, vaultApi, type Operator, type RoleView, type Scope, type UserDetail, type UserRow } from '../../../lib/wails';
 import { useSession } from '../../session/useSession';
 import { endOfDayIso, isoToDateInput, keyExpiryText, keyHintText, toDateInputValue } from '../format';
@@ -60,6 +63,10 @@ const FIELDS: (keyof Values)[] = [
   'department',
   'location',
 ];
+
+/** Step 7's two optional fields, in a section collapsed unless filled in or wrong. */
+const OPTIONAL_FIELDS = ['sshPublicKey', 'certificate'] as const;
+const OPTIONAL_SECTION = 'ssh-certificate';
 
 export type APIUserFormMode = { kind: 'add' } | { kind: 'edit'; username: string };
 
@@ -220,6 +227,29 @@ function APIUserForm({
       ? `Expires on ${new Date(`${defaultExpiry.date}T12:00:00`).toLocaleDateString(undefined, { day: 'numeric', month: 'short', year: 'numeric' })} — ${defaultExpiry.days} days, the default set in Settings. The key stops working at the end of this day.`
       : 'The key stops working at the end of this day.';
 
+  // "SSH CLI and certificate (optional)": open when editing a user that has
+  // either, and whenever either has an error (so that it can be seen and
+  // focused). Opened for an error it opens at once, without the animation,
+  // so that the field can take focus right away.
+  const [optionalOpen, setOptionalOpen] = useState(() => OPTIONAL_FIELDS.some((f) => (detail?.[f] ?? '').trim() !== ''));
+  const [openAtOnce, setOpenAtOnce] = useState(false);
+  const optionalExpanded = optionalOpen || OPTIONAL_FIELDS.some((f) => form.errors[f]);
+  const toggleOptional = () => {
+    setOpenAtOnce(false);
+    setOptionalOpen(!optionalExpanded);
+  };
+
+  // A failed Save (here or in the backend) lands on the first invalid field.
+  const focusFirst = (errors: Record<string, unknown>) => {
+    if (OPTIONAL_FIELDS.some((f) => errors[f]) && !optionalExpanded) {
+      flushSync(() => {
+        setOpenAtOnce(true);
+        setOptionalOpen(true);
+      });
+    }
+    focusFirstError(form, FIELDS, errors);
+  };
+
   const generate = async () => {
     setGenerating(true);
     form.clearFieldError('apiKey');
@@ -274,6 +304,7 @@ function APIUserForm({
       form.setErrors(fieldErrors);
       setFormError(rest);
       setSaving(false);
+      focusFirst(fieldErrors);
     }
   };
 
@@ -281,7 +312,7 @@ function APIUserForm({
 
   return (
     <>
-      <form onSubmit={form.onSubmit(submit)} noValidate>
+      <form onSubmit={form.onSubmit(submit, focusFirst)} noValidate>
         <Stack gap="md">
           {detail && <KillSwitchRestore username={detail.username} onRestored={onChanged} />}
           <TextInput
@@ -324,39 +355,53 @@ function APIUserForm({
             scopeError={form.errors.scope}
             locked={self}
           />
-          <Textarea
-            label="Public key for SSH CLI access"
-            description="Lets this API user run RETRIEVE over SSH (Settings → SSH CLI) from its host, with this key. Optional: one authorized_keys line (ed25519, ecdsa, or rsa of 2048 bits or more)."
-            placeholder="ssh-ed25519 AAAA… backup@web01"
-            autosize
-            minRows={2}
-            maxRows={5}
-            styles={{ input: { fontFamily: 'var(--mantine-font-family-monospace)' } }}
-            key={form.key('sshPublicKey')}
-            {...form.getInputProps('sshPublicKey')}
-          />
-          {detail?.sshFingerprint && (
-            <Text size="xs" c="dimmed" mt={-8}>
-              Fingerprint: {detail.sshFingerprint}
-            </Text>
-          )}
-          <Textarea
-            label="SSL Certificate for XML-RPC API access"
-            description="Lets this API user authenticate to the REST and XML-RPC APIs with this client certificate instead of an API key, from its host. Optional: one PEM X.509 client certificate."
-            placeholder="-----BEGIN CERTIFICATE-----"
-            autosize
-            minRows={2}
-            maxRows={8}
-            styles={{ input: { fontFamily: 'var(--mantine-font-family-monospace)' } }}
-            key={form.key('certificate')}
-            {...form.getInputProps('certificate')}
-          />
-          {detail?.certificateSubject && (
-            <Text size="xs" c="dimmed" mt={-8}>
-              {detail.certificateSubject}
-              {detail.certificateNotAfter && `, valid until ${isoToDateInput(detail.certificateNotAfter)}`}
-            </Text>
-          )}
+          <Accordion
+            variant="contained"
+            value={optionalExpanded ? OPTIONAL_SECTION : null}
+            onChange={toggleOptional}
+            transitionDuration={openAtOnce ? 0 : undefined}
+          >
+            <Accordion.Item value={OPTIONAL_SECTION}>
+              <Accordion.Control>SSH CLI and certificate (optional)</Accordion.Control>
+              <Accordion.Panel>
+                <Stack gap="md">
+                  <Textarea
+                    label="Public key for SSH CLI access"
+                    description="Lets this API user run RETRIEVE over SSH (Settings → SSH CLI) from its host, with this key. Optional: one authorized_keys line (ed25519, ecdsa, or rsa of 2048 bits or more)."
+                    placeholder="ssh-ed25519 AAAA… backup@web01"
+                    autosize
+                    minRows={2}
+                    maxRows={5}
+                    styles={{ input: { fontFamily: 'var(--mantine-font-family-monospace)' } }}
+                    key={form.key('sshPublicKey')}
+                    {...form.getInputProps('sshPublicKey')}
+                  />
+                  {detail?.sshFingerprint && (
+                    <Text size="xs" c="dimmed" mt={-8}>
+                      Fingerprint: {detail.sshFingerprint}
+                    </Text>
+                  )}
+                  <Textarea
+                    label="SSL Certificate for XML-RPC API access"
+                    description="Lets this API user authenticate to the REST and XML-RPC APIs with this client certificate instead of an API key, from its host. Optional: one PEM X.509 client certificate."
+                    placeholder="-----BEGIN CERTIFICATE-----"
+                    autosize
+                    minRows={2}
+                    maxRows={8}
+                    styles={{ input: { fontFamily: 'var(--mantine-font-family-monospace)' } }}
+                    key={form.key('certificate')}
+                    {...form.getInputProps('certificate')}
+                  />
+                  {detail?.certificateSubject && (
+                    <Text size="xs" c="dimmed" mt={-8}>
+                      {detail.certificateSubject}
+                      {detail.certificateNotAfter && `, valid until ${isoToDateInput(detail.certificateNotAfter)}`}
+                    </Text>
+                  )}
+                </Stack>
+              </Accordion.Panel>
+            </Accordion.Item>
+          </Accordion>
 
           <Fieldset legend="REST API" variant="filled">
             <Stack gap="md">
@@ -418,6 +463,7 @@ function APIUserForm({
                         }. The key cannot be shown again.`}
                         styles={{ input: { fontFamily: 'var(--mantine-font-family-monospace)' } }}
                         error={form.errors.apiKey}
+                        data-path="apiKey"
                       />
                       <Button variant="default" color="orange" mt={25} onClick={() => setRegenerating(true)}>
                         Regenerate API Key

@@ -62,6 +62,8 @@ export function AccessFields({
               : undefined
         }
         error={roleError}
+        // The form finds the field to focus on a failed Save by its path.
+        data-path="role"
         comboboxProps={{ withinPortal: true }}
       />
       <Radio.Group
@@ -72,8 +74,18 @@ export function AccessFields({
         description={selected?.mayHaveAllPasswords ? 'All Passwords makes this user a Super Administrator.' : undefined}
       >
         <Stack gap="xs" mt="xs">
-          <Radio value="owned_shared" label={SCOPE_LABELS.owned_shared} disabled={locked} />
-          <Radio value="all" label={SCOPE_LABELS.all} disabled={locked || hint !== null} />
+          <Radio
+            value="owned_shared"
+            label={SCOPE_LABELS.owned_shared}
+            disabled={locked}
+            data-path={scope === 'all' ? undefined : 'scope'}
+          />
+          <Radio
+            value="all"
+            label={SCOPE_LABELS.all}
+            disabled={locked || hint !== null}
+            data-path={scope === 'all' ? 'scope' : undefined}
+          />
           {hint && !locked && (
             <Text size="xs" c="dimmed">
               {hint}

@@ -2,6 +2,7 @@ import { Button, Center, Group, Loader, Modal, PasswordInput, Stack, TextInput }
 import { useForm } from '@mantine/form';
 import { useState } from 'react';
 import { ErrorAlert } from '../../../components/ErrorAlert';
+import { focusFirstError } from '../../../lib/focusFirstError';
 import { api, type Operator, type RoleView, type Scope, type UserDetail, type UserRow } from '../../../lib/wails';
 import { useSession } from '../../session/useSession';
 import { splitErrors } from '../formErrors';
@@ -99,6 +100,8 @@ function OperatorForm({ operator, roles, detail, onClose, onSaved }: Props & { d
     },
   });
   const values = form.getValues();
+  // A failed Save (here or in the backend) lands on the first invalid field.
+  const focusFirst = (errors: Record<string, unknown>) => focusFirstError(form, FIELDS, errors);
 
   const submit = async (v: Values) => {
     setFormError(null);
@@ -112,11 +115,12 @@ function OperatorForm({ operator, roles, detail, onClose, onSaved }: Props & { d
       form.setErrors(fieldErrors);
       setFormError(rest);
       setSaving(false);
+      focusFirst(fieldErrors);
     }
   };
 
   return (
-    <form onSubmit={form.onSubmit(submit)} noValidate>
+    <form onSubmit={form.onSubmit(submit, focusFirst)} noValidate>
       <Stack gap="md">
         <TextInput
           label="Username"
