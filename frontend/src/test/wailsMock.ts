@@ -33,6 +33,7 @@ export function resetApiMock(): void {
     certificateNotAfter: '',
     certificateFingerprint: '',
   }));
+  mockApi.getUserActivity.mockReset().mockResolvedValue({ shares: [], audit: [], auditHidden: false });
   mockApi.generateAPIKey.mockReset().mockResolvedValue('hbk_GeneratedKey0000000000000000000000000000000abcdef');
   mockApi.discardAPIKey.mockReset().mockResolvedValue(undefined);
   mockApi.createAPIUser.mockReset().mockImplementation(async (req) => makeUserRow({ username: req.username }));

@@ -1446,6 +1446,87 @@ export namespace desktop {
 	    }
 	}
 	
+	export class UserAuditRecord {
+	    seq: number;
+	    time: string;
+	    actor: string;
+	    operation: string;
+	    target: string;
+	    result: string;
+	    source: string;
+	    reason: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new UserAuditRecord(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.seq = source["seq"];
+	        this.time = source["time"];
+	        this.actor = source["actor"];
+	        this.operation = source["operation"];
+	        this.target = source["target"];
+	        this.result = source["result"];
+	        this.source = source["source"];
+	        this.reason = source["reason"];
+	    }
+	}
+	export class UserShare {
+	    resourceId: string;
+	    resourceName: string;
+	    accountId: string;
+	    accountName: string;
+	    permission: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new UserShare(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.resourceId = source["resourceId"];
+	        this.resourceName = source["resourceName"];
+	        this.accountId = source["accountId"];
+	        this.accountName = source["accountName"];
+	        this.permission = source["permission"];
+	    }
+	}
+	export class UserActivity {
+	    shares: UserShare[];
+	    audit: UserAuditRecord[];
+	    auditHidden: boolean;
+	
+	    static createFrom(source: any = {}) {
+	        return new UserActivity(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.shares = this.convertValues(source["shares"], UserShare);
+	        this.audit = this.convertValues(source["audit"], UserAuditRecord);
+	        this.auditHidden = source["auditHidden"];
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	
 	export class UserDetail {
 	    username: string;
 	    kind: string;
@@ -1542,6 +1623,7 @@ export namespace desktop {
 		    return a;
 		}
 	}
+	
 
 }
 

@@ -13,7 +13,9 @@ import type {
   RoleView,
   SecurityInfo,
   SetupRequest,
+  UserActivity,
   UserDetail,
+  UserShare,
   UserPage,
   UserQuery,
   UserRow,
@@ -31,6 +33,12 @@ export const userRow = (r: desktop.UserRow) => r as UserRow;
 
 export const userPage = (p: desktop.UserPage): UserPage => ({ ...p, rows: list(p.rows).map(userRow) });
 
+const userActivity = (a: desktop.UserActivity): UserActivity => ({
+  ...a,
+  shares: list(a.shares).map((s) => s as UserShare),
+  audit: list(a.audit),
+});
+
 const roleView = (r: desktop.RoleView): RoleView => ({ ...r, permissions: list(r.permissions) });
 
 export const api = {
@@ -40,11 +48,18 @@ export const api = {
   unlock: (passphrase: string): Promise<AppState> => call(Session.Unlock, passphrase).then(appState),
   logIn: (username: string, password: string): Promise<AppState> => call(Session.LogIn, username, password).then(appState),
   logOut: (): Promise<AppState> => call(Session.LogOut).then(appState),
+  /** Opens the sample data (made on first use), logged in as its administrator. */
+  exploreSampleData: (): Promise<AppState> => call(Session.ExploreSampleData).then(appState),
+  /** Closes the sample data, back to the first-run screen; discard deletes it. */
+  leaveSampleData: (discard: boolean): Promise<AppState> => call(Session.LeaveSampleData, discard).then(appState),
   keepAlive: (): Promise<void> => call(Session.KeepAlive),
   getSecurityInfo: (): Promise<SecurityInfo> => call(Session.GetSecurityInfo),
 
   listUsers: (q: UserQuery): Promise<UserPage> => call(Users.ListUsers, q).then(userPage),
   getUser: (username: string): Promise<UserDetail> => call(Users.GetUser, username).then((d) => d as UserDetail),
+  /** The user's shares and last audit records (none, auditHidden, without audit view). */
+  getUserActivity: (username: string): Promise<UserActivity> =>
+    call(Users.GetUserActivity, username).then(userActivity),
   /** A new key for the form; the backend holds it until Save or Cancel. */
   generateAPIKey: (): Promise<string> => call(Users.GenerateAPIKey),
   /** Forgets the key Generate made (the form was cancelled). */

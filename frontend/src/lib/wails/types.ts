@@ -88,6 +88,12 @@ export type RegeneratedKey = Narrow<Data<desktop.RegeneratedKey>, { user: UserRo
 export type RoleView = Data<desktop.RoleView>;
 export type RoleRequest = Data<desktop.RoleRequest>;
 export type PermissionView = Data<desktop.PermissionView>;
+/** A share the user holds: a whole resource (accountId '') or one account. */
+export type UserShare = Narrow<Data<desktop.UserShare>, { permission: SharePermission }>;
+/** A recent audit record by or about the user (the detail drawer's). */
+export type UserAuditRecord = Data<desktop.UserAuditRecord>;
+/** The detail drawer's shares and recent audit; auditHidden: the operator may not view the audit trail. */
+export type UserActivity = Narrow<Data<desktop.UserActivity>, { shares: UserShare[] }>;
 
 // Resources and the REST API (ids are decimal strings, as PMP clients see them).
 

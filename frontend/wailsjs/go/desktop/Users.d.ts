@@ -19,6 +19,8 @@ export function GenerateAPIKey():Promise<string>;
 
 export function GetUser(arg1:string):Promise<desktop.UserDetail>;
 
+export function GetUserActivity(arg1:string):Promise<desktop.UserActivity>;
+
 export function ListPermissions():Promise<Array<desktop.PermissionView>>;
 
 export function ListRoles():Promise<Array<desktop.RoleView>>;

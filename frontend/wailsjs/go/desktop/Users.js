@@ -34,6 +34,10 @@ export function GetUser(arg1) {
   return window['go']['desktop']['Users']['GetUser'](arg1);
 }
 
+export function GetUserActivity(arg1) {
+  return window['go']['desktop']['Users']['GetUserActivity'](arg1);
+}
+
 export function ListPermissions() {
   return window['go']['desktop']['Users']['ListPermissions']();
 }

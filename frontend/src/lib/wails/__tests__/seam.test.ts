@@ -72,6 +72,7 @@ describe('answers on the way in', () => {
         ListUsers: vi.fn().mockResolvedValue({ total: 0, rows: null }),
         ListRoles: vi.fn().mockResolvedValue([{ id: 'custom-1', name: 'Empty', permissions: null }]),
         ListPermissions: vi.fn().mockResolvedValue(null),
+        GetUserActivity: vi.fn().mockResolvedValue({ shares: null, audit: null, auditHidden: true }),
       },
       Audit: { QueryAudit: vi.fn().mockResolvedValue({ records: null, next: 0 }) },
       Session: { GetAppState: vi.fn().mockResolvedValue({ phase: 'ready', operator: { username: 'alice', permissions: null } }) },
@@ -82,6 +83,7 @@ describe('answers on the way in', () => {
     await expect(api.listUsers({} as Parameters<typeof api.listUsers>[0])).resolves.toEqual({ total: 0, rows: [] });
     await expect(api.listRoles()).resolves.toEqual([{ id: 'custom-1', name: 'Empty', permissions: [] }]);
     await expect(api.listPermissions()).resolves.toEqual([]);
+    await expect(api.getUserActivity('bob')).resolves.toEqual({ shares: [], audit: [], auditHidden: true });
     const anyFilter = {} as Parameters<typeof auditApi.queryAudit>[0];
     await expect(auditApi.queryAudit(anyFilter, 0, 100)).resolves.toEqual({ records: [], next: 0 });
     await expect(api.getAppState()).resolves.toMatchObject({ operator: { username: 'alice', permissions: [] } });
