@@ -193,7 +193,9 @@ func (b *Backup) CreateBackup(req BackupRequest) (BackupResult, error) {
 
 // GetRestoreInfo tells the restore dialog what a restore here would do.
 func (b *Backup) GetRestoreInfo() RestoreInfo {
-	ls := b.s.life.State()
+	b.s.mu.Lock()
+	ls := b.s.life.State() // life is swapped (sample data) under mu
+	b.s.mu.Unlock()
 	info := RestoreInfo{DataDir: ls.DataDir, HasData: ls.KeyStorage != "", AsidePattern: ls.DataDir + ".before-restore-<time>",
 		MinPassphrase: backup.MinPassphraseLen}
 	// As core decides: a passphrase-mode directory stays one, and a new
@@ -214,6 +216,10 @@ func (b *Backup) RestoreBackup(req RestoreRequest) (RestoreResult, error) {
 	s := b.s
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	if s.sample != nil {
+		// A real backup must not go into the sample, nor leave with it.
+		return RestoreResult{}, s.fail(op, apperr.New(apperr.Conflict, "Leave the sample data to restore a backup"))
+	}
 	var actor access.Actor
 	switch s.state().Phase {
 	case PhaseReady:

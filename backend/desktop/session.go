@@ -17,6 +17,7 @@ import (
 	"hostbound/backend/apikey"
 	"hostbound/backend/apperr"
 	"hostbound/backend/core"
+	"hostbound/backend/sample"
 	"hostbound/backend/services"
 	"hostbound/backend/settings"
 	"hostbound/backend/users"
@@ -48,6 +49,9 @@ type Config struct {
 	ExportDir string
 	// Version is the app's version (main.version), shown in Settings.
 	Version string
+	// SampleHasher hashes the sample administrator's password (tests);
+	// zero: users.DefaultHasher.
+	SampleHasher users.Hasher
 }
 
 // Session is the app's login state, bound to the frontend: who is logged
@@ -70,6 +74,9 @@ type Session struct {
 	// verifying counts the audit chain verifications still reading a store:
 	// a restore and Close wait for them before the store closes under them.
 	verifying sync.WaitGroup
+	// sample is the open sample data (sample.go), which life then is; nil
+	// otherwise. life is swapped under mu.
+	sample *core.Lifecycle
 }
 
 // NewSession returns a session over the lifecycle; the app starts and
@@ -102,7 +109,12 @@ func (l Lifecycle) Close() error {
 		l.s.cfg.SSH.Stop()
 	}
 	l.s.verifying.Wait()
-	return l.s.life.Close()
+	l.s.mu.Lock()
+	if l.s.sample != nil {
+		_ = l.s.closeSample()
+	}
+	l.s.mu.Unlock()
+	return l.s.cfg.Life.Close()
 }
 
 // startOpen starts what runs while the vault is open, once per opening: the
@@ -116,12 +128,15 @@ func (s *Session) startOpen() {
 		return
 	}
 	s.opened = svc
-	if err := s.cfg.API.Restart(); err != nil {
-		s.log.WithError(err).Warn("REST API not started")
-	}
-	if s.cfg.SSH != nil {
-		if err := s.cfg.SSH.Restart(); err != nil {
-			s.log.WithError(err).Warn("SSH CLI not started")
+	// Sample data never listens on a port: its keys are made up.
+	if s.sample == nil {
+		if err := s.cfg.API.Restart(); err != nil {
+			s.log.WithError(err).Warn("REST API not started")
+		}
+		if s.cfg.SSH != nil {
+			if err := s.cfg.SSH.Restart(); err != nil {
+				s.log.WithError(err).Warn("SSH CLI not started")
+			}
 		}
 	}
 	s.verifying.Add(1)
@@ -165,6 +180,8 @@ func (s *Session) state() AppState {
 		KeyStorage:         ls.KeyStorage,
 		IdleTimeoutSeconds: int(IdleTimeout / time.Second),
 		Version:            s.cfg.Version,
+		Sample:             s.sample != nil,
+		SampleExists:       sample.Exists(s.cfg.Life.State().DataDir),
 	}
 	switch ls.Phase {
 	case core.PhaseSetup:
@@ -304,6 +321,13 @@ func (s *Session) logOut(reason string) {
 	s.log.WithFields(logrus.Fields{"op": "logout", "user": s.actor.Username}).Info(reason)
 	s.actor = nil
 	s.pendingKey = nil
+	if s.sample != nil {
+		// The sample's only session is the evaluator's: ending it leaves
+		// the sample (kept), back to the first-run screen.
+		if err := s.closeSample(); err != nil {
+			s.log.WithError(err).WithField("op", "close sample data").Warn("close failed")
+		}
+	}
 }
 
 // KeepAlive tells the backend that the operator is active in the UI.

@@ -36,6 +36,11 @@ type AppState struct {
 	Version string `json:"version"`
 	// AuditIntegrity is the last check of the audit chain (after login).
 	AuditIntegrity IntegrityResult `json:"auditIntegrity"`
+	// Sample: the sample data is open (every screen says so); DataDir is
+	// then the sample's directory.
+	Sample bool `json:"sample"`
+	// SampleExists: a sample was made and can be opened again.
+	SampleExists bool `json:"sampleExists"`
 }
 
 // SetupRequest is the first-run form.

@@ -74,6 +74,8 @@ export function makeState(overrides: Partial<AppState> = {}): AppState {
     idleTimeoutSeconds: 900,
     version: '0.1.0+test',
     auditIntegrity: { checked: true, ok: true, records: 0, message: 'All 0 records verified', at: '' },
+    sample: false,
+    sampleExists: false,
     ...overrides,
   };
 }

@@ -358,6 +358,8 @@ export namespace desktop {
 	    idleTimeoutSeconds: number;
 	    version: string;
 	    auditIntegrity: IntegrityResult;
+	    sample: boolean;
+	    sampleExists: boolean;
 	
 	    static createFrom(source: any = {}) {
 	        return new AppState(source);
@@ -376,6 +378,8 @@ export namespace desktop {
 	        this.idleTimeoutSeconds = source["idleTimeoutSeconds"];
 	        this.version = source["version"];
 	        this.auditIntegrity = this.convertValues(source["auditIntegrity"], IntegrityResult);
+	        this.sample = source["sample"];
+	        this.sampleExists = source["sampleExists"];
 	    }
 	
 		convertValues(a: any, classs: any, asMap: boolean = false): any {

@@ -4,11 +4,15 @@ import {desktop} from '../models';
 
 export function CreateFirstAdministrator(arg1:desktop.SetupRequest):Promise<desktop.AppState>;
 
+export function ExploreSampleData():Promise<desktop.AppState>;
+
 export function GetAppState():Promise<desktop.AppState>;
 
 export function GetSecurityInfo():Promise<desktop.SecurityInfo>;
 
 export function KeepAlive():Promise<void>;
+
+export function LeaveSampleData(arg1:boolean):Promise<desktop.AppState>;
 
 export function LogIn(arg1:string,arg2:string):Promise<desktop.AppState>;
 

@@ -6,6 +6,10 @@ export function CreateFirstAdministrator(arg1) {
   return window['go']['desktop']['Session']['CreateFirstAdministrator'](arg1);
 }
 
+export function ExploreSampleData() {
+  return window['go']['desktop']['Session']['ExploreSampleData']();
+}
+
 export function GetAppState() {
   return window['go']['desktop']['Session']['GetAppState']();
 }
@@ -16,6 +20,10 @@ export function GetSecurityInfo() {
 
 export function KeepAlive() {
   return window['go']['desktop']['Session']['KeepAlive']();
+}
+
+export function LeaveSampleData(arg1) {
+  return window['go']['desktop']['Session']['LeaveSampleData'](arg1);
 }
 
 export function LogIn(arg1, arg2) {
