@@ -48,6 +48,10 @@ export const api = {
   unlock: (passphrase: string): Promise<AppState> => call(Session.Unlock, passphrase).then(appState),
   logIn: (username: string, password: string): Promise<AppState> => call(Session.LogIn, username, password).then(appState),
   logOut: (): Promise<AppState> => call(Session.LogOut).then(appState),
+  /** Opens the sample data (made on first use), logged in as its administrator. */
+  exploreSampleData: (): Promise<AppState> => call(Session.ExploreSampleData).then(appState),
+  /** Closes the sample data, back to the first-run screen; discard deletes it. */
+  leaveSampleData: (discard: boolean): Promise<AppState> => call(Session.LeaveSampleData, discard).then(appState),
   keepAlive: (): Promise<void> => call(Session.KeepAlive),
   getSecurityInfo: (): Promise<SecurityInfo> => call(Session.GetSecurityInfo),
 

@@ -14,6 +14,8 @@ export const api = {
   unlock: vi.fn<Api['unlock']>(),
   logIn: vi.fn<Api['logIn']>(),
   logOut: vi.fn<Api['logOut']>(),
+  exploreSampleData: vi.fn<Api['exploreSampleData']>(),
+  leaveSampleData: vi.fn<Api['leaveSampleData']>(),
   keepAlive: vi.fn<Api['keepAlive']>(),
   getSecurityInfo: vi.fn<Api['getSecurityInfo']>(),
   listUsers: vi.fn<Api['listUsers']>(),
