@@ -6,6 +6,7 @@ import { useLoad } from '../../../hooks/useLoad';
 import { api, type Operator } from '../../../lib/wails';
 import { useSession } from '../../session/useSession';
 import { BackupCard } from './BackupCard';
+import { KeyValidityCard } from './KeyValidityCard';
 import { RestApiCard } from './RestApiCard';
 import { ServerCertificateCard } from './ServerCertificateCard';
 import { SshCliCard } from './SshCliCard';
@@ -76,6 +77,7 @@ export function SettingsScreen({ operator }: { operator: Operator }) {
         </Stack>
       </Card>
       <RestApiCard operator={operator} reloadKey={certificateChanges} />
+      <KeyValidityCard operator={operator} />
       <ServerCertificateCard operator={operator} onChanged={() => setCertificateChanges((n) => n + 1)} />
       <SshCliCard operator={operator} />
       <BackupCard operator={operator} />
