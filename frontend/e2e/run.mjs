@@ -897,6 +897,8 @@ const scenarios = [
       await fill(form, 'Username', 'job@localhost');
       await fill(form, 'Host Name', '127.0.0.1');
       await fill(form, 'Full Name', 'Nightly SSH Job');
+      // Step 7's fields sit in a section collapsed in a new user's form.
+      await click(form, 'SSH CLI and certificate (optional)');
       await fill(form, 'Public key for SSH CLI access', publicKey);
       await fill(form, 'SSL Certificate for XML-RPC API access', certificate);
       await shot(ctx, page, '01-form-filled');
@@ -1340,6 +1342,15 @@ const scenarios = [
       await kb.press('Enter');
       // Step 6: Access Scope, radios: reached by Tab, left as it is.
       await tabTo(page, /^Passwords Owned and Shared/, 'the Access Scope');
+      // Step 7: the optional SSH key and certificate, in a collapsed section: Enter opens it, its fields are next.
+      await tabTo(page, /^SSH CLI and certificate \(optional\)$/, 'the SSH CLI and certificate section');
+      const optional = button(form, 'SSH CLI and certificate (optional)');
+      if ((await optional.getAttribute('aria-expanded')) !== 'false') throw new Error('the optional section should start collapsed');
+      await kb.press('Enter');
+      await visible(field(form, 'Public key for SSH CLI access'), 'the SSH key field, opened by keyboard');
+      if ((await optional.getAttribute('aria-expanded')) !== 'true') throw new Error('Enter did not expand the optional section');
+      await tabTo(page, /^Public key for SSH CLI access$/, 'the SSH key field', 2);
+      await tabTo(page, /^SSL Certificate for XML-RPC API access$/, 'the certificate field', 2);
       // Steps 8-9: REST API Enable Now, Generate, Copy.
       await tabTo(page, /^Enable Now/, 'Enable Now');
       await kb.press('Enter');
