@@ -10,6 +10,9 @@ const PASSWORD = 'correct horse battery';
 
 beforeEach(() => {
   resetApiMock();
+  // The sample's two calls have no defaults in resetApiMock.
+  mockApi.exploreSampleData.mockReset();
+  mockApi.leaveSampleData.mockReset();
 });
 
 async function renderSetup(keyringAvailable: boolean, keyringProblem = '', os = 'linux') {
@@ -176,5 +179,38 @@ describe('first-run setup', () => {
     expect(alert).toHaveTextContent(why);
     expect(alert).toHaveTextContent(fix);
     expect(alert).not.toHaveTextContent(problem);
+  });
+});
+
+describe('explore with sample data', () => {
+  it('"Explore with sample data" opens the sample, logged in, with its banner', async () => {
+    mockApi.exploreSampleData.mockResolvedValue(readyState(undefined, { sample: true, sampleExists: true }));
+    const { user } = await renderSetup(true);
+
+    expect(screen.queryByRole('button', { name: 'Open sample data again' })).not.toBeInTheDocument();
+    await user.click(screen.getByRole('button', { name: 'Explore with sample data' }));
+
+    expect(mockApi.exploreSampleData).toHaveBeenCalledTimes(1);
+    expect(mockApi.createFirstAdministrator).not.toHaveBeenCalled();
+    const banner = await screen.findByRole('region', { name: 'Sample data' });
+    expect(banner).toHaveTextContent('Sample data — nothing here is real');
+  });
+
+  it('says "Open sample data again" when a sample was made before', async () => {
+    mockApi.getAppState.mockResolvedValue(makeState({ phase: 'setup', keyStorage: '', sampleExists: true }));
+    renderWithProviders(<App />);
+    expect(await screen.findByRole('button', { name: 'Open sample data again' })).toBeInTheDocument();
+    expect(screen.queryByRole('button', { name: 'Explore with sample data' })).not.toBeInTheDocument();
+  });
+
+  it('a sample that cannot be opened says so on the setup screen', async () => {
+    mockApi.exploreSampleData.mockRejectedValue(backendError('internal', 'internal error'));
+    const { user } = await renderSetup(true);
+
+    await user.click(screen.getByRole('button', { name: 'Explore with sample data' }));
+
+    const alert = await screen.findByRole('alert', { name: 'Could not open the sample data' });
+    expect(alert).toHaveTextContent('internal error');
+    expect(screen.getByRole('button', { name: 'Explore with sample data' })).toBeEnabled();
   });
 });

@@ -19,6 +19,7 @@ import { UsersScreen } from '../../users/components/UsersScreen';
 import { canManageRoles, canSeeUsers } from '../../users/permissions';
 import { NavigationContext, type NavTarget, type Page } from '../navigation';
 import { useSession } from '../useSession';
+import { SampleBanner } from './SampleBanner';
 
 const PAGES: { id: Page; label: string; shown: (op: Operator) => boolean }[] = [
   { id: 'home', label: 'Home', shown: () => true },
@@ -141,6 +142,7 @@ export function AppLayout({ operator }: { operator: Operator }) {
       <AppShell.Main>
         <NavigationContext.Provider value={navigate}>
           <AuditIntegrityProvider>
+            <SampleBanner />
             <IntegrityBanner />
             <ExpiringKeysBanner operator={operator} />
             <PageContent key={selected.visit} target={target} operator={operator} />

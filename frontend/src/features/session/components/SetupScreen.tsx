@@ -20,6 +20,8 @@ export function SetupScreen({ state }: { state: AppState }) {
   const { applyState, handleError } = useSession();
   const [saving, setSaving] = useState(false);
   const [formError, setFormError] = useState<string | null>(null);
+  const [exploring, setExploring] = useState(false);
+  const [sampleError, setSampleError] = useState<string | null>(null);
   const needsPassphrase = !state.keyringAvailable;
   const visibleFields = needsPassphrase ? [...KEYRING_FIELDS, ...PASSPHRASE_FIELDS] : KEYRING_FIELDS;
 
@@ -68,6 +70,17 @@ export function SetupScreen({ state }: { state: AppState }) {
       }
     } finally {
       setSaving(false);
+    }
+  };
+
+  const explore = async () => {
+    setSampleError(null);
+    setExploring(true);
+    try {
+      applyState(await api.exploreSampleData());
+    } catch (e) {
+      setSampleError(handleError(e).message);
+      setExploring(false);
     }
   };
 
@@ -131,6 +144,16 @@ export function SetupScreen({ state }: { state: AppState }) {
         </Stack>
       </form>
       <RestoreFromBackup />
+      <Stack gap={6}>
+        <Button variant="light" fullWidth onClick={() => void explore()} loading={exploring} disabled={exploring}>
+          {state.sampleExists ? 'Open sample data again' : 'Explore with sample data'}
+        </Button>
+        <Text size="xs" c="dimmed" ta="center">
+          Made-up resources, API users and a week of audit history, kept in a separate folder and never mixed with
+          your data.
+        </Text>
+        <ErrorAlert title="Could not open the sample data" message={sampleError} />
+      </Stack>
     </AuthLayout>
   );
 }
