@@ -32,11 +32,11 @@ func newID() string {
 // the call's audit record; tx must then be writable (audit.Log.Read sees
 // to it).
 func (s *Service) Resolve(tx *store.Txn, a access.Actor) (access.Principal, error) {
-	u, p, err := s.resolve(tx, a)
-	if err != nil || a.Kind != KindAPI || a.Credential == "" {
+	_, p, err := s.resolve(tx, a)
+	if err != nil {
 		return p, err
 	}
-	return p, s.markUsed(tx, u, a.Source)
+	return p, s.Used(tx, a)
 }
 
 func (s *Service) resolve(tx *store.Txn, a access.Actor) (*User, access.Principal, error) {
@@ -141,17 +141,6 @@ func refusalCode(msg string) apperr.Code {
 		return apperr.Forbidden
 	}
 	return apperr.Unauthenticated
-}
-
-// markUsed records a use of u's key.
-func (s *Service) markUsed(tx *store.Txn, u *User, from string) error {
-	if u.APIKey == nil {
-		return nil
-	}
-	t := s.clock().UTC()
-	u.APIKey.LastUsedAt, u.APIKey.LastUsedFrom = &t, from
-	u.APIKey.UseCount++
-	return s.put(tx, u)
 }
 
 // mayActOn checks that p may change target (edit, disable, enable, delete,

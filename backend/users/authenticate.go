@@ -57,12 +57,7 @@ func (s *Service) AuthenticateKey(ctx context.Context, r KeyRequest, now time.Ti
 		return at.refuse(apperr.Unauthenticated, MsgUnknownKey, "no API key, or not a Hostbound API key")
 	}
 	hash := s.keyHash(key)
-	var u *User
-	err = s.st.View(func(tx *store.Txn) error {
-		var err error
-		u, err = s.lookup(tx, hash)
-		return err
-	})
+	u, err := s.userByKey(hash)
 	if errors.Is(err, store.ErrNotFound) {
 		return at.refuse(apperr.Unauthenticated, MsgUnknownKey, "unknown API key")
 	}

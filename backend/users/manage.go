@@ -21,6 +21,7 @@ func (s *Service) put(tx *store.Txn, u *User) error {
 	}
 	cp := *u
 	tx.AfterCommit(func() { s.idx.set(&cp) })
+	s.changed(tx)
 	return nil
 }
 
@@ -252,6 +253,7 @@ func (s *Service) delete(a access.Actor, username, wantID string) error {
 		if err := tx.Delete(userKey(u.Username)); err != nil {
 			return err
 		}
+		s.changed(tx)
 		if err := tx.Delete(failKey(s.pepper, u.Username)); err != nil {
 			return err
 		}

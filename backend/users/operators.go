@@ -47,6 +47,9 @@ type Service struct {
 	// dummyHash keeps the time of a login with an unknown username equal to
 	// one with a known username and a wrong password.
 	dummyHash string
+	// gen and cache: the retrieval path's shortcut (snapshot.go).
+	gen   generation
+	cache authCache
 }
 
 // Config wires a Service.

@@ -140,6 +140,7 @@ func (s *Service) CreateRole(a access.Actor, in RoleInput) (access.Role, error) 
 		}
 		id := "custom_" + newID()[1:]
 		r = access.Role{ID: id, Name: in.Name, Permissions: in.Permissions}
+		s.changed(tx)
 		return tx.Put(roleKey(id), r)
 	})
 	return r, err
@@ -175,6 +176,7 @@ func (s *Service) UpdateRole(a access.Actor, id string, in RoleInput) (access.Ro
 			return err
 		}
 		r = access.Role{ID: id, Name: in.Name, Permissions: in.Permissions}
+		s.changed(tx)
 		return tx.Put(roleKey(id), r)
 	})
 	return r, err
@@ -196,6 +198,7 @@ func (s *Service) DeleteRole(a access.Actor, id string) error {
 		if n := s.idx.roleCounts()[id]; n > 0 {
 			return apperr.New(apperr.Conflict, "The role %s is held by %d %s; give them another role first", r.Name, n, plural(n, "user", "users"))
 		}
+		s.changed(tx)
 		return tx.Delete(roleKey(id))
 	})
 }

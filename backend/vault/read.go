@@ -176,7 +176,7 @@ func (s *Service) RevealPassword(a access.Actor, rid, aid uint64, why Purpose) (
 func (s *Service) RevealAccount(a access.Actor, rid, aid uint64, why Purpose) (Resource, Account, error) {
 	var r Resource
 	var acct Account
-	err := s.act(a, why.op(), acctTarget(rid, aid), func(tx *store.Txn, p access.Principal, rec *audit.Record) error {
+	err := s.audit.Reveal(s.st, s.users, a, why.op(), acctTarget(rid, aid), func(tx *store.Txn, p access.Principal, rec *audit.Record) error {
 		var err error
 		r, acct, err = passwordOf(tx, p, rid, aid, access.PasswordsView, why, rec)
 		return err
