@@ -1,7 +1,7 @@
 import { ActionIcon, Badge, Button, CloseButton, Group, Menu, Notification, Select, Stack, Text, TextInput, Title } from '@mantine/core';
 import { useDebouncedValue } from '@mantine/hooks';
 import type { UsersListFilter } from '../../session/navigation';
-import { useCallback, useEffect, useMemo, useState } from 'react';
+import { Fragment, useCallback, useEffect, useMemo, useState } from 'react';
 import { ErrorAlert } from '../../../components/ErrorAlert';
 import { api, type KeyStatus, type Operator, type UserKind, type UserRow, type UserSortBy } from '../../../lib/wails';
 import { useRoles } from '../../roles/api/useRoles';
@@ -16,6 +16,7 @@ import { KillSwitchModal } from './KillSwitchModal';
 import { OperatorFormModal, type OperatorFormMode } from './OperatorFormModal';
 import { RegenerateKeyModal } from './RegenerateKeyModal';
 import { ColumnChooser } from './ColumnChooser';
+import { UserDetailDrawer, type UserAction } from './UserDetailDrawer';
 import { UserTable } from './UserTable';
 import { useHiddenColumns } from '../api/useHiddenColumns';
 
@@ -77,6 +78,9 @@ export function UsersScreen({ operator, initialFilter = {} }: { operator: Operat
   const [sort, setSort] = useState<{ by: UserSortBy; desc: boolean }>({ by: 'username', desc: false });
   const [dialog, setDialog] = useState<Dialog>(null);
   const [notice, setNotice] = useState<Notice | null>(null);
+  // The row whose detail drawer is open; detailVersion reloads it after a change.
+  const [opened, setOpened] = useState<UserRow | null>(null);
+  const [detailVersion, setDetailVersion] = useState(0);
   const columns = useHiddenColumns();
 
   const filters = useMemo<UserFilters>(
@@ -114,6 +118,7 @@ export function UsersScreen({ operator, initialFilter = {} }: { operator: Operat
   const changed = useCallback(() => {
     refresh();
     reloadRoles();
+    setDetailVersion((v) => v + 1);
   }, [refresh, reloadRoles]);
 
   const saved = (row: UserRow, created: boolean) => {
@@ -130,6 +135,7 @@ export function UsersScreen({ operator, initialFilter = {} }: { operator: Operat
     try {
       const next = await api.setUserDisabled(row.username, !row.disabled);
       refresh();
+      setDetailVersion((v) => v + 1);
       setNotice(
         next.disabled
           ? {
@@ -147,9 +153,33 @@ export function UsersScreen({ operator, initialFilter = {} }: { operator: Operat
     }
   };
 
-  const actions = (row: UserRow) => {
-    if (!mayManage(row)) return null;
+  const edit = (row: UserRow) =>
+    setDialog(
+      row.kind === 'api'
+        ? { type: 'api', mode: { kind: 'edit', username: row.username } }
+        : { type: 'operator', mode: { kind: 'edit', username: row.username } },
+    );
+
+  /** What the operator may do to row: the row menu's items and the detail drawer's buttons. */
+  const rowActions = (row: UserRow): UserAction[] => {
+    if (!mayManage(row)) return [];
     const self = isSelf(row);
+    const out: UserAction[] = [{ label: 'Edit', onClick: () => edit(row) }];
+    if (row.kind === 'api' && row.restEnabled) {
+      out.push({ label: 'Regenerate API Key', onClick: () => setDialog({ type: 'regenerate', username: row.username }) });
+    }
+    if (!self) {
+      out.push(
+        { label: row.disabled ? 'Enable' : 'Disable', onClick: () => void toggleDisabled(row) },
+        { label: 'Delete', danger: true, onClick: () => setDialog({ type: 'delete', row }) },
+      );
+    }
+    return out;
+  };
+
+  const actions = (row: UserRow) => {
+    const items = rowActions(row);
+    if (items.length === 0) return null;
     return (
       <Menu position="bottom-end" withinPortal shadow="md">
         <Menu.Target>
@@ -160,30 +190,19 @@ export function UsersScreen({ operator, initialFilter = {} }: { operator: Operat
           </ActionIcon>
         </Menu.Target>
         <Menu.Dropdown>
-          <Menu.Item
-            onClick={() =>
-              setDialog(
-                row.kind === 'api'
-                  ? { type: 'api', mode: { kind: 'edit', username: row.username } }
-                  : { type: 'operator', mode: { kind: 'edit', username: row.username } },
-              )
-            }
-          >
-            Edit
-          </Menu.Item>
-          {row.kind === 'api' && row.restEnabled && (
-            <Menu.Item onClick={() => setDialog({ type: 'regenerate', username: row.username })}>
-              Regenerate API Key
-            </Menu.Item>
-          )}
-          {!self && <Menu.Item onClick={() => void toggleDisabled(row)}>{row.disabled ? 'Enable' : 'Disable'}</Menu.Item>}
-          {!self && (
-            <>
-              <Menu.Divider />
-              <Menu.Item color="red" onClick={() => setDialog({ type: 'delete', row })}>
-                Delete
+          {items.map((a) =>
+            a.danger ? (
+              <Fragment key={a.label}>
+                <Menu.Divider />
+                <Menu.Item color="red" onClick={a.onClick}>
+                  {a.label}
+                </Menu.Item>
+              </Fragment>
+            ) : (
+              <Menu.Item key={a.label} onClick={a.onClick}>
+                {a.label}
               </Menu.Item>
-            </>
+            ),
           )}
         </Menu.Dropdown>
       </Menu>
@@ -291,7 +310,9 @@ export function UsersScreen({ operator, initialFilter = {} }: { operator: Operat
         resetKey={resetKey}
         actions={actions}
         hidden={columns.hidden}
+        onOpen={setOpened}
       />
+      <UserDetailDrawer row={opened} version={detailVersion} actions={rowActions} onClose={() => setOpened(null)} />
 
       {dialog?.type === 'api' && (
         <APIUserFormModal
@@ -318,6 +339,7 @@ export function UsersScreen({ operator, initialFilter = {} }: { operator: Operat
           onClose={() => setDialog(null)}
           onDeleted={(username) => {
             setDialog(null);
+            setOpened((o) => (o?.username === username ? null : o));
             changed();
             setNotice({ color: 'green', title: 'User deleted', message: `${username} was deleted.` });
           }}
@@ -346,7 +368,14 @@ export function UsersScreen({ operator, initialFilter = {} }: { operator: Operat
         />
       )}
       {dialog?.type === 'regenerate' && (
-        <RegenerateKeyModal username={dialog.username} onClose={() => setDialog(null)} onRegenerated={() => refresh()} />
+        <RegenerateKeyModal
+          username={dialog.username}
+          onClose={() => setDialog(null)}
+          onRegenerated={() => {
+            refresh();
+            setDetailVersion((v) => v + 1);
+          }}
+        />
       )}
     </Stack>
   );
