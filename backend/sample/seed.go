@@ -56,7 +56,7 @@ const day = 24 * time.Hour
 var apiUsers = []apiUser{
 	{"ci-runner", "build01.example.com", "CI runner (build01)", 80 * day, map[string]vault.Permission{"Web frontend": vault.View}},
 	{"deploy-bot", "192.0.2.21", "Deployment bot", 60 * day, map[string]vault.Permission{"Web frontend": vault.Modify, "Payroll DB": vault.View}},
-	{"backup-agent", "198.51.100.7", "Backup agent", 5 * day, map[string]vault.Permission{"Backup server": vault.View}},
+	{"backup-agent", "198.51.100.7", "Backup agent", 5*day + 12*time.Hour, map[string]vault.Permission{"Backup server": vault.View}},
 	{"monitoring", "mon01.example.com", "Monitoring (mon01)", 0, map[string]vault.Permission{"Core switch": vault.View}},
 	{"ansible", "198.51.100.20", "Ansible control node", 90 * day, map[string]vault.Permission{"Directory": vault.View, "Web frontend": vault.View}},
 	{"terraform", "tf.example.com", "Terraform runner", 30 * day, map[string]vault.Permission{"Web frontend": vault.Modify}},

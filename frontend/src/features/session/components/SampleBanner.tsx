@@ -39,13 +39,7 @@ export function SampleBanner() {
           </Text>
         </div>
         <Group gap="xs" wrap="nowrap">
-          <Button
-            color="red"
-            variant="outline"
-            onClick={() => void leave(true)}
-            loading={busy === 'discard'}
-            disabled={busy !== null}
-          >
+          <Button variant="default" onClick={() => void leave(true)} loading={busy === 'discard'} disabled={busy !== null}>
             Discard sample data
           </Button>
           <Button variant="default" onClick={() => void leave(false)} loading={busy === 'leave'} disabled={busy !== null}>

@@ -1,4 +1,4 @@
-import { Button, PasswordInput, Stack, Text, TextInput } from '@mantine/core';
+import { Button, Paper, PasswordInput, Stack, Text, TextInput } from '@mantine/core';
 import { useForm } from '@mantine/form';
 import { useState } from 'react';
 import { AuthLayout } from '../../../components/AuthLayout';
@@ -89,6 +89,18 @@ export function SetupScreen({ state }: { state: AppState }) {
       title="Welcome to Hostbound"
       description="Create the first administrator. This account is a Privileged Administrator with access to all passwords."
     >
+      <Paper withBorder radius="md" p="sm">
+        <Stack gap="xs">
+          <Text size="sm">
+            Just evaluating? Look around first: made-up resources, API users and a week of audit history, kept in a
+            separate folder and never mixed with your data.
+          </Text>
+          <Button variant="light" fullWidth onClick={() => void explore()} loading={exploring} disabled={exploring}>
+            {state.sampleExists ? 'Open sample data again' : 'Explore with sample data'}
+          </Button>
+          <ErrorAlert title="Could not open the sample data" message={sampleError} />
+        </Stack>
+      </Paper>
       <form onSubmit={form.onSubmit(submit)} noValidate>
         <Stack gap="md">
           <TextInput
@@ -144,16 +156,6 @@ export function SetupScreen({ state }: { state: AppState }) {
         </Stack>
       </form>
       <RestoreFromBackup />
-      <Stack gap={6}>
-        <Button variant="light" fullWidth onClick={() => void explore()} loading={exploring} disabled={exploring}>
-          {state.sampleExists ? 'Open sample data again' : 'Explore with sample data'}
-        </Button>
-        <Text size="xs" c="dimmed" ta="center">
-          Made-up resources, API users and a week of audit history, kept in a separate folder and never mixed with
-          your data.
-        </Text>
-        <ErrorAlert title="Could not open the sample data" message={sampleError} />
-      </Stack>
     </AuthLayout>
   );
 }
