@@ -369,6 +369,28 @@ async function tabTo(page, want, what, max = 80) {
   throw new Error(`${what}: not reached with ${max} Tab presses (focus went through: ${seen.slice(0, 40).join(' | ')})`);
 }
 
+/** The focused element is named name (an exact match). */
+async function expectFocused(page, name) {
+  const got = await focusedName(page);
+  if (got.replace(/\s*\*$/, '') !== name) throw new Error(`focus: want "${name}", have "${got}"`);
+}
+
+/** The focused element is named name and wholly visible in the dialog, below its sticky header. */
+async function expectFocusedInDialog(page, dialog, name) {
+  await settled(page);
+  await expectFocused(page, name);
+  const where = await dialog.evaluate((dlg) => {
+    const el = globalThis.document.activeElement;
+    const box = el.getBoundingClientRect();
+    const area = dlg.getBoundingClientRect();
+    const header = dlg.querySelector('header')?.getBoundingClientRect().bottom ?? area.top;
+    return { top: box.top, bottom: box.bottom, areaTop: header, areaBottom: Math.min(area.bottom, globalThis.innerHeight) };
+  });
+  if (where.top < where.areaTop || where.bottom > where.areaBottom) {
+    throw new Error(`"${name}" is focused but not in view in the dialog: ${JSON.stringify(where)}`);
+  }
+}
+
 /** Transitions done (a modal's fade-in, a button's label after loading). */
 const settled = (page) =>
   page.waitForFunction(() => globalThis.document.getAnimations().length === 0, null, { timeout: 5000 }).catch(() => {});
@@ -1440,6 +1462,14 @@ const scenarios = [
       await nav(page, 'Users').first().click();
       await visible(page.getByRole('table', { name: 'Users' }), 'the Users list');
       await look('05-users');
+      // A row opens the user's detail drawer: fields, shares, recent audit.
+      await page.getByRole('table', { name: 'Users' }).getByRole('row').filter({ hasText: 'Nightly Job' }).first().click();
+      const detail = page.getByRole('dialog', { name: 'job@localhost', exact: true });
+      await visible(detail.getByRole('table', { name: 'Shares' }), 'the shares in the user detail drawer');
+      await visible(detail.getByRole('table', { name: 'Recent audit records' }), 'the recent audit in the user detail drawer');
+      await look('05-user-detail');
+      await page.keyboard.press('Escape');
+      await detail.waitFor({ state: 'detached', timeout: uiTimeout });
 
       await click(page, 'Add User');
       await page.getByRole('menuitem', { name: 'Add API User', exact: true }).click();
@@ -1447,7 +1477,21 @@ const scenarios = [
       await fill(form, 'Host Name', 'not a host name!');
       await click(form, 'Save');
       await visible(form.locator('[aria-invalid="true"]').first(), 'the form\'s errors');
+      // Save is at the dialog's end; the first invalid field, Username at the top, is focused and scrolled into view.
+      await expectFocusedInDialog(page, form, 'Username');
       await look('06-add-api-user-error');
+      // A backend refusal of a field in the collapsed optional section opens it and lands there.
+      await fill(form, 'Username', 'look@localhost');
+      await fill(form, 'Host Name', 'localhost');
+      await fill(form, 'Full Name', 'Look Job');
+      await click(form, 'SSH CLI and certificate (optional)');
+      await fill(form, 'Public key for SSH CLI access', 'ssh-ed25519 not-a-key look@localhost');
+      await click(form, 'SSH CLI and certificate (optional)');
+      await field(form, 'Public key for SSH CLI access').waitFor({ state: 'hidden', timeout: uiTimeout });
+      await click(form, 'Save');
+      await visible(field(form, 'Public key for SSH CLI access').and(form.locator('[aria-invalid="true"]')), 'the SSH key field with its error');
+      await expectFocusedInDialog(page, form, 'Public key for SSH CLI access');
+      await look('06-add-api-user-backend-error');
       await click(form, 'Cancel');
       await form.waitFor({ state: 'detached', timeout: uiTimeout });
 
@@ -1469,6 +1513,26 @@ const scenarios = [
         await open(name, heading);
         await look(`08-${name.toLowerCase()}`);
       }
+      // Settings → API keys: the Default key validity takes digits only; the backend refuses 0 and 5000, naming the rule.
+      const validity = page.getByRole('region', { name: 'API keys' });
+      const days = field(validity, 'Default key validity');
+      await visible(days, 'the Default key validity field');
+      if ((await days.inputValue()) !== '90') throw new Error(`Default key validity: want 90, have ${await days.inputValue()}`);
+      await days.fill('');
+      await days.pressSequentially('abc');
+      if ((await days.inputValue()) !== '') throw new Error(`Default key validity took letters: ${await days.inputValue()}`);
+      const rule = validity.getByText('Default key validity: a whole number of days from 1 to 3650', { exact: true });
+      for (const wrong of ['0', '5000']) {
+        await days.fill(wrong);
+        await click(validity, 'Save');
+        await visible(rule, `the backend's rule under the field for ${wrong}`);
+        await expectFocused(page, 'Default key validity');
+      }
+      await validity.scrollIntoViewIfNeeded();
+      await look('08-settings-key-validity-error');
+      await days.fill('30');
+      await click(validity, 'Save');
+      await visible(validity.getByRole('status').filter({ hasText: 'Default key validity saved: 30 days.' }), 'Default key validity saved');
       await stopApp(app);
       if (problems.length > 0) {
         throw new Error(`axe-core found ${problems.length} serious or critical violations (JSON beside the screenshots):\n  ${problems.join('\n  ')}`);

@@ -55,7 +55,8 @@ function KeyValidityForm({ validity, editable }: { validity: KeyValidity; editab
         <NumberInput
           label="Default key validity"
           description={`Add API User fills in a new key's Expiry Date this many days ahead (${rule}). Never Expires is chosen per key.`}
-          w={{ base: '100%', xs: 360 }}
+          // A short box for a number of days; the description and the error keep the card's width.
+          styles={{ wrapper: { maxWidth: 220 } }}
           allowDecimal={false}
           allowNegative={false}
           // Out-of-range values go to the backend, whose error says the rule, instead of being changed silently.

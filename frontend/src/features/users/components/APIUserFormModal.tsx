@@ -360,6 +360,8 @@ function APIUserForm({
             value={optionalExpanded ? OPTIONAL_SECTION : null}
             onChange={toggleOptional}
             transitionDuration={openAtOnce ? 0 : undefined}
+            // The section's title reads as a field label does.
+            styles={{ label: { fontSize: 'var(--mantine-font-size-sm)', fontWeight: 500 } }}
           >
             <Accordion.Item value={OPTIONAL_SECTION}>
               <Accordion.Control>SSH CLI and certificate (optional)</Accordion.Control>
