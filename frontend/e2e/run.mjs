@@ -1468,6 +1468,8 @@ const scenarios = [
       await visible(detail.getByRole('table', { name: 'Shares' }), 'the shares in the user detail drawer');
       await visible(detail.getByRole('table', { name: 'Recent audit records' }), 'the recent audit in the user detail drawer');
       await look('05-user-detail');
+      await detail.getByRole('table', { name: 'Recent audit records' }).scrollIntoViewIfNeeded();
+      await look('05-user-detail-audit');
       await page.keyboard.press('Escape');
       await detail.waitFor({ state: 'detached', timeout: uiTimeout });
 

@@ -160,10 +160,10 @@ function AuditList({ activity }: { activity: UserActivity }) {
     <Table layout="fixed" withTableBorder aria-label="Recent audit records">
       <Table.Thead>
         <Table.Tr>
-          <Table.Th w={135}>Time</Table.Th>
+          <Table.Th w={150}>Time</Table.Th>
           <Table.Th>Operation</Table.Th>
-          <Table.Th w={90}>Result</Table.Th>
-          <Table.Th w={120}>Source</Table.Th>
+          <Table.Th w={105}>Result</Table.Th>
+          <Table.Th w={115}>Source</Table.Th>
           <Table.Th>Reason</Table.Th>
         </Table.Tr>
       </Table.Thead>
