@@ -3,6 +3,7 @@ import { App } from '../../../App';
 import { backendError, makeState, readyState } from '../../../test/fixtures';
 import { renderWithProviders } from '../../../test/render';
 import { mockApi, resetApiMock } from '../../../test/wailsMock';
+import type { AppState } from '../../../lib/wails';
 
 vi.mock('../../../lib/wails');
 
@@ -194,6 +195,23 @@ describe('explore with sample data', () => {
     expect(mockApi.createFirstAdministrator).not.toHaveBeenCalled();
     const banner = await screen.findByRole('region', { name: 'Sample data' });
     expect(banner).toHaveTextContent('Sample data — nothing here is real');
+  });
+
+  it('says that the sample is being made while it is', async () => {
+    let finish: (s: AppState) => void = () => {};
+    mockApi.exploreSampleData.mockReturnValue(
+      new Promise((resolve) => {
+        finish = resolve;
+      }),
+    );
+    const { user } = await renderSetup(true);
+
+    await user.click(screen.getByRole('button', { name: 'Explore with sample data' }));
+
+    expect(screen.getByRole('status')).toHaveTextContent('Making the sample data (a few seconds)…');
+    expect(screen.getByRole('button', { name: 'Explore with sample data' })).toBeDisabled();
+    finish(readyState(undefined, { sample: true, sampleExists: true }));
+    expect(await screen.findByRole('region', { name: 'Sample data' })).toBeInTheDocument();
   });
 
   it('says "Open sample data again" when a sample was made before', async () => {

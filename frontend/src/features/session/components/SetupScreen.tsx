@@ -98,6 +98,11 @@ export function SetupScreen({ state }: { state: AppState }) {
           <Button variant="light" fullWidth onClick={() => void explore()} loading={exploring} disabled={exploring}>
             {state.sampleExists ? 'Open sample data again' : 'Explore with sample data'}
           </Button>
+          {exploring && (
+            <Text size="sm" c="dimmed" role="status">
+              {state.sampleExists ? 'Opening the sample data…' : 'Making the sample data (a few seconds)…'}
+            </Text>
+          )}
           <ErrorAlert title="Could not open the sample data" message={sampleError} />
         </Stack>
       </Paper>
