@@ -102,14 +102,24 @@ func recentAudit(a access.Actor, trail *audit.Trail, username string, n int) ([]
 		return nil, err
 	}
 	recs := byActor.Records
+	// With n records of its own, a record about the user older than the
+	// oldest of them cannot make the newest n: the walk stops there.
+	var cutoff uint64
+	if len(recs) == n {
+		cutoff = recs[n-1].Seq
+	}
 	var about []audit.Record
+walk:
 	for before := uint64(0); len(about) < n; {
 		page, err := trail.Query(a, audit.Filter{Target: username}, before, auditScanPage)
 		if err != nil {
 			return nil, err
 		}
 		for _, r := range page.Records {
-			if namesUser(r.Target, username) && len(about) < n {
+			if r.Seq < cutoff || len(about) == n {
+				break walk
+			}
+			if namesUser(r.Target, username) {
 				about = append(about, r)
 			}
 		}

@@ -122,6 +122,49 @@ func TestUserActivityShowsOnlyTheTenNewestRecords(t *testing.T) {
 	}
 }
 
+func TestUserActivityOfAnOperatorMergesWhatItDidAndWhatWasDoneToIt(t *testing.T) {
+	t.Parallel()
+	r, s, u := loggedIn(t)
+	name := withShares(t, r, s, u)
+	req := apiRequest("", r.clock.Now().AddDate(0, 1, 0))
+	for i := range 12 {
+		req.Location = "Room " + itoa(uint64(i))
+		if _, err := u.UpdateAPIUser(name, req); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := s.LogOut(); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.LogIn("admin", "not the password"); err == nil {
+		t.Fatal("a wrong password logged in")
+	}
+	if _, err := s.LogIn("admin", setup.Password); err != nil {
+		t.Fatal(err)
+	}
+	act, err := u.GetUserActivity("admin")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(act.Audit) != RecentAuditRecords {
+		t.Fatalf("%d records, want %d", len(act.Audit), RecentAuditRecords)
+	}
+	// A login is both by and about admin: listed once. The edits are by admin.
+	want := []string{"login success", "login failure", "logout success"}
+	for i, rec := range act.Audit {
+		got := rec.Operation + " " + rec.Result
+		if i < len(want) && got != want[i] {
+			t.Errorf("record %d: %q, want %q", i, got, want[i])
+		}
+		if i >= len(want) && (rec.Operation != "edit api user" || rec.Actor != "admin") {
+			t.Errorf("record %d: %+v, want admin's edits", i, rec)
+		}
+		if i > 0 && rec.Seq >= act.Audit[i-1].Seq {
+			t.Errorf("record %d (seq %d) is not older than the one before (seq %d)", i, rec.Seq, act.Audit[i-1].Seq)
+		}
+	}
+}
+
 func TestUserActivityHidesTheAuditFromAnOperatorWithoutAuditView(t *testing.T) {
 	t.Parallel()
 	r, s, u := loggedIn(t)
