@@ -1470,6 +1470,15 @@ const scenarios = [
       await look('05-user-detail');
       await detail.getByRole('table', { name: 'Recent audit records' }).scrollIntoViewIfNeeded();
       await look('05-user-detail-audit');
+      // Edit in the drawer opens the form above it; Cancel goes back to the drawer.
+      await click(detail, 'Edit');
+      const editForm = page.getByRole('dialog', { name: 'Edit API User' });
+      await visible(field(editForm, 'Full Name'), 'the Edit API User form over the user detail drawer');
+      await settled(page);
+      await page.screenshot({ path: path.join(artifacts, `e2e-${ctx.name}-05-user-detail-edit.png`) });
+      await click(editForm, 'Cancel');
+      await editForm.waitFor({ state: 'detached', timeout: uiTimeout });
+      await visible(detail.getByRole('table', { name: 'Shares' }), 'the user detail drawer after Cancel');
       await page.keyboard.press('Escape');
       await detail.waitFor({ state: 'detached', timeout: uiTimeout });
 
