@@ -90,6 +90,17 @@ freeport() {
   python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'
 }
 
+# cpu PID: the CPU time (user + system) PID has used, in clock ticks.
+cpu() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+
+# cpu_per_req TICKS0 TICKS1 RPS: µs of CPU per request over a loadgen run
+# (warmup included, assumed at the run's rate). Unlike req/s it barely
+# moves with what else the machine runs.
+cpu_per_req() {
+  awk -v t=$(($2 - $1)) -v hz="$(getconf CLK_TCK)" -v r="$3" -v d=$((SECONDS_ + WARMUP)) \
+    'BEGIN {printf "%.0f\n", (r > 0 ? t / hz * 1e6 / (r * d) : 0)}'
+}
+
 rss() { awk -v k="$2:" '$1==k {print int($2/1024)}' "/proc/$1/status"; }
 
 # load URL C [args...]: one loadgen run; prints "rps p50 p99 non2xx errors".
@@ -145,26 +156,31 @@ run_table() {
   for c in $CONC; do
     : >"$WORK/hb-$c" ; : >"$WORK/base-$c"; : >"$WORK/ratio-$c"
     for r in $(seq "$REPS"); do
-      local h b
+      local h b h0 h1 b0 b1
       # Alternate which server goes first, so neither always runs warm.
-      if (( r % 2 )); then h=$(hb_load "$c"); b=$(base_load "$c"); else b=$(base_load "$c"); h=$(hb_load "$c"); fi
+      hb_run() { h0=$(cpu "$HB_PID"); h=$(hb_load "$c"); h1=$(cpu "$HB_PID"); }
+      base_run() { b0=$(cpu "$BASE_PID"); b=$(base_load "$c"); b1=$(cpu "$BASE_PID"); }
+      if (( r % 2 )); then hb_run; base_run; else base_run; hb_run; fi
       [[ -n $h && -n $b ]] || { say "loadgen failed (c=$c rep $r):"; tail -3 "$WORK/loadgen.err" >&2; exit 1; }
-      echo "$h" >>"$WORK/hb-$c"; echo "$b" >>"$WORK/base-$c"
+      echo "$h $(cpu_per_req "$h0" "$h1" "${h%% *}")" >>"$WORK/hb-$c"
+      echo "$b $(cpu_per_req "$b0" "$b1" "${b%% *}")" >>"$WORK/base-$c"
       awk -v h="${h%% *}" -v b="${b%% *}" 'BEGIN {printf "%.4f\n", (b > 0 ? h / b : 0)}' >>"$WORK/ratio-$c"
       say "  c=$c rep $r: hostbound ${h%% *} req/s, baseline ${b%% *} req/s"
     done
     local bad; bad=$(awk '{n += $4 + $5} END {print n+0}' "$WORK/hb-$c" "$WORK/base-$c")
-    rows+=("$(printf '%-4s %10.0f %10.0f %7.3f %8.2f %8.2f %8.2f %8.2f %s' "$c" \
+    rows+=("$(printf '%-4s %10.0f %10.0f %7.3f %8.2f %8.2f %8.2f %8.2f %7.0f %7.0f %s' "$c" \
       "$(col "$WORK/hb-$c" 1)" "$(col "$WORK/base-$c" 1)" "$(median <"$WORK/ratio-$c")" \
       "$(col "$WORK/hb-$c" 2)" "$(col "$WORK/hb-$c" 3)" "$(col "$WORK/base-$c" 2)" "$(col "$WORK/base-$c" 3)" \
+      "$(col "$WORK/hb-$c" 6)" "$(col "$WORK/base-$c" 6)" \
       "$([[ $bad == 0 ]] && echo ok || echo "NON-2XX/ERRORS: $bad")")")
   done
   local rss_now hwm; rss_now=$(rss "$HB_PID" VmRSS); hwm=$(rss "$HB_PID" VmHWM)
   echo
   echo "hostbound serve vs baseline, $n API user(s) in the store; median of $REPS, ${SECONDS_}s each (+${WARMUP}s warmup)"
-  printf '%-4s %10s %10s %7s %8s %8s %8s %8s %s\n' c "hb req/s" "base req/s" ratio "hb p50" "hb p99" "base p50" "base p99" check
+  printf '%-4s %10s %10s %7s %8s %8s %8s %8s %7s %7s %s\n' c "hb req/s" "base req/s" ratio "hb p50" "hb p99" "base p50" "base p99" "hb cpu" "bs cpu" check
   printf '%s\n' "${rows[@]}"
-  echo "RSS of serve after the runs: ${rss_now} MB (peak ${hwm} MB); latencies in ms; $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg)"
+  echo "RSS of serve after the runs: ${rss_now} MB (peak ${hwm} MB); latencies in ms; cpu: µs of CPU per request"
+  echo "(the server's own, not loadgen's); $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg)"
   echo
   stop_pid "$HB_PID"; stop_pid "$BASE_PID"
 }

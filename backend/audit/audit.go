@@ -118,8 +118,8 @@ func (l *Log) Append(tx *store.Txn, r Record) (Record, error) {
 		return Record{}, fmt.Errorf("audit append: %w", err)
 	}
 	p.head = head{Seq: r.Seq, Hash: r.Hash} // written once per batch (pending.go)
-	for field, value := range ixValues(r) {
-		if err := tx.PutKey(ixKey(field, value, r.Seq)); err != nil {
+	for _, fv := range ixValues(r) {
+		if err := tx.PutKey(ixKey(fv[0], fv[1], r.Seq)); err != nil {
 			return Record{}, fmt.Errorf("audit append: %w", err)
 		}
 	}
@@ -218,7 +218,7 @@ func clip(s string, n int) string {
 	return s[:cut] + "…"
 }
 
-func recKey(seq uint64) string { return fmt.Sprintf("%s%020d", recPrefix, seq) }
+func recKey(seq uint64) string { return recPrefix + store.Num(seq) }
 
 // Record appends r in a transaction of its own, for events that change
 // nothing else (a refused attempt, a login). Its failure is not returned:

@@ -24,7 +24,9 @@ func (s *snapshots) resolve(a access.Actor) (access.Principal, error) {
 	}
 	return access.Principal{Actor: a, FullName: "Svc"}, nil
 }
-func (s *snapshots) Resolve(_ *store.Txn, a access.Actor) (access.Principal, error) { return s.resolve(a) }
+func (s *snapshots) Resolve(_ *store.Txn, a access.Actor) (access.Principal, error) {
+	return s.resolve(a)
+}
 func (s *snapshots) Generation() uint64 { return s.gen.Load() }
 func (s *snapshots) ResolveRead(_ *store.Txn, a access.Actor, _ uint64) (access.Principal, error) {
 	return s.resolve(a)

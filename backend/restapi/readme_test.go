@@ -139,7 +139,7 @@ func endpointOf(line string) (int, error) {
 	}
 	segs := strings.Split(strings.TrimSuffix(u.EscapedPath(), "/"), "/")
 	for i, e := range endpoints {
-		if _, ok := e.match(segs); ok && e.method == method {
+		if _, ok := e.match(patterns[i], segs); ok && e.method == method {
 			return i, nil
 		}
 	}

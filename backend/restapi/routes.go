@@ -59,18 +59,23 @@ type route struct {
 	uid      string // user id
 }
 
-// match reads path segments against a pattern.
-func (e endpoint) match(segs []string) (route, bool) {
-	pat := strings.Split(e.pattern, "/")
+// patterns are the endpoints' patterns split into segments, once.
+var patterns = func() [][]string {
+	out := make([][]string, len(endpoints))
+	for i, e := range endpoints {
+		out[i] = strings.Split(e.pattern, "/")
+	}
+	return out
+}()
+
+// match reads the (unescaped) path segments against pattern pat of e.
+func (e endpoint) match(pat, segs []string) (route, bool) {
 	if len(pat) != len(segs) {
 		return route{}, false
 	}
 	rt := route{op: e.op, run: e.run}
 	for i, p := range pat {
-		s, err := url.PathUnescape(segs[i])
-		if err != nil {
-			return route{}, false
-		}
+		s := segs[i]
 		var ok bool
 		switch p {
 		case "{rid}":
@@ -101,9 +106,15 @@ func (a *API) route(r *http.Request) (rt route, allow string, ok bool) {
 		return route{}, "", false
 	}
 	segs := strings.Split(strings.TrimSuffix(path, "/"), "/")
+	for i, s := range segs {
+		var err error
+		if segs[i], err = url.PathUnescape(s); err != nil {
+			return route{}, "", false
+		}
+	}
 	var methods []string
-	for _, e := range endpoints {
-		m, hit := e.match(segs)
+	for i, e := range endpoints {
+		m, hit := e.match(patterns[i], segs)
 		if !hit {
 			continue
 		}

@@ -17,10 +17,19 @@ type pending struct {
 }
 
 // committer is the store's only writer: it takes whatever Updates are
-// waiting and commits them together (group commit), so that concurrent
-// writers share one fsync instead of queueing for one each.
+// waiting and commits them together (group commit). A commit writes to
+// Badger's logs without syncing; the syncer then syncs once for every batch
+// committed meanwhile and only then answers their Updates. So the committer
+// runs the next batch while the disk syncs the last ones, and writers share
+// one sync instead of queueing for one each.
+//
+// Readers may see a batch before it is synced (Badger shows a commit at
+// once). Nothing leaves the process on such a read alone: an answer that
+// depends on it (a password) waits for its own audit record, which commits
+// after the batch and is synced with it or later.
 func (s *Store) committer() {
 	defer close(s.committed)
+	defer close(s.syncq)
 	for p := range s.queue {
 		batch := []*pending{p}
 	fill:
@@ -88,17 +97,18 @@ func (s *Store) commitBatch(batch []*pending) {
 			}
 			return
 		}
-		err := txn.Commit()
-		if err == nil {
-			for _, x := range append(txs, hooks) {
-				for _, f := range x.afterCommit {
-					f()
-				}
+		if err := txn.Commit(); err != nil {
+			for _, p := range batch {
+				p.done <- err
+			}
+			return
+		}
+		for _, x := range append(txs, hooks) {
+			for _, f := range x.afterCommit {
+				f()
 			}
 		}
-		for _, p := range batch {
-			p.done <- err
-		}
+		s.syncq <- batch
 		return
 	}
 }
@@ -112,6 +122,36 @@ func beforeCommit(x *Txn) error {
 		}
 	}
 	return nil
+}
+
+// syncer syncs Badger's logs for the committed batches and answers their
+// Updates: every batch waiting when a sync starts was written before it.
+func (s *Store) syncer() {
+	defer close(s.synced)
+	for b := range s.syncq {
+		waiting := [][]*pending{b}
+	fill:
+		for {
+			select {
+			case more, ok := <-s.syncq:
+				if !ok {
+					break fill
+				}
+				waiting = append(waiting, more)
+			default:
+				break fill
+			}
+		}
+		err := s.db.Sync()
+		if err != nil {
+			err = fmt.Errorf("sync store: %w", err)
+		}
+		for _, b := range waiting {
+			for _, p := range b {
+				p.done <- err
+			}
+		}
+	}
 }
 
 // run calls fn, turning a panic into that caller's error so that one bad

@@ -1,6 +1,9 @@
 package store
 
-import "fmt"
+import (
+	"fmt"
+	"time"
+)
 
 // MinFreeSpace is the free space below which writes are refused with
 // ErrDiskFull. Badger writes its memtable log and value log through
@@ -12,10 +15,20 @@ import "fmt"
 const MinFreeSpace = 16 << 20
 
 // checkSpace refuses a write when the store's filesystem is nearly full.
-// Where free space cannot be measured, writes go ahead.
+// Where free space cannot be measured, writes go ahead. With four times
+// the minimum free, the next 100 ms of batches skip the statfs (one per
+// batch cost more than the batch at one writer): they cannot write 48 MiB.
 func (s *Store) checkSpace() error {
+	now := time.Now().UnixNano()
+	if now-s.spaceOK.Load() < int64(100*time.Millisecond) {
+		return nil
+	}
 	free, ok := freeSpace(s.dir)
-	if !ok || free >= MinFreeSpace {
+	if !ok || free >= 4*MinFreeSpace {
+		s.spaceOK.Store(now)
+		return nil
+	}
+	if free >= MinFreeSpace {
 		return nil
 	}
 	return fmt.Errorf("%w: %d MiB free, %d MiB needed", ErrDiskFull, free>>20, MinFreeSpace>>20)

@@ -2,7 +2,8 @@
 // every table and value-log file encrypted under the 32-byte master key.
 //
 // Open sizes Badger for a desktop app (small memtables and caches), makes
-// every acknowledged write durable (SyncWrites), and turns Badger's failure
+// every acknowledged write durable (commit.go: one sync per group of
+// commits, after them), and turns Badger's failure
 // modes into this package's sentinel errors: a wrong key is ErrWrongKey, a
 // second process on the same directory is ErrAlreadyRunning. Neither touches
 // the files on disk.
@@ -16,6 +17,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/dgraph-io/badger/v4"
 	"github.com/sirupsen/logrus"
@@ -35,7 +37,16 @@ type Store struct {
 	closeMu   sync.RWMutex
 	closed    bool
 	committed chan struct{} // closed when the committer has stopped
+	// syncq carries the committed batches waiting for a sync (commit.go).
+	syncq  chan []*pending
+	synced chan struct{} // closed when the syncer has stopped
+	// spaceOK is when checkSpace last found room to spare (UnixNano).
+	spaceOK atomic.Int64
 }
+
+// maxValueThreshold is Badger's largest ValueThreshold (1 MiB): larger
+// values go to the value log whatever the option says.
+const maxValueThreshold = 1 << 20
 
 // Open opens (or creates) the database in dir with the master key.
 func Open(dir string, key []byte, log logrus.FieldLogger) (*Store, error) {
@@ -50,14 +61,21 @@ func Open(dir string, key []byte, log logrus.FieldLogger) (*Store, error) {
 	}
 	opts := badger.DefaultOptions(dir).
 		WithEncryptionKey(key).
-		WithSyncWrites(true).
+		// Durability is the committer's (commit.go): Badger writes each
+		// batch to its logs without syncing, and the syncer syncs once for
+		// every batch written meanwhile before any of their Updates
+		// returns. Values stay in the LSM tree's logs (ValueThreshold at
+		// Badger's maximum): Badger does not sync a value log file it
+		// rotates unless SyncWrites is on, so with it off no value may live
+		// in one.
+		WithSyncWrites(false).
 		WithLogger(applog.Badger{L: log.WithField("component", "badger")}).
 		WithMemTableSize(8 << 20).
 		WithNumMemtables(2).
 		WithNumLevelZeroTables(2).
 		WithNumLevelZeroTablesStall(8).
 		WithValueLogFileSize(64 << 20).
-		WithValueThreshold(1 << 10).
+		WithValueThreshold(maxValueThreshold).
 		// Both caches must be non-zero with encryption, or a background
 		// goroutine panics later (measured).
 		WithBlockCacheSize(16 << 20).
@@ -78,8 +96,10 @@ func Open(dir string, key []byte, log logrus.FieldLogger) (*Store, error) {
 	case err != nil:
 		return nil, fmt.Errorf("open store: %w", err)
 	}
-	s := &Store{dir: dir, db: db, queue: make(chan *pending, maxBatch), committed: make(chan struct{})}
+	s := &Store{dir: dir, db: db, queue: make(chan *pending, maxBatch), committed: make(chan struct{}),
+		syncq: make(chan []*pending, maxBatch), synced: make(chan struct{})}
 	go s.committer()
+	go s.syncer()
 	return s, nil
 }
 
@@ -101,6 +121,7 @@ func (s *Store) Close() error {
 	close(s.queue)
 	s.closeMu.Unlock()
 	<-s.committed
+	<-s.synced
 	if err := s.db.Close(); err != nil {
 		return fmt.Errorf("close store: %w", err)
 	}
@@ -109,7 +130,7 @@ func (s *Store) Close() error {
 
 // Update runs fn in a read-write transaction and commits it if fn returns
 // nil: everything fn wrote lands together, or nothing does. When Update
-// returns nil, the writes are on disk (SyncWrites).
+// returns nil, the writes are on disk (synced).
 //
 // Writes go through one committer (see commit.go) that runs the functions
 // waiting at that moment one after another in a single Badger transaction

@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"crypto/sha256"
 	"errors"
+	"fmt"
 	"io"
 	"io/fs"
 	"os"
@@ -213,5 +214,13 @@ func TestSizeCountsBlocksOnDisk(t *testing.T) {
 	// must not report it as used.
 	if n := s.Size(); n <= 0 || n > 16<<20 {
 		t.Fatalf("a fresh store reports %d bytes", n)
+	}
+}
+
+func TestNumPadsTo20DigitsInNumericOrder(t *testing.T) {
+	for _, n := range []uint64{0, 7, 1234567890, 1<<64 - 1} {
+		if got, want := Num(n), fmt.Sprintf("%020d", n); got != want {
+			t.Errorf("Num(%d) = %q, want %q", n, got, want)
+		}
 	}
 }

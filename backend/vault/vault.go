@@ -121,16 +121,16 @@ const (
 	grantPrefix = "vault/grant/" // vault/grant/<user id>/res/<rid> or .../acct/<rid>/<aid>
 )
 
-func resKey(id uint64) string          { return fmt.Sprintf("%s%020d", resPrefix, id) }
+func resKey(id uint64) string          { return resPrefix + store.Num(id) }
 func nameKey(name string) string       { return namePrefix + strings.ToLower(name) }
-func acctKey(rid, aid uint64) string   { return fmt.Sprintf("%s%020d/%020d", acctPrefix, rid, aid) }
-func acctListPrefix(rid uint64) string { return fmt.Sprintf("%s%020d/", acctPrefix, rid) }
+func acctKey(rid, aid uint64) string   { return acctPrefix + store.Num(rid) + "/" + store.Num(aid) }
+func acctListPrefix(rid uint64) string { return acctPrefix + store.Num(rid) + "/" }
 func granteePrefix(id string) string   { return grantPrefix + id + "/" }
 func resShareKey(id string, rid uint64) string {
-	return fmt.Sprintf("%sres/%020d", granteePrefix(id), rid)
+	return granteePrefix(id) + "res/" + store.Num(rid)
 }
 func acctShareKey(id string, rid, aid uint64) string {
-	return fmt.Sprintf("%sacct/%020d/%020d", granteePrefix(id), rid, aid)
+	return granteePrefix(id) + "acct/" + store.Num(rid) + "/" + store.Num(aid)
 }
 
 // share is what a grant key holds.
