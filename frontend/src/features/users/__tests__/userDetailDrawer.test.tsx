@@ -1,5 +1,5 @@
 import { screen, waitFor, within } from '@testing-library/react';
-import { makeUserRow } from '../../../test/fixtures';
+import { alice, makeUserRow } from '../../../test/fixtures';
 import { mockApi, resetApiMock } from '../../../test/wailsMock';
 import { formatDateTime } from '../format';
 import { openUsers } from './helpers';
@@ -170,5 +170,37 @@ describe('User detail drawer', () => {
     expect(mockApi.setUserDisabled).toHaveBeenCalledWith('backup@web01.example.com', true);
     await waitFor(() => expect(field(drawer, 'Status')).toHaveTextContent('Disabled'));
     expect(within(drawer).getByRole('button', { name: 'Enable' })).toBeInTheDocument();
+  });
+
+  it('shows an operator without the API key fields, and only Edit for oneself', async () => {
+    const self = makeUserRow({
+      username: 'alice',
+      kind: 'operator',
+      fullName: 'Alice Admin',
+      host: '',
+      restEnabled: false,
+      keyStatus: 'none',
+      keyHint: '',
+    });
+    mockApi.listUsers.mockResolvedValue({ total: 1, rows: [self] });
+    mockApi.getUser.mockResolvedValue({
+      ...self,
+      sshPublicKey: '',
+      sshFingerprint: '',
+      certificate: '',
+      certificateSubject: '',
+      certificateNotAfter: '',
+      certificateFingerprint: '',
+    });
+    const { user } = await openUsers(alice);
+    await user.click(await screen.findByRole('row', { name: /Alice Admin/ }));
+    const drawer = await screen.findByRole('dialog', { name: 'alice' });
+    const details = await within(drawer).findByRole('table', { name: 'User details' });
+    expect(field(drawer, 'Kind')).toHaveTextContent('Operator');
+    for (const apiOnly of ['Host Name', 'Key Status', 'Use Count', 'SSH Public Key Fingerprint']) {
+      expect(within(details).queryByRole('rowheader', { name: apiOnly })).not.toBeInTheDocument();
+    }
+    const buttons = within(within(drawer).getByRole('group', { name: 'Actions' })).getAllByRole('button');
+    expect(buttons.map((b) => b.textContent)).toEqual(['Edit']);
   });
 });

@@ -224,7 +224,7 @@ export function UserDetailDrawer({
     >
       <Stack gap="lg">
         {buttons.length > 0 && (
-          <Group gap="xs" aria-label="Actions">
+          <Group gap="xs" role="group" aria-label="Actions">
             {buttons.map((b) => (
               <Button
                 key={b.label}
