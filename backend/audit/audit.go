@@ -79,6 +79,7 @@ type Log struct {
 	key      []byte
 	clock    func() time.Time
 	aggReady atomic.Bool // the aggregates' marker has been seen (aggregate.go)
+	targets  targetColumn // for searches by target (targets.go)
 }
 
 // New returns a log whose chain is keyed with key (derived from the master
@@ -123,6 +124,11 @@ func (l *Log) Append(tx *store.Txn, r Record) (Record, error) {
 			return Record{}, fmt.Errorf("audit append: %w", err)
 		}
 	}
+	if err := tx.PutKey(tKey(r.Seq, r.Target)); err != nil {
+		return Record{}, fmt.Errorf("audit append: %w", err)
+	}
+	seq, target := r.Seq, r.Target
+	tx.AfterCommit(func() { l.targets.add(seq, target) })
 	if err := l.aggregate(tx, p, r); err != nil { // the dashboard's counters (aggregate.go)
 		return Record{}, fmt.Errorf("audit append: %w", err)
 	}

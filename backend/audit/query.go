@@ -115,6 +115,25 @@ func (l *Log) Query(tx *store.Txn, f Filter, before uint64, limit int) (Page, er
 		})
 		return page, err
 	}
+	if f.Target != "" {
+		// The target column (targets.go), once loaded: only candidates are read.
+		ok, err := l.targets.candidates(f.Target, top, func(seq uint64) (bool, error) {
+			var r Record
+			if err := tx.Get(recKey(seq), &r); err != nil {
+				return false, err
+			}
+			if !f.From.IsZero() && r.Time.Before(f.From) {
+				return false, nil
+			}
+			if !f.match(r) {
+				return true, nil
+			}
+			return add(r), nil
+		})
+		if ok {
+			return page, err
+		}
+	}
 	err := tx.EachReverse(recPrefix, recKey(top), func(_ string, decode func(any) error) (bool, error) {
 		var r Record
 		if err := decode(&r); err != nil {

@@ -64,31 +64,76 @@ func TestQueryFiltersAgainstAKnownSet(t *testing.T) {
 		{"time range", Filter{From: start.Add(100 * time.Minute), To: start.Add(250 * time.Minute)}},
 		{"time range and actor", Filter{From: start.Add(100 * time.Minute), To: start.Add(250 * time.Minute), Actor: "a1"}},
 		{"nothing matches", Filter{Actor: "nobody"}},
+		{"target in capitals and a time range", Filter{Target: "RES-5", From: start.Add(500 * time.Minute), To: start.Add(560 * time.Minute)}},
+		{"target that matches nothing", Filter{Target: "res-x"}},
+		{"successes", Filter{Result: Success}},
 	}
-	for _, c := range cases {
-		t.Run(c.name, func(t *testing.T) {
-			want := brute(c.f)
-			var got []uint64
-			var before uint64
-			st.View(func(tx *store.Txn) error {
-				for {
-					p, err := log.Query(tx, c.f, before, 37)
-					if err != nil {
-						t.Fatal(err)
+	// Once reading every record, once with the target column (targets.go).
+	for _, loaded := range []bool{false, true} {
+		if loaded {
+			if err := log.LoadTargets(st); err != nil {
+				t.Fatal(err)
+			}
+		}
+		for _, c := range cases {
+			t.Run(fmt.Sprintf("%s/column=%v", c.name, loaded), func(t *testing.T) {
+				want := brute(c.f)
+				var got []uint64
+				var before uint64
+				st.View(func(tx *store.Txn) error {
+					for {
+						p, err := log.Query(tx, c.f, before, 37)
+						if err != nil {
+							t.Fatal(err)
+						}
+						for _, r := range p.Records {
+							got = append(got, r.Seq)
+						}
+						if p.Next == 0 {
+							return nil
+						}
+						before = p.Next
 					}
-					for _, r := range p.Records {
-						got = append(got, r.Seq)
-					}
-					if p.Next == 0 {
-						return nil
-					}
-					before = p.Next
+				})
+				if fmt.Sprint(got) != fmt.Sprint(want) {
+					t.Fatalf("got %d records, want %d\n%v\n%v", len(got), len(want), head10(got), head10(want))
 				}
 			})
-			if fmt.Sprint(got) != fmt.Sprint(want) {
-				t.Fatalf("got %d records, want %d\n%v\n%v", len(got), len(want), head10(got), head10(want))
-			}
-		})
+		}
+	}
+}
+
+// The column knows the records appended after it loaded, and a record it
+// does not know (written before the target entries existed: here, its
+// entry deleted) is still found, by reading it.
+func TestTargetSearchSeesNewRecordsAndOnesWithoutAnEntry(t *testing.T) {
+	t.Parallel()
+	st := testenv.Store(t)
+	start := time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)
+	log := New([]byte("k"), time.Now)
+	seed(t, st, log, 300, start)
+	if err := st.Update(func(tx *store.Txn) error {
+		return tx.Delete(tKey(42, "res-41")) // as an old trail's record
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if err := log.LoadTargets(st); err != nil {
+		t.Fatal(err)
+	}
+	appendAll(t, st, log, Record{Target: "Res-41 again", Result: Success}, Record{Target: "other", Result: Success})
+	var got []uint64
+	st.View(func(tx *store.Txn) error {
+		p, err := log.Query(tx, Filter{Target: "res-41"}, 0, 100)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, r := range p.Records {
+			got = append(got, r.Seq)
+		}
+		return nil
+	})
+	if fmt.Sprint(got) != "[301 42]" {
+		t.Errorf("records %v, want [301 42] (the new one, and the one without an entry)", got)
 	}
 }
 

@@ -33,6 +33,11 @@ func mayView(p access.Principal) error {
 // Query returns a page of the filtered trail, newest first.
 func (t *Trail) Query(a access.Actor, f Filter, before uint64, limit int) (Page, error) {
 	var out Page
+	if f.Target != "" {
+		if err := t.log.LoadTargets(t.st); err != nil { // once, outside the reader's snapshot
+			return out, fmt.Errorf("audit targets: %w", err)
+		}
+	}
 	err := t.log.Read(t.st, t.resolver, a, "view audit trail", "", func(tx *store.Txn, p access.Principal, _ *Record) error {
 		if err := mayView(p); err != nil {
 			return err

@@ -188,6 +188,19 @@ func (x *Txn) EachReverse(prefix, start string, fn func(key string, decode func(
 	return nil
 }
 
+// EachKey calls fn with every key that starts with prefix, in key order,
+// without reading values.
+func (x *Txn) EachKey(prefix string, fn func(key string) error) error {
+	it := x.t.NewIterator(badger.IteratorOptions{Prefix: []byte(prefix)})
+	defer it.Close()
+	for it.Rewind(); it.Valid(); it.Next() {
+		if err := fn(string(it.Item().Key())); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // EachKeyReverse walks keys only (no values), from start down to the first
 // key with the prefix.
 func (x *Txn) EachKeyReverse(prefix, start string, fn func(key string) (bool, error)) error {
