@@ -78,7 +78,7 @@ type head struct {
 type Log struct {
 	key      []byte
 	clock    func() time.Time
-	aggReady atomic.Bool // the aggregates' marker has been seen (aggregate.go)
+	aggReady atomic.Bool  // the aggregates' marker has been seen (aggregate.go)
 	targets  targetColumn // for searches by target (targets.go)
 }
 

@@ -27,7 +27,9 @@ const tPrefix = ixPrefix + "t/"
 // entries existed): the search reads it.
 const noTarget = ^uint32(0)
 
-func tKey(seq uint64, target string) string { return tPrefix + store.Num(seq) + "\x00" + lowerTarget(target) }
+func tKey(seq uint64, target string) string {
+	return tPrefix + store.Num(seq) + "\x00" + lowerTarget(target)
+}
 
 // lowerTarget is target as the column keeps it: lower case, without the
 // NUL that separates targets in the buffer.
