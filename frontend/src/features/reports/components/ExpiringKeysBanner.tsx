@@ -34,7 +34,7 @@ export function ExpiringKeysBanner({ operator }: { operator: Operator }) {
                 <Text span size="sm" fw={600}>
                   {r.username}
                 </Text>{' '}
-                <Text span size="sm" c="dimmed">
+                <Text span size="sm">
                   {keyExpiryText({ ...r, keyHint: r.keyHint || 'key' })} ({formatDateTime(r.keyExpiresAt)})
                 </Text>
               </List.Item>
