@@ -78,8 +78,8 @@ type head struct {
 type Log struct {
 	key      []byte
 	clock    func() time.Time
-	aggReady atomic.Bool  // the aggregates' marker has been seen (aggregate.go)
-	targets  targetColumn // for searches by target (targets.go)
+	aggReady atomic.Bool // the aggregates' marker has been seen (aggregate.go)
+	cols     columns     // what queries filter on (columns.go)
 }
 
 // New returns a log whose chain is keyed with key (derived from the master
@@ -118,17 +118,12 @@ func (l *Log) Append(tx *store.Txn, r Record) (Record, error) {
 	if err := tx.Put(recKey(r.Seq), r); err != nil {
 		return Record{}, fmt.Errorf("audit append: %w", err)
 	}
-	p.head = head{Seq: r.Seq, Hash: r.Hash} // written once per batch (pending.go)
-	for _, fv := range ixValues(r) {
-		if err := tx.PutKey(ixKey(fv[0], fv[1], r.Seq)); err != nil {
-			return Record{}, fmt.Errorf("audit append: %w", err)
-		}
-	}
-	if err := tx.PutKey(tKey(r.Seq, r.Target)); err != nil {
+	p.head = head{Seq: r.Seq, Hash: r.Hash}    // written once per batch (pending.go)
+	if err := tx.PutKey(cKey(r)); err != nil { // the filters' column (columns.go)
 		return Record{}, fmt.Errorf("audit append: %w", err)
 	}
-	seq, target := r.Seq, r.Target
-	tx.AfterCommit(func() { l.targets.add(seq, target) })
+	e := entryOf(r)
+	tx.AfterCommit(func() { l.cols.add(e) })
 	if err := l.aggregate(tx, p, r); err != nil { // the dashboard's counters (aggregate.go)
 		return Record{}, fmt.Errorf("audit append: %w", err)
 	}

@@ -8,27 +8,10 @@ import (
 	"hostbound/backend/store"
 )
 
-// Secondary indexes, written with each record: key-only entries
-// "audit/ix/<field>/<value>\x00<seq>", so that an exact filter walks only
-// the records that match instead of the whole trail.
+// Index entries live under ixPrefix: the column's (columns.go), and the
+// per-field entries "audit/ix/<field>/<value>\x00<seq>" that records
+// written before the column had (legacyQuery reads them).
 const ixPrefix = "audit/ix/"
-
-var indexed = []string{"actor", "operation", "result", "source"}
-
-func ixKey(field, value string, seq uint64) string {
-	return ixPrefix + field + "/" + strings.ToLower(value) + "\x00" + store.Num(seq)
-}
-
-// ixValues are the index entries of r. Only failures are indexed by
-// result: nearly every record is a success, and walking the records is as
-// fast as walking such an index (Query does, for Result "success").
-func ixValues(r Record) [][2]string {
-	ix := [][2]string{{"actor", r.Actor}, {"operation", r.Operation}, {"source", r.Source}}
-	if r.Result != Success {
-		ix = append(ix, [2]string{"result", r.Result})
-	}
-	return ix
-}
 
 // Filter selects records; empty fields match everything. Actor, Operation,
 // Result and Source match exactly (any case), Target as a substring.
@@ -90,64 +73,76 @@ func (l *Log) Query(tx *store.Txn, f Filter, before uint64, limit int) (Page, er
 		page.Records = append(page.Records, r)
 		return true
 	}
-	// Walk the index of the exact filter likely to be most selective (in
-	// this order), or else the records themselves.
+	match := func(r Record) (bool, error) {
+		if !f.From.IsZero() && r.Time.Before(f.From) {
+			return false, nil // older than the range: done
+		}
+		if !f.match(r) {
+			return true, nil
+		}
+		return add(r), nil
+	}
+	var bottom uint64 = 1
+	if !f.From.IsZero() {
+		b, err := lastBefore(tx, f.From, top)
+		if err != nil {
+			return Page{}, err
+		}
+		bottom = b + 1
+	}
+	from, ok, err := l.cols.walk(f, top, bottom, func(seq uint64) (bool, error) {
+		var r Record
+		if err := tx.Get(recKey(seq), &r); err != nil {
+			return false, err
+		}
+		return match(r)
+	})
+	switch {
+	case err != nil:
+		return page, err
+	case !ok:
+		// Not loaded (Trail loads it first): read every record.
+		return page, eachBelow(tx, top, match)
+	case page.Next != 0 || from <= bottom:
+		return page, nil
+	}
+	// Below the column: the older index entries, or the records.
+	return page, legacyQuery(tx, f, min(top, from-1), match)
+}
+
+// legacyQuery serves the records written before the column's entries
+// existed: those have an index entry per field (audit/ix/<field>/<value>),
+// the exact filter likely to be most selective walks it, or else the
+// records themselves.
+func legacyQuery(tx *store.Txn, f Filter, top uint64, match func(Record) (bool, error)) error {
 	for _, fv := range [][2]string{{"actor", f.Actor}, {"source", f.Source}, {"operation", f.Operation}, {"result", f.Result}} {
 		field, value := fv[0], fv[1]
 		if value == "" || (field == "result" && strings.EqualFold(value, Success)) {
-			continue // successes are not indexed by result (ixValues)
+			continue // successes were not always indexed by result
 		}
 		prefix := fmt.Sprintf("%s%s/%s\x00", ixPrefix, field, strings.ToLower(value))
-		err := tx.EachKeyReverse(prefix, fmt.Sprintf("%s%020d", prefix, top), func(key string) (bool, error) {
+		return tx.EachKeyReverse(prefix, prefix+store.Num(top), func(key string) (bool, error) {
 			var seq uint64
 			fmt.Sscanf(key[len(prefix):], "%d", &seq)
 			var r Record
 			if err := tx.Get(recKey(seq), &r); err != nil {
 				return false, err
 			}
-			if !f.From.IsZero() && r.Time.Before(f.From) {
-				return false, nil // older than the range: done
-			}
-			if !f.match(r) {
-				return true, nil
-			}
-			return add(r), nil
+			return match(r)
 		})
-		return page, err
 	}
-	if f.Target != "" {
-		// The target column (targets.go), once loaded: only candidates are read.
-		ok, err := l.targets.candidates(f.Target, top, func(seq uint64) (bool, error) {
-			var r Record
-			if err := tx.Get(recKey(seq), &r); err != nil {
-				return false, err
-			}
-			if !f.From.IsZero() && r.Time.Before(f.From) {
-				return false, nil
-			}
-			if !f.match(r) {
-				return true, nil
-			}
-			return add(r), nil
-		})
-		if ok {
-			return page, err
-		}
-	}
-	err := tx.EachReverse(recPrefix, recKey(top), func(_ string, decode func(any) error) (bool, error) {
+	return eachBelow(tx, top, match)
+}
+
+// eachBelow calls match with the records from top down until it says no.
+func eachBelow(tx *store.Txn, top uint64, match func(Record) (bool, error)) error {
+	return tx.EachReverse(recPrefix, recKey(top), func(_ string, decode func(any) error) (bool, error) {
 		var r Record
 		if err := decode(&r); err != nil {
 			return false, err
 		}
-		if !f.From.IsZero() && r.Time.Before(f.From) {
-			return false, nil
-		}
-		if !f.match(r) {
-			return true, nil
-		}
-		return add(r), nil
+		return match(r)
 	})
-	return page, err
 }
 
 // lastBefore finds the newest record (at or below top) older than t by

@@ -2,6 +2,7 @@ package audit
 
 import (
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -68,10 +69,10 @@ func TestQueryFiltersAgainstAKnownSet(t *testing.T) {
 		{"target that matches nothing", Filter{Target: "res-x"}},
 		{"successes", Filter{Result: Success}},
 	}
-	// Once reading every record, once with the target column (targets.go).
+	// Once reading every record, once with the column (columns.go).
 	for _, loaded := range []bool{false, true} {
 		if loaded {
-			if err := log.LoadTargets(st); err != nil {
+			if err := log.LoadColumns(st); err != nil {
 				t.Fatal(err)
 			}
 		}
@@ -103,37 +104,83 @@ func TestQueryFiltersAgainstAKnownSet(t *testing.T) {
 	}
 }
 
-// The column knows the records appended after it loaded, and a record it
-// does not know (written before the target entries existed: here, its
-// entry deleted) is still found, by reading it.
-func TestTargetSearchSeesNewRecordsAndOnesWithoutAnEntry(t *testing.T) {
+// The column knows the records appended after it loaded; a record in its
+// range without an entry is read and matched; and the records of an older
+// trail (below the column, with one index entry per field) are found
+// through those entries: every filter gives what reading every record does.
+func TestQueriesOverTheColumnAnOldTrailAndNewRecords(t *testing.T) {
 	t.Parallel()
 	st := testenv.Store(t)
 	start := time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)
 	log := New([]byte("k"), time.Now)
 	seed(t, st, log, 300, start)
+	// Records 1-120 as an old trail wrote them; 200 lost its entry.
 	if err := st.Update(func(tx *store.Txn) error {
-		return tx.Delete(tKey(42, "res-41")) // as an old trail's record
+		for seq := uint64(1); seq <= 200; seq++ {
+			if seq > 120 && seq != 200 {
+				continue
+			}
+			var r Record
+			if err := tx.Get(recKey(seq), &r); err != nil {
+				return err
+			}
+			if err := tx.Delete(cKey(r)); err != nil {
+				return err
+			}
+			if seq == 200 {
+				continue
+			}
+			for _, fv := range [][2]string{{"actor", r.Actor}, {"operation", r.Operation}, {"source", r.Source}, {"result", r.Result}} {
+				if err := tx.PutKey(ixPrefix + fv[0] + "/" + strings.ToLower(fv[1]) + "\x00" + store.Num(seq)); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
 	}); err != nil {
 		t.Fatal(err)
 	}
-	if err := log.LoadTargets(st); err != nil {
+	if err := log.LoadColumns(st); err != nil {
 		t.Fatal(err)
 	}
-	appendAll(t, st, log, Record{Target: "Res-41 again", Result: Success}, Record{Target: "other", Result: Success})
-	var got []uint64
-	st.View(func(tx *store.Txn) error {
-		p, err := log.Query(tx, Filter{Target: "res-41"}, 0, 100)
-		if err != nil {
-			t.Fatal(err)
+	appendAll(t, st, log, Record{Actor: "a1", Target: "Res-41 again", Result: Success, Time: start.Add(400 * time.Minute)},
+		Record{Actor: "zed", Target: "other", Result: Failure, Time: start.Add(401 * time.Minute)})
+	all := func(f Filter) []uint64 {
+		var out []uint64
+		st.View(func(tx *store.Txn) error {
+			return eachBelow(tx, 302, func(r Record) (bool, error) {
+				if f.match(r) {
+					out = append(out, r.Seq)
+				}
+				return true, nil
+			})
+		})
+		return out
+	}
+	for _, f := range []Filter{
+		{Target: "res-41"}, {Actor: "a1"}, {Actor: "a1", Result: Failure}, {Source: "10.0.0.3", Operation: "op2"},
+		{Actor: "zed"}, {Result: Success}, {}, {Target: "res-2", From: start.Add(50 * time.Minute), To: start.Add(250 * time.Minute)},
+	} {
+		var got []uint64
+		var before uint64
+		st.View(func(tx *store.Txn) error {
+			for {
+				p, err := log.Query(tx, f, before, 23)
+				if err != nil {
+					t.Fatal(err)
+				}
+				for _, r := range p.Records {
+					got = append(got, r.Seq)
+				}
+				if p.Next == 0 {
+					return nil
+				}
+				before = p.Next
+			}
+		})
+		if want := all(f); fmt.Sprint(got) != fmt.Sprint(want) {
+			t.Errorf("%+v: got %d records, want %d\n%v\n%v", f, len(got), len(want), head10(got), head10(want))
 		}
-		for _, r := range p.Records {
-			got = append(got, r.Seq)
-		}
-		return nil
-	})
-	if fmt.Sprint(got) != "[301 42]" {
-		t.Errorf("records %v, want [301 42] (the new one, and the one without an entry)", got)
 	}
 }
 

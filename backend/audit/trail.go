@@ -33,10 +33,8 @@ func mayView(p access.Principal) error {
 // Query returns a page of the filtered trail, newest first.
 func (t *Trail) Query(a access.Actor, f Filter, before uint64, limit int) (Page, error) {
 	var out Page
-	if f.Target != "" {
-		if err := t.log.LoadTargets(t.st); err != nil { // once, outside the reader's snapshot
-			return out, fmt.Errorf("audit targets: %w", err)
-		}
+	if err := t.log.LoadColumns(t.st); err != nil { // once, outside the reader's snapshot
+		return out, fmt.Errorf("audit columns: %w", err)
 	}
 	err := t.log.Read(t.st, t.resolver, a, "view audit trail", "", func(tx *store.Txn, p access.Principal, _ *Record) error {
 		if err := mayView(p); err != nil {
@@ -54,6 +52,9 @@ func (t *Trail) Query(a access.Actor, f Filter, before uint64, limit int) (Page,
 func (t *Trail) Export(a access.Actor, name, format string, f Filter, w io.Writer, progress func(int)) (int, error) {
 	if format != CSV && format != JSONL {
 		return 0, apperr.Field("format", "Format: CSV or JSON Lines")
+	}
+	if err := t.log.LoadColumns(t.st); err != nil {
+		return 0, fmt.Errorf("audit columns: %w", err)
 	}
 	var n int
 	var who access.Principal
