@@ -1,4 +1,5 @@
-import { Code, Drawer, Table } from '@mantine/core';
+import { Code, Drawer } from '@mantine/core';
+import { FieldTable } from '../../../components/FieldTable';
 import type { ReactNode } from 'react';
 import type { AuditRecord } from '../../../lib/wails';
 import { actorKindLabel, formatDateTimeZone } from '../format';
@@ -40,18 +41,7 @@ export function AuditRecordDrawer({ record, onClose }: { record: AuditRecord | n
       title={record ? `Audit record ${record.seq}` : ''}
       closeButtonProps={{ 'aria-label': 'Close' }}
     >
-      <Table variant="vertical" layout="fixed" withTableBorder>
-        <Table.Tbody>
-          {fields.map(([label, value]) => (
-            <Table.Tr key={label}>
-              <Table.Th scope="row" w={150}>
-                {label}
-              </Table.Th>
-              <Table.Td style={{ overflowWrap: 'anywhere', whiteSpace: 'pre-wrap' }}>{value}</Table.Td>
-            </Table.Tr>
-          ))}
-        </Table.Tbody>
-      </Table>
+      <FieldTable fields={fields} labelWidth={150} />
     </Drawer>
   );
 }

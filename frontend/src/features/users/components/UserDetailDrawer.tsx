@@ -1,6 +1,7 @@
 import { Badge, Button, Code, Drawer, Group, Skeleton, Stack, Table, Text, Title } from '@mantine/core';
 import type { ReactNode } from 'react';
 import { ErrorAlert } from '../../../components/ErrorAlert';
+import { FieldTable } from '../../../components/FieldTable';
 import { useLoad } from '../../../hooks/useLoad';
 import { api, type UserActivity, type UserDetail, type UserRow } from '../../../lib/wails';
 import { ResultBadge } from '../../audit/components/AuditTable';
@@ -109,22 +110,6 @@ function fieldsOf(u: UserDetail): [string, ReactNode][] {
   return fields;
 }
 
-function FieldTable({ fields }: { fields: [string, ReactNode][] }) {
-  return (
-    <Table variant="vertical" layout="fixed" withTableBorder aria-label="User details">
-      <Table.Tbody>
-        {fields.map(([label, value]) => (
-          <Table.Tr key={label}>
-            <Table.Th scope="row" w={200}>
-              {label}
-            </Table.Th>
-            <Table.Td style={{ overflowWrap: 'anywhere', whiteSpace: 'pre-wrap' }}>{value}</Table.Td>
-          </Table.Tr>
-        ))}
-      </Table.Tbody>
-    </Table>
-  );
-}
 
 function SharesTable({ shares }: { shares: UserActivity['shares'] }) {
   if (shares.length === 0) return <Dimmed>No shares of resources you manage.</Dimmed>;
@@ -239,7 +224,7 @@ export function UserDetailDrawer({
           </Group>
         )}
         <ErrorAlert title="Could not load the user" message={detail.error?.message} />
-        {user ? <FieldTable fields={fieldsOf(user)} /> : !detail.error && <Skeleton height={320} aria-label="Loading the user" />}
+        {user ? <FieldTable fields={fieldsOf(user)} labelWidth={200} ariaLabel="User details" /> : !detail.error && <Skeleton height={320} aria-label="Loading the user" />}
 
         <Stack gap="xs">
           <Title order={2} size="h4">
