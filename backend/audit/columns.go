@@ -229,11 +229,15 @@ func parseEntry(s string) (columnEntry, bool) {
 		}
 		e.seq = e.seq*10 + uint64(ch-'0')
 	}
-	parts := strings.Split(s[21:], "\x00")
-	if len(parts) != nColumns {
-		return columnEntry{}, false
+	rest := s[21:]
+	for i := range nColumns - 1 {
+		j := strings.IndexByte(rest, 0)
+		if j < 0 {
+			return columnEntry{}, false
+		}
+		e.fields[i], rest = rest[:j], rest[j+1:]
 	}
-	copy(e.fields[:], parts)
+	e.fields[nColumns-1] = rest
 	return e, true
 }
 
