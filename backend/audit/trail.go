@@ -30,6 +30,10 @@ func mayView(p access.Principal) error {
 	return nil
 }
 
+// Preload loads what queries filter on now rather than on the first query
+// (the desktop does on opening: about 4 s at 1,000,000 records).
+func (t *Trail) Preload() error { return t.log.LoadColumns(t.st) }
+
 // Query returns a page of the filtered trail, newest first.
 func (t *Trail) Query(a access.Actor, f Filter, before uint64, limit int) (Page, error) {
 	var out Page

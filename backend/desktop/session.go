@@ -139,7 +139,13 @@ func (s *Session) startOpen() {
 			}
 		}
 	}
-	s.verifying.Add(1)
+	s.verifying.Add(2)
+	go func() {
+		defer s.verifying.Done()
+		if err := svc.Trail.Preload(); err != nil { // the Audit screen's first query then needs no load
+			s.log.WithError(err).WithField("op", "load audit columns").Warn("audit trail not preloaded")
+		}
+	}()
 	go func() {
 		res := verifyChain(svc, s.cfg.Clock)
 		s.verifying.Done()
