@@ -89,13 +89,14 @@ func (l *Log) aggregate(tx *store.Txn, p *pending, r Record) error {
 		return nil
 	}
 	t := r.Time.UTC()
-	hour, err := p.counts(tx, aggHour+t.Format(hourFormat), func() error {
+	hourKey, dayKey := p.bucketKeys(t)
+	hour, err := p.counts(tx, hourKey, func() error {
 		return prune(tx, p, aggHour, aggHour+t.Add(-keepHours*time.Hour).Format(hourFormat))
 	})
 	if err != nil {
 		return err
 	}
-	day, err := p.counts(tx, aggDay+t.Format(dayFormat), func() error {
+	day, err := p.counts(tx, dayKey, func() error {
 		return prune(tx, p, aggDay, aggDay+t.AddDate(0, 0, -keepDays).Format(dayFormat))
 	})
 	if err != nil {

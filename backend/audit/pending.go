@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"hostbound/backend/store"
 )
@@ -15,13 +16,17 @@ import (
 // concurrent calls this turns ~4 reads and writes per record into ~4 per
 // batch.
 type pending struct {
-	loaded     bool
-	head       head
-	buckets    map[string]*Counts // aggregate key → counts, as the batch leaves them
-	order      []string           // buckets in first-touched order, for a stable write
-	ring       []Refusal
-	ringLoaded bool
-	ringDirty  bool
+	loaded  bool
+	head    head
+	buckets map[string]*Counts // aggregate key → counts, as the batch leaves them
+	order   []string           // buckets in first-touched order, for a stable write
+	ring    []Refusal
+	// The bucket keys of the last record's hour: most records of a batch
+	// share them (time.Format twice per record otherwise).
+	hour            time.Time
+	hourKey, dayKey string
+	ringLoaded      bool
+	ringDirty       bool
 }
 
 // pendingKey keys the batch's pending state: one chain per store.
@@ -125,4 +130,13 @@ func (p *pending) drop(prefix, oldest string) {
 		kept = append(kept, k)
 	}
 	p.order = kept
+}
+
+// bucketKeys are the hour and day aggregate keys of t (UTC).
+func (p *pending) bucketKeys(t time.Time) (hour, day string) {
+	h := t.Truncate(time.Hour)
+	if p.hourKey == "" || !h.Equal(p.hour) {
+		p.hour, p.hourKey, p.dayKey = h, aggHour+t.Format(hourFormat), aggDay+t.Format(dayFormat)
+	}
+	return p.hourKey, p.dayKey
 }

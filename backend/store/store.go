@@ -69,6 +69,10 @@ func Open(dir string, key []byte, log logrus.FieldLogger) (*Store, error) {
 		// rotates unless SyncWrites is on, so with it off no value may live
 		// in one.
 		WithSyncWrites(false).
+		// One writer (the committer) commits one transaction at a time:
+		// no two can conflict, so Badger need not hash and track every
+		// key written for conflict checks.
+		WithDetectConflicts(false).
 		WithLogger(applog.Badger{L: log.WithField("component", "badger")}).
 		WithMemTableSize(8 << 20).
 		WithNumMemtables(2).
