@@ -79,23 +79,7 @@ func TestQueryFiltersAgainstAKnownSet(t *testing.T) {
 		for _, c := range cases {
 			t.Run(fmt.Sprintf("%s/column=%v", c.name, loaded), func(t *testing.T) {
 				want := brute(c.f)
-				var got []uint64
-				var before uint64
-				st.View(func(tx *store.Txn) error {
-					for {
-						p, err := log.Query(tx, c.f, before, 37)
-						if err != nil {
-							t.Fatal(err)
-						}
-						for _, r := range p.Records {
-							got = append(got, r.Seq)
-						}
-						if p.Next == 0 {
-							return nil
-						}
-						before = p.Next
-					}
-				})
+				got := allPages(t, st, log, c.f, 37)
 				if fmt.Sprint(got) != fmt.Sprint(want) {
 					t.Fatalf("got %d records, want %d\n%v\n%v", len(got), len(want), head10(got), head10(want))
 				}
@@ -161,23 +145,7 @@ func TestQueriesOverTheColumnAnOldTrailAndNewRecords(t *testing.T) {
 		{Target: "res-41"}, {Actor: "a1"}, {Actor: "a1", Result: Failure}, {Source: "10.0.0.3", Operation: "op2"},
 		{Actor: "zed"}, {Result: Success}, {}, {Target: "res-2", From: start.Add(50 * time.Minute), To: start.Add(250 * time.Minute)},
 	} {
-		var got []uint64
-		var before uint64
-		st.View(func(tx *store.Txn) error {
-			for {
-				p, err := log.Query(tx, f, before, 23)
-				if err != nil {
-					t.Fatal(err)
-				}
-				for _, r := range p.Records {
-					got = append(got, r.Seq)
-				}
-				if p.Next == 0 {
-					return nil
-				}
-				before = p.Next
-			}
-		})
+		got := allPages(t, st, log, f, 23)
 		if want := all(f); fmt.Sprint(got) != fmt.Sprint(want) {
 			t.Errorf("%+v: got %d records, want %d\n%v\n%v", f, len(got), len(want), head10(got), head10(want))
 		}
@@ -185,3 +153,27 @@ func TestQueriesOverTheColumnAnOldTrailAndNewRecords(t *testing.T) {
 }
 
 func head10(s []uint64) []uint64 { return s[:min(10, len(s))] }
+
+// allPages pages through the records matching f, limit at a time, and
+// returns their sequence numbers in order.
+func allPages(t *testing.T, st *store.Store, log *Log, f Filter, limit int) []uint64 {
+	t.Helper()
+	var got []uint64
+	var before uint64
+	st.View(func(tx *store.Txn) error {
+		for {
+			p, err := log.Query(tx, f, before, limit)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, r := range p.Records {
+				got = append(got, r.Seq)
+			}
+			if p.Next == 0 {
+				return nil
+			}
+			before = p.Next
+		}
+	})
+	return got
+}
