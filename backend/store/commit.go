@@ -3,8 +3,6 @@ package store
 import (
 	"errors"
 	"fmt"
-
-	"github.com/dgraph-io/badger/v4"
 )
 
 // maxBatch bounds how many writers share one commit.
@@ -44,7 +42,7 @@ func (s *Store) committer() {
 				break fill
 			}
 		}
-		if err := s.checkSpace(); err != nil {
+		if err := s.eng.checkSpace(); err != nil {
 			for _, q := range batch {
 				q.done <- err
 			}
@@ -60,7 +58,7 @@ func (s *Store) committer() {
 // outgrows a Badger transaction, the part that fit commits first.
 func (s *Store) commitBatch(batch []*pending) {
 	for len(batch) > 0 {
-		txn := s.db.NewTransaction(true)
+		txn := s.eng.begin(true)
 		sh := &shared{}
 		txs := make([]*Txn, 0, len(batch))
 		failed, ferr := -1, error(nil)
@@ -73,8 +71,8 @@ func (s *Store) commitBatch(batch []*pending) {
 			txs = append(txs, x)
 		}
 		if failed >= 0 {
-			txn.Discard()
-			if errors.Is(ferr, badger.ErrTxnTooBig) && failed > 0 {
+			txn.discard()
+			if errors.Is(ferr, errTxnTooBig) && failed > 0 {
 				s.commitBatch(batch[:failed])
 				batch = batch[failed:]
 				continue
@@ -85,8 +83,8 @@ func (s *Store) commitBatch(batch []*pending) {
 		}
 		hooks := &Txn{t: txn, shared: sh}
 		if err := beforeCommit(hooks); err != nil {
-			txn.Discard()
-			if errors.Is(err, badger.ErrTxnTooBig) && len(batch) > 1 {
+			txn.discard()
+			if errors.Is(err, errTxnTooBig) && len(batch) > 1 {
 				half := len(batch) / 2
 				s.commitBatch(batch[:half])
 				batch = batch[half:]
@@ -97,7 +95,7 @@ func (s *Store) commitBatch(batch []*pending) {
 			}
 			return
 		}
-		if err := txn.Commit(); err != nil {
+		if err := txn.commit(); err != nil {
 			for _, p := range batch {
 				p.done <- err
 			}
@@ -142,7 +140,7 @@ func (s *Store) syncer() {
 				break fill
 			}
 		}
-		err := s.db.Sync()
+		err := s.eng.sync()
 		if err != nil {
 			err = fmt.Errorf("sync store: %w", err)
 		}

@@ -18,14 +18,14 @@ const MinFreeSpace = 16 << 20
 // Where free space cannot be measured, writes go ahead. With four times
 // the minimum free, the next 100 ms of batches skip the statfs (one per
 // batch cost more than the batch at one writer): they cannot write 48 MiB.
-func (s *Store) checkSpace() error {
+func (e *badgerEngine) checkSpace() error {
 	now := time.Now().UnixNano()
-	if now-s.spaceOK.Load() < int64(100*time.Millisecond) {
+	if now-e.spaceOK.Load() < int64(100*time.Millisecond) {
 		return nil
 	}
-	free, ok := freeSpace(s.dir)
+	free, ok := freeSpace(e.dir)
 	if !ok || free >= 4*MinFreeSpace {
-		s.spaceOK.Store(now)
+		e.spaceOK.Store(now)
 		return nil
 	}
 	if free >= MinFreeSpace {

@@ -1,10 +1,6 @@
 package store
 
-import (
-	"fmt"
-
-	"github.com/dgraph-io/badger/v4"
-)
+import "fmt"
 
 // EachRaw calls fn with every key starting with prefix and its value as
 // stored (JSON, or empty for a key-only entry), in key order, until fn
@@ -12,22 +8,15 @@ import (
 // moves entries without reading them (backups); the domain decodes through
 // Each.
 func (x *Txn) EachRaw(prefix string, fn func(key string, value []byte) error) error {
-	it := x.t.NewIterator(badger.IteratorOptions{Prefix: []byte(prefix), PrefetchValues: true, PrefetchSize: 100})
-	defer it.Close()
-	for it.Rewind(); it.Valid(); it.Next() {
-		item := it.Item()
-		key := string(item.Key())
-		if err := item.Value(func(v []byte) error { return fn(key, v) }); err != nil {
-			return err
-		}
-	}
-	return nil
+	return x.t.scan(prefix, "", false, false, func(key string, value func(func([]byte) error) error) (bool, error) {
+		return true, value(func(v []byte) error { return fn(key, v) })
+	})
 }
 
 // PutRaw stores value at key as it is, the other half of EachRaw (a
 // restore). value must be what EachRaw gave: JSON, or empty.
 func (x *Txn) PutRaw(key string, value []byte) error {
-	if err := x.t.Set([]byte(key), value); err != nil {
+	if err := x.t.set(key, value); err != nil {
 		return fmt.Errorf("put %s: %w", key, err)
 	}
 	return nil

@@ -4,13 +4,11 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-
-	"github.com/dgraph-io/badger/v4"
 )
 
 // Txn is a transaction with JSON-encoded values.
 type Txn struct {
-	t           *badger.Txn
+	t           etxn
 	afterCommit []func()
 	shared      *shared // what the functions committed together share
 }
@@ -63,25 +61,26 @@ func (x *Txn) AfterCommit(f func()) { x.afterCommit = append(x.afterCommit, f) }
 
 // Get decodes the value at key into v, or returns ErrNotFound.
 func (x *Txn) Get(key string, v any) error {
-	item, err := x.t.Get([]byte(key))
-	if errors.Is(err, badger.ErrKeyNotFound) {
-		return ErrNotFound
-	}
-	if err != nil {
-		return fmt.Errorf("get %s: %w", key, err)
-	}
-	return item.Value(func(b []byte) error {
-		if err := json.Unmarshal(b, v); err != nil {
-			return fmt.Errorf("decode %s: %w", key, err)
-		}
+	var decodeErr error
+	err := x.t.get(key, func(b []byte) error {
+		decodeErr = json.Unmarshal(b, v)
 		return nil
 	})
+	switch {
+	case errors.Is(err, ErrNotFound):
+		return err
+	case err != nil:
+		return fmt.Errorf("get %s: %w", key, err)
+	case decodeErr != nil:
+		return fmt.Errorf("decode %s: %w", key, decodeErr)
+	}
+	return nil
 }
 
 // Has reports whether a value exists at key.
 func (x *Txn) Has(key string) (bool, error) {
-	_, err := x.t.Get([]byte(key))
-	if errors.Is(err, badger.ErrKeyNotFound) {
+	err := x.t.get(key, func([]byte) error { return nil })
+	if errors.Is(err, ErrNotFound) {
 		return false, nil
 	}
 	if err != nil {
@@ -96,7 +95,7 @@ func (x *Txn) Put(key string, v any) error {
 	if err != nil {
 		return fmt.Errorf("encode %s: %w", key, err)
 	}
-	if err := x.t.Set([]byte(key), b); err != nil {
+	if err := x.t.set(key, b); err != nil {
 		return fmt.Errorf("put %s: %w", key, err)
 	}
 	return nil
@@ -104,61 +103,55 @@ func (x *Txn) Put(key string, v any) error {
 
 // Delete removes key; deleting a missing key is not an error.
 func (x *Txn) Delete(key string) error {
-	if err := x.t.Delete([]byte(key)); err != nil {
+	if err := x.t.delete(key); err != nil {
 		return fmt.Errorf("delete %s: %w", key, err)
 	}
 	return nil
 }
 
+// decoder returns the decode function Each hands out for one entry.
+func decoder(key string, value func(func([]byte) error) error) func(v any) error {
+	return func(v any) error {
+		return value(func(b []byte) error {
+			if err := json.Unmarshal(b, v); err != nil {
+				return fmt.Errorf("decode %s: %w", key, err)
+			}
+			return nil
+		})
+	}
+}
+
 // Each calls fn with the key and raw value of every entry whose key starts
 // with prefix, in key order, until fn returns an error or false.
 func (x *Txn) Each(prefix string, fn func(key string, decode func(v any) error) (bool, error)) error {
-	it := x.t.NewIterator(badger.IteratorOptions{Prefix: []byte(prefix), PrefetchValues: true, PrefetchSize: 64})
-	defer it.Close()
-	for it.Rewind(); it.Valid(); it.Next() {
-		item := it.Item()
-		key := string(item.Key())
-		decode := func(v any) error {
-			return item.Value(func(b []byte) error {
-				if err := json.Unmarshal(b, v); err != nil {
-					return fmt.Errorf("decode %s: %w", key, err)
-				}
-				return nil
-			})
-		}
-		more, err := fn(key, decode)
-		if err != nil {
-			return err
-		}
-		if !more {
-			return nil
-		}
-	}
-	return nil
+	return x.t.scan(prefix, "", false, false, func(key string, value func(func([]byte) error) error) (bool, error) {
+		return fn(key, decoder(key, value))
+	})
 }
 
 // Count returns the number of keys with the prefix, without reading values.
 func (x *Txn) Count(prefix string) (int, error) {
-	it := x.t.NewIterator(badger.IteratorOptions{Prefix: []byte(prefix)})
-	defer it.Close()
 	n := 0
-	for it.Rewind(); it.Valid(); it.Next() {
+	err := x.t.scan(prefix, "", false, true, func(string, func(func([]byte) error) error) (bool, error) {
 		n++
-	}
-	return n, nil
+		return true, nil
+	})
+	return n, err
 }
 
 // Any reports whether at least one key starts with prefix.
 func (x *Txn) Any(prefix string) bool {
-	it := x.t.NewIterator(badger.IteratorOptions{Prefix: []byte(prefix)})
-	defer it.Close()
-	it.Rewind()
-	return it.Valid()
+	found := false
+	_ = x.t.scan(prefix, "", false, true, func(string, func(func([]byte) error) error) (bool, error) {
+		found = true
+		return false, nil
+	})
+	return found
 }
 
 // PutKey stores a key with no value (index entries).
 func (x *Txn) PutKey(key string) error {
-	if err := x.t.Set([]byte(key), nil); err != nil {
+	if err := x.t.set(key, nil); err != nil {
 		return fmt.Errorf("put %s: %w", key, err)
 	}
 	return nil
@@ -167,50 +160,23 @@ func (x *Txn) PutKey(key string) error {
 // EachReverse is Each from the key at or below start down to the first key
 // with the prefix (newest first when keys end in a sequence number).
 func (x *Txn) EachReverse(prefix, start string, fn func(key string, decode func(v any) error) (bool, error)) error {
-	it := x.t.NewIterator(badger.IteratorOptions{Prefix: []byte(prefix), Reverse: true, PrefetchValues: true, PrefetchSize: 64})
-	defer it.Close()
-	for it.Seek([]byte(start)); it.Valid(); it.Next() {
-		item := it.Item()
-		key := string(item.Key())
-		decode := func(v any) error {
-			return item.Value(func(b []byte) error {
-				if err := json.Unmarshal(b, v); err != nil {
-					return fmt.Errorf("decode %s: %w", key, err)
-				}
-				return nil
-			})
-		}
-		more, err := fn(key, decode)
-		if err != nil || !more {
-			return err
-		}
-	}
-	return nil
+	return x.t.scan(prefix, start, true, false, func(key string, value func(func([]byte) error) error) (bool, error) {
+		return fn(key, decoder(key, value))
+	})
 }
 
 // EachKey calls fn with every key that starts with prefix, in key order,
 // without reading values.
 func (x *Txn) EachKey(prefix string, fn func(key string) error) error {
-	it := x.t.NewIterator(badger.IteratorOptions{Prefix: []byte(prefix)})
-	defer it.Close()
-	for it.Rewind(); it.Valid(); it.Next() {
-		if err := fn(string(it.Item().Key())); err != nil {
-			return err
-		}
-	}
-	return nil
+	return x.t.scan(prefix, "", false, true, func(key string, _ func(func([]byte) error) error) (bool, error) {
+		return true, fn(key)
+	})
 }
 
 // EachKeyReverse walks keys only (no values), from start down to the first
 // key with the prefix.
 func (x *Txn) EachKeyReverse(prefix, start string, fn func(key string) (bool, error)) error {
-	it := x.t.NewIterator(badger.IteratorOptions{Prefix: []byte(prefix), Reverse: true})
-	defer it.Close()
-	for it.Seek([]byte(start)); it.Valid(); it.Next() {
-		more, err := fn(string(it.Item().Key()))
-		if err != nil || !more {
-			return err
-		}
-	}
-	return nil
+	return x.t.scan(prefix, start, true, true, func(key string, _ func(func([]byte) error) error) (bool, error) {
+		return fn(key)
+	})
 }
