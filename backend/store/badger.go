@@ -87,7 +87,9 @@ func isLockError(err error) bool {
 	return strings.Contains(s, "Cannot acquire directory lock") || strings.Contains(s, "resource temporarily unavailable")
 }
 
-func (e *badgerEngine) begin(update bool) etxn { return badgerTxn{e.db.NewTransaction(update)} }
+func (e *badgerEngine) begin(update bool) (etxn, error) {
+	return badgerTxn{e.db.NewTransaction(update)}, nil
+}
 
 func (e *badgerEngine) sync() error { return e.db.Sync() }
 

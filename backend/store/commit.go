@@ -58,7 +58,13 @@ func (s *Store) committer() {
 // outgrows a Badger transaction, the part that fit commits first.
 func (s *Store) commitBatch(batch []*pending) {
 	for len(batch) > 0 {
-		txn := s.eng.begin(true)
+		txn, err := s.eng.begin(true)
+		if err != nil {
+			for _, p := range batch {
+				p.done <- err
+			}
+			return
+		}
 		sh := &shared{}
 		txs := make([]*Txn, 0, len(batch))
 		failed, ferr := -1, error(nil)

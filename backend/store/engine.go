@@ -9,7 +9,7 @@ import "errors"
 type engine interface {
 	// begin starts a transaction; a read-only one (update false) sees one
 	// consistent snapshot.
-	begin(update bool) etxn
+	begin(update bool) (etxn, error)
 	// sync returns once every transaction committed before the call is
 	// durable. An engine whose commit is durable by itself returns nil.
 	sync() error

@@ -95,7 +95,10 @@ func (s *Store) Update(fn func(*Txn) error) error {
 
 // View runs fn in a read-only transaction.
 func (s *Store) View(fn func(*Txn) error) error {
-	t := s.eng.begin(false)
+	t, err := s.eng.begin(false)
+	if err != nil {
+		return err
+	}
 	defer t.discard()
 	return fn(&Txn{t: t})
 }
