@@ -13,6 +13,8 @@ import (
 const (
 	AuditChain   = "hostbound audit chain v1"
 	APIKeyPepper = "hostbound api key pepper v1"
+	// StoreRedoLog encrypts the embedded store's redo log (backend/store/redo.go).
+	StoreRedoLog = "hostbound store redo log v1"
 )
 
 // Derive returns a 32-byte key for purpose.
