@@ -6,8 +6,11 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
+	"sync"
 	"sync/atomic"
+	"time"
 
 	"github.com/dgraph-io/badger/v4"
 	"github.com/sirupsen/logrus"
@@ -22,8 +25,13 @@ const maxValueThreshold = 1 << 20
 // badgerEngine is the embedded engine: Badger v4 with every table and
 // value-log file encrypted under the master key.
 type badgerEngine struct {
-	dir string
-	db  *badger.DB
+	dir  string
+	db   *badger.DB
+	redo *redoLog
+	log  logrus.FieldLogger
+	// stop ends the checkpointer, which closes stopped.
+	stop, stopped chan struct{}
+	stopOnce      sync.Once
 	// spaceOK is when checkSpace last found room to spare (UnixNano).
 	spaceOK atomic.Int64
 }
@@ -38,13 +46,11 @@ func openBadger(dir string, key []byte, log logrus.FieldLogger) (*badgerEngine, 
 	}
 	opts := badger.DefaultOptions(dir).
 		WithEncryptionKey(key).
-		// Durability is the committer's (commit.go): Badger writes each
-		// batch to its logs without syncing, and the syncer syncs once for
-		// every batch written meanwhile before any of their Updates
-		// returns. Values stay in the LSM tree's logs (ValueThreshold at
-		// Badger's maximum): Badger does not sync a value log file it
-		// rotates unless SyncWrites is on, so with it off no value may live
-		// in one.
+		// Durability is the redo log's (redo.go): Badger writes without
+		// syncing and syncs only at checkpoints. Values stay in the LSM
+		// tree's logs (ValueThreshold at Badger's maximum): Badger does
+		// not sync a value log file it rotates unless SyncWrites is on, so
+		// with it off no value may live in one.
 		WithSyncWrites(false).
 		// One writer (the committer) commits one transaction at a time:
 		// no two can conflict, so Badger need not hash and track every
@@ -77,7 +83,123 @@ func openBadger(dir string, key []byte, log logrus.FieldLogger) (*badgerEngine, 
 	case err != nil:
 		return nil, fmt.Errorf("open store: %w", err)
 	}
-	return &badgerEngine{dir: dir, db: db}, nil
+	e := &badgerEngine{dir: dir, db: db, log: log, stop: make(chan struct{}), stopped: make(chan struct{})}
+	if err := e.recover(key); err != nil {
+		db.Close()
+		return nil, err
+	}
+	go e.checkpointer()
+	return e, nil
+}
+
+// recover replays the redo log into Badger: every commit since the last
+// checkpoint, in order (some or all of them may be in Badger already;
+// applying them again in order ends in the same state).
+func (e *badgerEngine) recover(key []byte) error {
+	r, segs, err := openRedo(e.dir, key)
+	if err != nil {
+		return err
+	}
+	total := 0
+	for _, seg := range segs {
+		n, tail, err := r.readSegment(seg, e.apply)
+		if err != nil {
+			return fmt.Errorf("open store: %w", err)
+		}
+		if tail {
+			e.log.WithField("segment", filepath.Base(seg)).Warn("redo log: a record cut short at the end of a segment was not acknowledged; ignored")
+		}
+		total += n
+	}
+	if total > 0 {
+		e.log.WithFields(logrus.Fields{"records": total, "segments": len(segs)}).Info("store: replayed the redo log")
+	}
+	r.old = segs
+	e.redo = r
+	return nil
+}
+
+// apply commits one replayed transaction to Badger.
+func (e *badgerEngine) apply(ops []redoOp) error {
+	t := e.db.NewTransaction(true)
+	defer t.Discard()
+	for _, op := range ops {
+		var err error
+		if op.delete {
+			err = t.Delete([]byte(op.key))
+		} else {
+			err = t.Set([]byte(op.key), op.value)
+		}
+		if err != nil {
+			return fmt.Errorf("replay: %w", err)
+		}
+	}
+	return t.Commit()
+}
+
+// checkpointEvery is how often the redo log is rotated and the segments
+// Badger has made durable are removed: about a second of commits is
+// replayed after a crash.
+const checkpointEvery = time.Second
+
+func (e *badgerEngine) stopCheckpoints() {
+	e.stopOnce.Do(func() { close(e.stop) })
+	<-e.stopped
+}
+
+func (e *badgerEngine) checkpointer() {
+	defer close(e.stopped)
+	t := time.NewTicker(checkpointEvery)
+	defer t.Stop()
+	for {
+		select {
+		case <-e.stop:
+			return
+		case <-t.C:
+		}
+		if err := e.checkpoint(); err != nil {
+			e.log.WithError(err).Warn("store: checkpoint failed; the redo log is kept")
+		}
+	}
+}
+
+// checkpoint rotates the redo log, then removes the rotated segments once
+// Badger holds their commits durably: its one memtable's log synced, and
+// no older memtable waiting for its flush (Badger does not sync a
+// memtable's log when it rotates it; the flush writes a synced table).
+func (e *badgerEngine) checkpoint() error {
+	e.redo.rotate()
+	old := e.redo.oldSegments()
+	if len(old) == 0 {
+		return nil
+	}
+	before, err := memtableLogs(e.dir)
+	if err != nil || len(before) != 1 {
+		return err
+	}
+	if err := e.db.Sync(); err != nil {
+		return err
+	}
+	after, err := memtableLogs(e.dir)
+	if err != nil || !slices.Equal(before, after) {
+		return err
+	}
+	return e.redo.removeOld(old)
+}
+
+// memtableLogs lists Badger's memtable log files (NNNNN.mem).
+func memtableLogs(dir string) ([]string, error) {
+	ents, err := os.ReadDir(dir)
+	if err != nil {
+		return nil, err
+	}
+	var mems []string
+	for _, ent := range ents {
+		if strings.HasSuffix(ent.Name(), ".mem") {
+			mems = append(mems, ent.Name())
+		}
+	}
+	return mems, nil
 }
 
 // isLockError recognises Badger's directory-lock failure, which it reports
@@ -88,12 +210,19 @@ func isLockError(err error) bool {
 }
 
 func (e *badgerEngine) begin(update bool) (etxn, error) {
-	return badgerTxn{e.db.NewTransaction(update)}, nil
+	return &badgerTxn{t: e.db.NewTransaction(update), e: e}, nil
 }
 
-func (e *badgerEngine) sync() error { return e.db.Sync() }
-
-func (e *badgerEngine) close() error { return e.db.Close() }
+// close stops the checkpoints and closes Badger, which flushes its
+// memtables: the redo log is then no longer needed.
+func (e *badgerEngine) close() error {
+	e.stopCheckpoints()
+	e.redo.close()
+	if err := e.db.Close(); err != nil {
+		return err
+	}
+	return e.redo.removeOld(e.redo.oldSegments())
+}
 
 // size counts blocks allocated, not apparent sizes (Badger's own figure
 // lags a minute and counts the preallocated value log).
@@ -110,9 +239,14 @@ func (e *badgerEngine) size() int64 {
 	return n
 }
 
-type badgerTxn struct{ t *badger.Txn }
+// badgerTxn is a Badger transaction that keeps its writes for the redo log.
+type badgerTxn struct {
+	t   *badger.Txn
+	e   *badgerEngine
+	ops []redoOp
+}
 
-func (x badgerTxn) get(key string, fn func([]byte) error) error {
+func (x *badgerTxn) get(key string, fn func([]byte) error) error {
 	item, err := x.t.Get([]byte(key))
 	if errors.Is(err, badger.ErrKeyNotFound) {
 		return ErrNotFound
@@ -123,11 +257,21 @@ func (x badgerTxn) get(key string, fn func([]byte) error) error {
 	return item.Value(fn)
 }
 
-func (x badgerTxn) set(key string, value []byte) error {
-	return tooBig(x.t.Set([]byte(key), value))
+func (x *badgerTxn) set(key string, value []byte) error {
+	if err := x.t.Set([]byte(key), value); err != nil {
+		return tooBig(err)
+	}
+	x.ops = append(x.ops, redoOp{key: key, value: value})
+	return nil
 }
 
-func (x badgerTxn) delete(key string) error { return tooBig(x.t.Delete([]byte(key))) }
+func (x *badgerTxn) delete(key string) error {
+	if err := x.t.Delete([]byte(key)); err != nil {
+		return tooBig(err)
+	}
+	x.ops = append(x.ops, redoOp{key: key, delete: true})
+	return nil
+}
 
 // tooBig turns Badger's ErrTxnTooBig into the store's.
 func tooBig(err error) error {
@@ -137,7 +281,7 @@ func tooBig(err error) error {
 	return err
 }
 
-func (x badgerTxn) scan(prefix, start string, reverse, keysOnly bool, fn func(string, func(func([]byte) error) error) (bool, error)) error {
+func (x *badgerTxn) scan(prefix, start string, reverse, keysOnly bool, fn func(string, func(func([]byte) error) error) (bool, error)) error {
 	opts := badger.IteratorOptions{Prefix: []byte(prefix), Reverse: reverse}
 	if !keysOnly {
 		opts.PrefetchValues, opts.PrefetchSize = true, 64
@@ -163,6 +307,29 @@ func (x badgerTxn) scan(prefix, start string, reverse, keysOnly bool, fn func(st
 	return nil
 }
 
-func (x badgerTxn) commit() error { return tooBig(x.t.Commit()) }
+// commit appends the writes to the redo log (synced), then commits them to
+// Badger: when it returns nil they are durable. A commit Badger refuses is
+// taken out of the log again.
+func (x *badgerTxn) commit() error {
+	if len(x.ops) == 0 {
+		return tooBig(x.t.Commit())
+	}
+	r := x.e.redo
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	start := r.off
+	if err := r.append(x.ops); err != nil {
+		x.t.Discard()
+		return err
+	}
+	if err := x.t.Commit(); err != nil {
+		if r.f != nil && r.off > start {
+			r.off = start
+			_ = r.undo(err)
+		}
+		return tooBig(err)
+	}
+	return nil
+}
 
-func (x badgerTxn) discard() { x.t.Discard() }
+func (x *badgerTxn) discard() { x.t.Discard() }

@@ -15,19 +15,12 @@ type pending struct {
 }
 
 // committer is the store's only writer: it takes whatever Updates are
-// waiting and commits them together (group commit). A commit writes to
-// Badger's logs without syncing; the syncer then syncs once for every batch
-// committed meanwhile and only then answers their Updates. So the committer
-// runs the next batch while the disk syncs the last ones, and writers share
-// one sync instead of queueing for one each.
-//
-// Readers may see a batch before it is synced (Badger shows a commit at
-// once). Nothing leaves the process on such a read alone: an answer that
-// depends on it (a password) waits for its own audit record, which commits
-// after the batch and is synced with it or later.
+// waiting and commits them together (group commit), so that writers share
+// one sync of the disk instead of queueing for one each; while a batch
+// syncs, the next one gathers. The engine's commit is durable when it
+// returns, and readers see a batch only then.
 func (s *Store) committer() {
 	defer close(s.committed)
-	defer close(s.syncq)
 	for p := range s.queue {
 		batch := []*pending{p}
 	fill:
@@ -55,7 +48,7 @@ func (s *Store) committer() {
 // commitBatch runs the batch's functions in one transaction and commits.
 // A function that fails gets its error and the rest run again without it
 // (their earlier run shared the discarded transaction). When the batch
-// outgrows a Badger transaction, the part that fit commits first.
+// outgrows an engine transaction, the part that fit commits first.
 func (s *Store) commitBatch(batch []*pending) {
 	for len(batch) > 0 {
 		txn, err := s.eng.begin(true)
@@ -112,7 +105,9 @@ func (s *Store) commitBatch(batch []*pending) {
 				f()
 			}
 		}
-		s.syncq <- batch
+		for _, p := range batch {
+			p.done <- nil
+		}
 		return
 	}
 }
@@ -126,36 +121,6 @@ func beforeCommit(x *Txn) error {
 		}
 	}
 	return nil
-}
-
-// syncer syncs Badger's logs for the committed batches and answers their
-// Updates: every batch waiting when a sync starts was written before it.
-func (s *Store) syncer() {
-	defer close(s.synced)
-	for b := range s.syncq {
-		waiting := [][]*pending{b}
-	fill:
-		for {
-			select {
-			case more, ok := <-s.syncq:
-				if !ok {
-					break fill
-				}
-				waiting = append(waiting, more)
-			default:
-				break fill
-			}
-		}
-		err := s.eng.sync()
-		if err != nil {
-			err = fmt.Errorf("sync store: %w", err)
-		}
-		for _, b := range waiting {
-			for _, p := range b {
-				p.done <- err
-			}
-		}
-	}
 }
 
 // run calls fn, turning a panic into that caller's error so that one bad

@@ -3,16 +3,13 @@ package store
 import "errors"
 
 // engine is what the store needs from a database: transactions over keys
-// and values with ordered prefix scans, and a way to make what committed
-// durable. Badger (badger.go) is the embedded default. The rest of the
+// and values with ordered prefix scans, whose commit is durable when it
+// returns. Badger (badger.go) is the embedded default. The rest of the
 // package (the committer, Txn's JSON values) is the same over any engine.
 type engine interface {
 	// begin starts a transaction; a read-only one (update false) sees one
 	// consistent snapshot.
 	begin(update bool) (etxn, error)
-	// sync returns once every transaction committed before the call is
-	// durable. An engine whose commit is durable by itself returns nil.
-	sync() error
 	// checkSpace refuses writes (ErrDiskFull) when the engine could not
 	// take them safely; nil when it cannot tell.
 	checkSpace() error

@@ -28,9 +28,6 @@ type Store struct {
 	closeMu   sync.RWMutex
 	closed    bool
 	committed chan struct{} // closed when the committer has stopped
-	// syncq carries the committed batches waiting for a sync (commit.go).
-	syncq  chan []*pending
-	synced chan struct{} // closed when the syncer has stopped
 }
 
 // Open opens (or creates) the database in dir with the master key.
@@ -45,12 +42,10 @@ func Open(dir string, key []byte, log logrus.FieldLogger) (*Store, error) {
 	return start(e), nil
 }
 
-// start runs the committer and the syncer over an open engine.
+// start runs the committer over an open engine.
 func start(e engine) *Store {
-	s := &Store{eng: e, queue: make(chan *pending, maxBatch), committed: make(chan struct{}),
-		syncq: make(chan []*pending, maxBatch), synced: make(chan struct{})}
+	s := &Store{eng: e, queue: make(chan *pending, maxBatch), committed: make(chan struct{})}
 	go s.committer()
-	go s.syncer()
 	return s
 }
 
@@ -65,7 +60,6 @@ func (s *Store) Close() error {
 	close(s.queue)
 	s.closeMu.Unlock()
 	<-s.committed
-	<-s.synced
 	if err := s.eng.close(); err != nil {
 		return fmt.Errorf("close store: %w", err)
 	}
@@ -77,8 +71,8 @@ func (s *Store) Close() error {
 // returns nil, the writes are on disk (synced).
 //
 // Writes go through one committer (see commit.go) that runs the functions
-// waiting at that moment one after another in a single Badger transaction
-// and commits them with one fsync: each sees the writes of those before it
+// waiting at that moment one after another in a single transaction and
+// commits them with one sync: each sees the writes of those before it
 // (so the audit chain's head moves on correctly), a function that fails is
 // taken out and the others run again, and the cost of the fsync is shared.
 func (s *Store) Update(fn func(*Txn) error) error {
