@@ -58,8 +58,9 @@ type SnapshotResolver interface {
 	// read (so a change tx does not see shows as a newer generation).
 	ResolveRead(tx *store.Txn, a access.Actor, gen uint64) (access.Principal, error)
 	// Changed reports whether anything ResolveRead reads has changed since
-	// generation gen; asked inside the commit of the call's record.
-	Changed(gen uint64) bool
+	// generation gen, committed or earlier in tx's batch (tx nil: outside a
+	// commit); asked inside the commit of the call's record.
+	Changed(tx *store.Txn, gen uint64) bool
 	// Used records the use of a's credential in tx, with the record.
 	Used(tx *store.Txn, a access.Actor) error
 }
@@ -90,7 +91,7 @@ func (l *Log) Reveal(st *store.Store, r Resolver, a access.Actor, op, target str
 		return fn(tx, p, &rec)
 	})
 	if err != nil {
-		if sr.Changed(gen) {
+		if sr.Changed(nil, gen) {
 			return l.Act(st, r, a, op, target, fn) // decide the refusal on the present
 		}
 		if e := apperr.As(err); e != nil {
@@ -102,7 +103,7 @@ func (l *Log) Reveal(st *store.Store, r Resolver, a access.Actor, op, target str
 	}
 	rec.Result, rec.Reason = Success, withApp(rec.Reason, a.App)
 	err = st.Update(func(tx *store.Txn) error {
-		if sr.Changed(gen) {
+		if sr.Changed(tx, gen) {
 			return errStale
 		}
 		if err := sr.Used(tx, a); err != nil {

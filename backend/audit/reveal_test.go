@@ -31,7 +31,7 @@ func (s *snapshots) Generation() uint64 { return s.gen.Load() }
 func (s *snapshots) ResolveRead(_ *store.Txn, a access.Actor, _ uint64) (access.Principal, error) {
 	return s.resolve(a)
 }
-func (s *snapshots) Changed(gen uint64) bool { return s.gen.Load() != gen }
+func (s *snapshots) Changed(_ *store.Txn, gen uint64) bool { return s.gen.Load() != gen }
 func (s *snapshots) Used(*store.Txn, access.Actor) error {
 	s.used.Add(1)
 	return nil
