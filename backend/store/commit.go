@@ -58,7 +58,7 @@ func (s *Store) commitBatch(batch []*pending) {
 			}
 			return
 		}
-		sh := &shared{}
+		sh := &shared{watches: s.watches.Load()}
 		txs := make([]*Txn, 0, len(batch))
 		failed, ferr := -1, error(nil)
 		for i, p := range batch {
@@ -100,6 +100,7 @@ func (s *Store) commitBatch(batch []*pending) {
 			}
 			return
 		}
+		sh.bump()
 		for _, x := range append(txs, hooks) {
 			for _, f := range x.afterCommit {
 				f()

@@ -19,5 +19,6 @@ func (x *Txn) PutRaw(key string, value []byte) error {
 	if err := x.t.set(key, value); err != nil {
 		return fmt.Errorf("put %s: %w", key, err)
 	}
+	x.touch(key)
 	return nil
 }

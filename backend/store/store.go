@@ -28,6 +28,7 @@ type Store struct {
 	closeMu   sync.RWMutex
 	closed    bool
 	committed chan struct{} // closed when the committer has stopped
+	watchSet
 }
 
 // Open opens (or creates) the database in dir with the master key.

@@ -19,6 +19,10 @@ type Txn struct {
 type shared struct {
 	local  map[any]any
 	before []func(*Txn) error
+	// watches are the store's generations; touched, those this batch
+	// moves when it commits (watch.go).
+	watches *[]*Gen
+	touched map[*Gen]bool
 }
 
 // Local returns the value kept under key by the functions committed
@@ -98,6 +102,7 @@ func (x *Txn) Put(key string, v any) error {
 	if err := x.t.set(key, b); err != nil {
 		return fmt.Errorf("put %s: %w", key, err)
 	}
+	x.touch(key)
 	return nil
 }
 
@@ -106,6 +111,7 @@ func (x *Txn) Delete(key string) error {
 	if err := x.t.delete(key); err != nil {
 		return fmt.Errorf("delete %s: %w", key, err)
 	}
+	x.touch(key)
 	return nil
 }
 
@@ -154,6 +160,7 @@ func (x *Txn) PutKey(key string) error {
 	if err := x.t.set(key, nil); err != nil {
 		return fmt.Errorf("put %s: %w", key, err)
 	}
+	x.touch(key)
 	return nil
 }
 
