@@ -95,7 +95,7 @@ func (s *Store) View(fn func(*Txn) error) error {
 		return err
 	}
 	defer t.discard()
-	return fn(&Txn{t: t})
+	return fn(&Txn{t: t, readOnly: true})
 }
 
 // Size returns the bytes the database takes now.

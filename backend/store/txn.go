@@ -9,6 +9,7 @@ import (
 // Txn is a transaction with JSON-encoded values.
 type Txn struct {
 	t           etxn
+	readOnly    bool // View's
 	afterCommit []func()
 	shared      *shared // what the functions committed together share
 }
@@ -57,6 +58,10 @@ func (x *Txn) BeforeCommit(f func(*Txn) error) {
 	}
 	x.shared.before = append(x.shared.before, f)
 }
+
+// ReadOnly reports whether x is a View's transaction: what it reads is one
+// snapshot, and nothing it does commits.
+func (x *Txn) ReadOnly() bool { return x.readOnly }
 
 // AfterCommit runs f once the transaction has committed, in commit order;
 // never when it fails. In-memory views of the data (indexes, caches)

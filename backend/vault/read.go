@@ -176,9 +176,16 @@ func (s *Service) RevealPassword(a access.Actor, rid, aid uint64, why Purpose) (
 func (s *Service) RevealAccount(a access.Actor, rid, aid uint64, why Purpose) (Resource, Account, error) {
 	var r Resource
 	var acct Account
+	gen := s.gen.Load() // before Reveal's read opens
 	err := s.audit.Reveal(s.st, s.users, a, why.op(), acctTarget(rid, aid), func(tx *store.Txn, p access.Principal, rec *audit.Record) error {
+		get := getAccount
+		if tx.ReadOnly() {
+			get = func(tx *store.Txn, p access.Principal, rid, aid uint64) (Resource, Account, error) {
+				return s.cachedAccount(tx, gen, p, rid, aid)
+			}
+		}
 		var err error
-		r, acct, err = passwordOf(tx, p, rid, aid, access.PasswordsView, why, rec)
+		r, acct, err = passwordWith(get, tx, p, rid, aid, access.PasswordsView, why, rec)
 		return err
 	})
 	if err != nil {
@@ -220,8 +227,14 @@ func (s *Service) changePassword(tx *store.Txn, p access.Principal, rid, aid uin
 // passwordOf reads an account whose password p wants to view or modify
 // (perm), naming it and the purpose in the audit record.
 func passwordOf(tx *store.Txn, p access.Principal, rid, aid uint64, perm access.Permission, why Purpose, rec *audit.Record) (Resource, Account, error) {
+	return passwordWith(getAccount, tx, p, rid, aid, perm, why, rec)
+}
+
+// passwordWith is passwordOf reading the account with get.
+func passwordWith(get func(*store.Txn, access.Principal, uint64, uint64) (Resource, Account, error), tx *store.Txn,
+	p access.Principal, rid, aid uint64, perm access.Permission, why Purpose, rec *audit.Record) (Resource, Account, error) {
 	rec.Reason = why.reason()
-	r, acct, err := getAccount(tx, p, rid, aid)
+	r, acct, err := get(tx, p, rid, aid)
 	if err != nil {
 		return r, acct, err
 	}

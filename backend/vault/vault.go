@@ -106,11 +106,15 @@ type Service struct {
 	audit *audit.Log
 	users Users
 	clock func() time.Time
+	// gen moves with every committed write under vault/; reveals keeps
+	// what retrievals found at one generation (revealcache.go).
+	gen     *store.Gen
+	reveals revealCache
 }
 
 // NewService returns a vault service.
 func NewService(st *store.Store, log *audit.Log, users Users, clock func() time.Time) *Service {
-	return &Service{st: st, audit: log, users: users, clock: clock}
+	return &Service{st: st, audit: log, users: users, clock: clock, gen: st.Watch("vault/")}
 }
 
 const (
