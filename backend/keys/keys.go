@@ -15,6 +15,9 @@ const (
 	APIKeyPepper = "hostbound api key pepper v1"
 	// StoreRedoLog encrypts the embedded store's redo log (backend/store/redo.go).
 	StoreRedoLog = "hostbound store redo log v1"
+	// StoreLedger encrypts the embedded store's append-only segments
+	// (backend/store/ledger.go).
+	StoreLedger = "hostbound store ledger v1"
 )
 
 // Derive returns a 32-byte key for purpose.
