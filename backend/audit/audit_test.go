@@ -105,3 +105,13 @@ func TestConcurrentAppendsKeepOneChain(t *testing.T) {
 		return nil
 	})
 }
+
+// The records and the column are written once, in sequence: the embedded
+// store keeps them out of Badger's tree (backend/store/ledger.go).
+func TestRecordsAndColumnAreAppendOnlyInTheStore(t *testing.T) {
+	for _, p := range []string{recPrefix, cPrefix} {
+		if !store.AppendOnly(p) {
+			t.Errorf("%s is not an append-only prefix of the store", p)
+		}
+	}
+}

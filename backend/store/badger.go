@@ -1,6 +1,7 @@
 package store
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -28,6 +29,7 @@ type badgerEngine struct {
 	dir  string
 	db   *badger.DB
 	redo *redoLog
+	led  *ledger
 	log  logrus.FieldLogger
 	// stop ends the checkpointer, which closes stopped.
 	stop, stopped chan struct{}
@@ -84,7 +86,17 @@ func openBadger(dir string, key []byte, log logrus.FieldLogger) (*badgerEngine, 
 		return nil, fmt.Errorf("open store: %w", err)
 	}
 	e := &badgerEngine{dir: dir, db: db, log: log, stop: make(chan struct{}), stopped: make(chan struct{})}
+	if e.led, err = openLedger(dir, key); err != nil {
+		db.Close()
+		return nil, err
+	}
+	if err := e.findLegacy(); err != nil {
+		e.led.close()
+		db.Close()
+		return nil, err
+	}
 	if err := e.recover(key); err != nil {
+		e.led.close()
 		db.Close()
 		return nil, err
 	}
@@ -119,12 +131,48 @@ func (e *badgerEngine) recover(key []byte) error {
 	return nil
 }
 
-// apply commits one replayed transaction to Badger.
+// findLegacy notes, per append-only prefix, the greatest number of its
+// keys in Badger (written before the ledger): those stay there.
+func (e *badgerEngine) findLegacy() error {
+	return e.db.View(func(t *badger.Txn) error {
+		for i, p := range appendOnly {
+			it := t.NewIterator(badger.IteratorOptions{Prefix: []byte(p), Reverse: true})
+			for it.Seek([]byte(p + "\xff")); it.Valid(); it.Next() {
+				if list, seq, ok := ledgerKey(string(it.Item().Key())); ok && list == i {
+					l := &e.led.lists[i]
+					l.legacyMax, l.hasLegacy = seq, true
+					if st := l.state.Load(); len(st.pos) > 0 && st.first <= seq {
+						it.Close()
+						return fmt.Errorf("open store: %s: number %d is both in Badger and in the ledger", p, st.first)
+					}
+					break
+				}
+			}
+			it.Close()
+		}
+		return nil
+	})
+}
+
+// apply commits one replayed transaction to Badger and the ledger. A key
+// the ledger has already is skipped; the next one is appended.
 func (e *badgerEngine) apply(ops []redoOp) error {
 	t := e.db.NewTransaction(true)
 	defer t.Discard()
+	lx := ledgerTxn{l: e.led, view: e.led.view()}
 	for _, op := range ops {
 		var err error
+		if list, seq, ok := lx.inLedger(op.key); ok {
+			if p := lx.view[list].at(seq); !op.delete && p != absent {
+				if k, v, err := lx.entryAt(p); err == nil && k == op.key && bytes.Equal(v, op.value) {
+					continue // the ledger has it
+				}
+			}
+			if err := lx.write(list, seq, op.key, op.value, op.delete); err != nil {
+				return fmt.Errorf("replay: %w", err)
+			}
+			continue
+		}
 		if op.delete {
 			err = t.Delete([]byte(op.key))
 		} else {
@@ -133,6 +181,13 @@ func (e *badgerEngine) apply(ops []redoOp) error {
 		if err != nil {
 			return fmt.Errorf("replay: %w", err)
 		}
+	}
+	if len(lx.pend) > 0 {
+		_, pos, err := e.led.append(lx.pend)
+		if err != nil {
+			return fmt.Errorf("replay: %w", err)
+		}
+		e.led.publish(lx.view, lx.pend, pos)
 	}
 	return t.Commit()
 }
@@ -184,6 +239,9 @@ func (e *badgerEngine) checkpoint() error {
 	if err != nil || !slices.Equal(before, after) {
 		return err
 	}
+	if err := e.led.sync(); err != nil {
+		return err
+	}
 	return e.redo.removeOld(old)
 }
 
@@ -210,7 +268,8 @@ func isLockError(err error) bool {
 }
 
 func (e *badgerEngine) begin(update bool) (etxn, error) {
-	return &badgerTxn{t: e.db.NewTransaction(update), e: e}, nil
+	t := e.db.NewTransaction(update)
+	return &badgerTxn{t: t, e: e, led: ledgerTxn{l: e.led, view: e.led.view()}}, nil
 }
 
 // close stops the checkpoints and closes Badger, which flushes its
@@ -219,6 +278,10 @@ func (e *badgerEngine) close() error {
 	e.stopCheckpoints()
 	e.redo.close()
 	if err := e.db.Close(); err != nil {
+		e.led.close()
+		return err
+	}
+	if err := e.led.close(); err != nil {
 		return err
 	}
 	return e.redo.removeOld(e.redo.oldSegments())
@@ -244,9 +307,13 @@ type badgerTxn struct {
 	t   *badger.Txn
 	e   *badgerEngine
 	ops []redoOp
+	led ledgerTxn
 }
 
 func (x *badgerTxn) get(key string, fn func([]byte) error) error {
+	if list, seq, ok := x.led.inLedger(key); ok {
+		return x.led.get(list, seq, key, fn)
+	}
 	item, err := x.t.Get([]byte(key))
 	if errors.Is(err, badger.ErrKeyNotFound) {
 		return ErrNotFound
@@ -258,6 +325,13 @@ func (x *badgerTxn) get(key string, fn func([]byte) error) error {
 }
 
 func (x *badgerTxn) set(key string, value []byte) error {
+	if list, seq, ok := x.led.inLedger(key); ok {
+		if err := x.led.write(list, seq, key, value, false); err != nil {
+			return err
+		}
+		x.ops = append(x.ops, redoOp{key: key, value: value})
+		return nil
+	}
 	if err := x.t.Set([]byte(key), value); err != nil {
 		return tooBig(err)
 	}
@@ -266,6 +340,13 @@ func (x *badgerTxn) set(key string, value []byte) error {
 }
 
 func (x *badgerTxn) delete(key string) error {
+	if list, seq, ok := x.led.inLedger(key); ok {
+		if err := x.led.write(list, seq, key, nil, true); err != nil {
+			return err
+		}
+		x.ops = append(x.ops, redoOp{key: key, delete: true})
+		return nil
+	}
 	if err := x.t.Delete([]byte(key)); err != nil {
 		return tooBig(err)
 	}
@@ -292,6 +373,17 @@ func (x *badgerTxn) scan(prefix, start string, reverse, keysOnly bool, fn func(s
 		it.Seek([]byte(start))
 	} else {
 		it.Rewind()
+	}
+	if lists := x.led.lists(prefix); len(lists) > 0 {
+		srcs := []scanSource{&badgerSource{it: it, keysOnly: keysOnly}}
+		for _, l := range lists {
+			s, err := x.led.source(l, prefix, start, reverse)
+			if err != nil {
+				return err
+			}
+			srcs = append(srcs, s)
+		}
+		return mergeScan(srcs, reverse, fn)
 	}
 	for ; it.Valid(); it.Next() {
 		item := it.Item()
@@ -322,14 +414,63 @@ func (x *badgerTxn) commit() error {
 		x.t.Discard()
 		return err
 	}
-	if err := x.t.Commit(); err != nil {
+	undo := func(err error) {
 		if r.f != nil && r.off > start {
 			r.off = start
 			_ = r.undo(err)
 		}
+	}
+	var mark ledgerMark
+	var pos []uint64
+	if len(x.led.pend) > 0 {
+		var err error
+		if mark, pos, err = x.e.led.append(x.led.pend); err != nil {
+			x.t.Discard()
+			undo(err)
+			return err
+		}
+	}
+	if err := x.t.Commit(); err != nil {
+		if len(x.led.pend) > 0 {
+			x.e.led.undo(mark)
+		}
+		undo(err)
 		return tooBig(err)
+	}
+	if len(x.led.pend) > 0 {
+		x.e.led.publish(x.led.view, x.led.pend, pos)
 	}
 	return nil
 }
 
 func (x *badgerTxn) discard() { x.t.Discard() }
+
+// badgerSource is a Badger iterator as a stream of a merged scan.
+type badgerSource struct {
+	it       *badger.Iterator
+	keysOnly bool
+	k        string
+	kOK      bool
+}
+
+func (s *badgerSource) valid() bool { return s.it.Valid() }
+
+func (s *badgerSource) key() string {
+	if !s.kOK {
+		s.k, s.kOK = string(s.it.Item().Key()), true
+	}
+	return s.k
+}
+
+func (s *badgerSource) value() func(func([]byte) error) error {
+	if s.keysOnly {
+		return nil
+	}
+	return s.it.Item().Value
+}
+
+func (s *badgerSource) next() error {
+	s.it.Next()
+	s.kOK = false
+	return nil
+}
