@@ -24,7 +24,8 @@ func keysOf(t *testing.T, s *Store, prefix, start string) []string {
 		if start != "" {
 			return tx.EachKeyReverse(prefix, start, func(k string) (bool, error) { ks = append(ks, k); return true, nil })
 		}
-		return tx.EachKey(prefix, func(k string) error { ks = append(ks, k); return nil })
+		ks = txKeys(t, tx, prefix)
+		return nil
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -197,11 +198,7 @@ func TestScansMergeTheLedgerWithKeysWrittenBeforeIt(t *testing.T) {
 	if e := s.eng.(*badgerEngine); !e.led.lists[1].hasLegacy || e.led.lists[1].legacyMax != 5 {
 		t.Fatalf("legacy records up to %d (%v), want 5", e.led.lists[1].legacyMax, e.led.lists[1].hasLegacy)
 	}
-	s.Close()
-	s, err = Open(dir, key, quietLog())
-	if err != nil {
-		t.Fatal(err)
-	}
+	s = reopen(t, s, dir, key)
 	defer s.Close()
 	check(s)
 }
@@ -221,7 +218,7 @@ func TestRewritesDeletesAndGapsUnderAnAppendOnlyPrefix(t *testing.T) {
 			}
 		}
 		// The transaction sees its own writes.
-		if got := len(keysOf0(t, tx, "audit/rec/")); got != 5 {
+		if got := len(txKeys(t, tx, "audit/rec/")); got != 5 {
 			return fmt.Errorf("own writes: %d keys", got)
 		}
 		return nil
@@ -281,11 +278,7 @@ func TestRewritesDeletesAndGapsUnderAnAppendOnlyPrefix(t *testing.T) {
 		}
 	}
 	check(s)
-	s.Close()
-	s, err = Open(dir, key, quietLog())
-	if err != nil {
-		t.Fatal(err)
-	}
+	s = reopen(t, s, dir, key)
 	defer s.Close()
 	check(s)
 
@@ -310,7 +303,20 @@ func TestRewritesDeletesAndGapsUnderAnAppendOnlyPrefix(t *testing.T) {
 	}
 }
 
-func keysOf0(t *testing.T, tx *Txn, prefix string) []string {
+// reopen closes s and opens its directory again.
+func reopen(t *testing.T, s *Store, dir string, key []byte) *Store {
+	t.Helper()
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	s, err := Open(dir, key, quietLog())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+func txKeys(t *testing.T, tx *Txn, prefix string) []string {
 	var ks []string
 	if err := tx.EachKey(prefix, func(k string) error { ks = append(ks, k); return nil }); err != nil {
 		t.Fatal(err)
