@@ -119,7 +119,7 @@ func (e *badgerEngine) recover(key []byte) error {
 			return fmt.Errorf("open store: %w", err)
 		}
 		if tail {
-			e.log.WithField("segment", filepath.Base(seg)).Warn("redo log: a record cut short at the end of a segment was not acknowledged; ignored")
+			e.log.WithField("segment", filepath.Base(seg)).Info("redo log: replay of a segment ended at a record that does not open (cut short when the process stopped, or an earlier use of a recycled file); nothing after it was acknowledged")
 		}
 		total += n
 	}
