@@ -10,7 +10,8 @@
 set -euo pipefail
 
 build_pkgs=(libgtk-3-dev libwebkit2gtk-4.1-dev pkg-config)
-test_pkgs=(xvfb xauth dbus-daemon gnome-keyring libglib2.0-bin chromium xdotool imagemagick x11-utils openssh-client age)
+# postgresql: the PostgreSQL store engine's tests run a throwaway cluster (backend/internal/pgtest).
+test_pkgs=(xvfb xauth dbus-daemon gnome-keyring libglib2.0-bin chromium xdotool imagemagick x11-utils openssh-client age postgresql)
 # make dist and make dist-check: the Windows installer (makensis), its
 # listing (7z), the .desktop check, `file` for the PE check.
 dist_pkgs=(nsis p7zip-full desktop-file-utils file)

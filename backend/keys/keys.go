@@ -18,6 +18,14 @@ const (
 	// StoreLedger encrypts the embedded store's append-only segments
 	// (backend/store/ledger.go).
 	StoreLedger = "hostbound store ledger v1"
+	// StorePostgresValues seals the PostgreSQL engine's values
+	// (backend/store/pg.go).
+	StorePostgresValues = "hostbound store postgres values v1"
+	// StorePostgresKeys derives the synthetic IVs of the PostgreSQL
+	// engine's key pieces (HMAC); StorePostgresKeysCTR encrypts them
+	// (backend/store/pg_keys.go).
+	StorePostgresKeys    = "hostbound store postgres keys v1"
+	StorePostgresKeysCTR = "hostbound store postgres keys ctr v1"
 )
 
 // Derive returns a 32-byte key for purpose.

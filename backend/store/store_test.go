@@ -37,54 +37,46 @@ type record struct {
 
 func TestValuesSurviveCloseAndReopen(t *testing.T) {
 	t.Parallel()
-	dir, key := t.TempDir(), newKey(t)
-	s, err := Open(dir, key, quietLog())
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := s.Update(func(tx *Txn) error { return tx.Put("rec/1", record{"one", 1}) }); err != nil {
-		t.Fatal(err)
-	}
-	if err := s.Close(); err != nil {
-		t.Fatal(err)
-	}
-	s, err = Open(dir, key, quietLog())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
-	var got record
-	if err := s.View(func(tx *Txn) error { return tx.Get("rec/1", &got) }); err != nil || got != (record{"one", 1}) {
-		t.Fatalf("got %+v, %v", got, err)
-	}
-	err = s.View(func(tx *Txn) error { return tx.Get("rec/2", &got) })
-	if !errors.Is(err, ErrNotFound) {
-		t.Fatalf("missing key: %v", err)
-	}
+	forEachEngine(t, func(t *testing.T, open func() *Store) {
+		s := open()
+		if err := s.Update(func(tx *Txn) error { return tx.Put("rec/1", record{"one", 1}) }); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.Close(); err != nil {
+			t.Fatal(err)
+		}
+		s = open()
+		var got record
+		if err := s.View(func(tx *Txn) error { return tx.Get("rec/1", &got) }); err != nil || got != (record{"one", 1}) {
+			t.Fatalf("got %+v, %v", got, err)
+		}
+		err := s.View(func(tx *Txn) error { return tx.Get("rec/2", &got) })
+		if !errors.Is(err, ErrNotFound) {
+			t.Fatalf("missing key: %v", err)
+		}
+	})
 }
 
 func TestAFailedUpdateWritesNothing(t *testing.T) {
 	t.Parallel()
-	s, err := Open(t.TempDir(), newKey(t), quietLog())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
-	boom := errors.New("boom")
-	err = s.Update(func(tx *Txn) error {
-		if err := tx.Put("a", 1); err != nil {
-			return err
+	forEachEngine(t, func(t *testing.T, open func() *Store) {
+		s := open()
+		boom := errors.New("boom")
+		err := s.Update(func(tx *Txn) error {
+			if err := tx.Put("a", 1); err != nil {
+				return err
+			}
+			return boom
+		})
+		if !errors.Is(err, boom) {
+			t.Fatalf("got %v", err)
 		}
-		return boom
-	})
-	if !errors.Is(err, boom) {
-		t.Fatalf("got %v", err)
-	}
-	s.View(func(tx *Txn) error {
-		if ok, _ := tx.Has("a"); ok {
-			t.Fatal("a failed transaction left a value behind")
-		}
-		return nil
+		s.View(func(tx *Txn) error {
+			if ok, _ := tx.Has("a"); ok {
+				t.Fatal("a failed transaction left a value behind")
+			}
+			return nil
+		})
 	})
 }
 

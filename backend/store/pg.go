@@ -1,0 +1,384 @@
+package store
+
+import (
+	"bytes"
+	"context"
+	"crypto/aes"
+	"crypto/cipher"
+	"crypto/rand"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/sirupsen/logrus"
+
+	"hostbound/backend/keys"
+)
+
+// The PostgreSQL engine: one table of encrypted keys (pg_keys.go) and
+// sealed values, so that a dump of the database shows only sizes, counts
+// and the numbers inside keys.
+//
+// Writes take a transaction-scoped advisory lock first: serve nodes that
+// share the database then commit one at a time, as one process's
+// committer does, and the audit chain stays one chain. Each write runs as
+// it is made, so the transaction's reads see it; PostgreSQL's default
+// synchronous_commit makes COMMIT durable when it returns.
+
+const (
+	pgTable = "hostbound_kv"
+	// pgWriteLock is the advisory lock of writers ("hbkv" as a number).
+	pgWriteLock = 0x68626b76
+	// pgPage bounds the rows one scan query returns: a scan reads page by
+	// page from the last key seen, never a whole prefix at once. Pages
+	// with values are smaller, as values can be large.
+	pgKeyPage   = 1000
+	pgValuePage = 200
+	pgNonceSize = 12
+)
+
+// pgMetaKey holds a sealed known value. Stored keys are made only of
+// digits, "/", "~" and base64url, so it can clash with none, and scans
+// skip it.
+var pgMetaKey = []byte("\x00hostbound-meta")
+
+// pgMetaValue is what the meta row seals: it opens only under the master
+// key that created the database.
+var pgMetaValue = []byte("hostbound postgres store v1")
+
+type pgEngine struct {
+	pool *pgxpool.Pool
+	keys *keyCodec
+	aead cipher.AEAD
+	log  logrus.FieldLogger
+}
+
+// OpenPostgres opens (or creates) the store in the PostgreSQL database at
+// url (a pgx connection string) with the master key. A database made
+// under another master key is ErrWrongKey, and is left as it was.
+func OpenPostgres(url string, key []byte, log logrus.FieldLogger) (*Store, error) {
+	if len(key) != KeySize {
+		return nil, fmt.Errorf("open store: master key is %d bytes, want %d", len(key), KeySize)
+	}
+	e, err := openPostgres(url, key, log)
+	if err != nil {
+		return nil, err
+	}
+	return start(e), nil
+}
+
+func openPostgres(url string, key []byte, log logrus.FieldLogger) (*pgEngine, error) {
+	cfg, err := pgxpool.ParseConfig(url)
+	if err != nil {
+		// pgx's parse errors can quote the URL, password included.
+		return nil, errors.New("open store: the PostgreSQL connection string does not parse")
+	}
+	kc, err := newKeyCodec(key)
+	if err != nil {
+		return nil, fmt.Errorf("open store: %w", err)
+	}
+	blk, err := aes.NewCipher(keys.Derive(key, keys.StorePostgresValues))
+	if err != nil {
+		return nil, fmt.Errorf("open store: %w", err)
+	}
+	aead, err := cipher.NewGCM(blk)
+	if err != nil {
+		return nil, fmt.Errorf("open store: %w", err)
+	}
+	pool, err := pgxpool.NewWithConfig(context.Background(), cfg)
+	if err != nil {
+		return nil, fmt.Errorf("open store: postgres: %w", err)
+	}
+	e := &pgEngine{pool: pool, keys: kc, aead: aead, log: log}
+	if err := e.init(); err != nil {
+		pool.Close()
+		return nil, err
+	}
+	return e, nil
+}
+
+// init creates the table and the meta row if missing, or checks the meta
+// row against the key. It runs under the writers' lock, so two nodes
+// starting on an empty database make one meta row; a wrong key rolls
+// back, changing nothing.
+func (e *pgEngine) init() error {
+	ctx := context.Background()
+	tx, err := e.pool.Begin(ctx)
+	if err != nil {
+		return fmt.Errorf("open store: postgres: %w", err)
+	}
+	defer tx.Rollback(ctx)
+	if _, err := tx.Exec(ctx, "SELECT pg_advisory_xact_lock($1)", int64(pgWriteLock)); err != nil {
+		return fmt.Errorf("open store: postgres: %w", err)
+	}
+	var exists bool
+	if err := tx.QueryRow(ctx, "SELECT to_regclass($1) IS NOT NULL", pgTable).Scan(&exists); err != nil {
+		return fmt.Errorf("open store: postgres: %w", err)
+	}
+	if !exists {
+		if _, err := tx.Exec(ctx, "CREATE TABLE "+pgTable+" (k bytea PRIMARY KEY, v bytea NOT NULL)"); err != nil {
+			return fmt.Errorf("open store: postgres: create table: %w", err)
+		}
+	}
+	var sealed []byte
+	err = tx.QueryRow(ctx, "SELECT v FROM "+pgTable+" WHERE k = $1", pgMetaKey).Scan(&sealed)
+	switch {
+	case errors.Is(err, pgx.ErrNoRows):
+		if _, err := tx.Exec(ctx, "INSERT INTO "+pgTable+" (k, v) VALUES ($1, $2)", pgMetaKey, e.seal(pgMetaKey, pgMetaValue)); err != nil {
+			return fmt.Errorf("open store: postgres: %w", err)
+		}
+	case err != nil:
+		return fmt.Errorf("open store: postgres: %w", err)
+	default:
+		v, err := e.open(pgMetaKey, sealed)
+		if err != nil || !bytes.Equal(v, pgMetaValue) {
+			return ErrWrongKey
+		}
+		return nil // nothing to commit
+	}
+	if err := tx.Commit(ctx); err != nil {
+		return fmt.Errorf("open store: postgres: %w", err)
+	}
+	return nil
+}
+
+// seal encrypts value for the stored key k: nonce || AES-GCM(value), with
+// k as associated data, so a value copied to another row does not open.
+func (e *pgEngine) seal(k, value []byte) []byte {
+	out := make([]byte, pgNonceSize, pgNonceSize+len(value)+e.aead.Overhead())
+	if _, err := rand.Read(out); err != nil {
+		panic(err) // crypto/rand does not fail on Linux
+	}
+	return e.aead.Seal(out, out, value, k)
+}
+
+var errBadStoredValue = errors.New("a stored value does not open")
+
+func (e *pgEngine) open(k, sealed []byte) ([]byte, error) {
+	if len(sealed) < pgNonceSize+e.aead.Overhead() {
+		return nil, errBadStoredValue
+	}
+	v, err := e.aead.Open(nil, sealed[:pgNonceSize], sealed[pgNonceSize:], k)
+	if err != nil {
+		return nil, errBadStoredValue
+	}
+	return v, nil
+}
+
+func (e *pgEngine) begin(update bool) (etxn, error) {
+	ctx := context.Background()
+	opts := pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly}
+	if update {
+		// Read committed: each statement after the lock sees what the
+		// previous lock holder committed. (Repeatable read would take its
+		// snapshot at the lock's own statement, before it is granted.)
+		opts = pgx.TxOptions{IsoLevel: pgx.ReadCommitted}
+	}
+	tx, err := e.pool.BeginTx(ctx, opts)
+	if err != nil {
+		return nil, fmt.Errorf("postgres: begin: %w", err)
+	}
+	if update {
+		if _, err := tx.Exec(ctx, "SELECT pg_advisory_xact_lock($1)", int64(pgWriteLock)); err != nil {
+			tx.Rollback(ctx)
+			return nil, fmt.Errorf("postgres: write lock: %w", err)
+		}
+	}
+	return &pgTxn{e: e, tx: tx, ctx: ctx}, nil
+}
+
+// checkSpace: PostgreSQL refuses what it cannot write, atomically.
+func (e *pgEngine) checkSpace() error { return nil }
+
+func (e *pgEngine) size() int64 {
+	var n int64
+	if err := e.pool.QueryRow(context.Background(), "SELECT pg_total_relation_size($1)", pgTable).Scan(&n); err != nil {
+		return 0
+	}
+	return n
+}
+
+func (e *pgEngine) close() error {
+	e.pool.Close()
+	return nil
+}
+
+type pgTxn struct {
+	e   *pgEngine
+	tx  pgx.Tx
+	ctx context.Context
+}
+
+func (x *pgTxn) get(key string, fn func([]byte) error) error {
+	k := x.e.keys.encode(key)
+	var sealed []byte
+	err := x.tx.QueryRow(x.ctx, "SELECT v FROM "+pgTable+" WHERE k = $1", k).Scan(&sealed)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return ErrNotFound
+	}
+	if err != nil {
+		return fmt.Errorf("postgres: get: %w", err)
+	}
+	v, err := x.e.open(k, sealed)
+	if err != nil {
+		return err
+	}
+	return fn(v)
+}
+
+func (x *pgTxn) set(key string, value []byte) error {
+	k := x.e.keys.encode(key)
+	if _, err := x.tx.Exec(x.ctx, "INSERT INTO "+pgTable+" (k, v) VALUES ($1, $2) ON CONFLICT (k) DO UPDATE SET v = EXCLUDED.v", k, x.e.seal(k, value)); err != nil {
+		return fmt.Errorf("postgres: set: %w", err)
+	}
+	return nil
+}
+
+func (x *pgTxn) delete(key string) error {
+	if _, err := x.tx.Exec(x.ctx, "DELETE FROM "+pgTable+" WHERE k = $1", x.e.keys.encode(key)); err != nil {
+		return fmt.Errorf("postgres: delete: %w", err)
+	}
+	return nil
+}
+
+func (x *pgTxn) commit() error {
+	if err := x.tx.Commit(x.ctx); err != nil {
+		return fmt.Errorf("postgres: commit: %w", err)
+	}
+	return nil
+}
+
+func (x *pgTxn) discard() { x.tx.Rollback(x.ctx) }
+
+// pgRow is one row of a scan page.
+type pgRow struct{ k, v []byte }
+
+// scan reads page by page, each page a query bounded by the last key of
+// the one before; fn runs between queries, so it may read and write in
+// the same transaction (one connection runs one query at a time).
+func (x *pgTxn) scan(prefix, start string, reverse, keysOnly bool, fn func(string, func(func([]byte) error) error) (bool, error)) error {
+	lo, exact := x.e.keys.scanPrefix(prefix)
+	hi := prefixEnd(lo)
+	// keep: the decoded key belongs to the scan.
+	keep := func(string) bool { return true }
+	var bound []byte // inclusive first key (reverse: the greatest)
+	if reverse {
+		if s, ok := x.e.keys.scanPrefix(start); ok && strings.HasPrefix(start, prefix) {
+			bound = s
+		} else if start < prefix {
+			return nil
+		} else {
+			// A start that ends inside a word has no place in the stored
+			// order: walk the whole prefix and keep what sorts below it.
+			keep = func(k string) bool { return k <= start }
+		}
+	}
+	if !exact {
+		inner := keep
+		keep = func(k string) bool { return strings.HasPrefix(k, prefix) && inner(k) }
+	}
+	page := pgValuePage
+	cols := "k, v"
+	if keysOnly {
+		page, cols = pgKeyPage, "k"
+	}
+	var after []byte // exclusive bound: the last key of the previous page
+	for {
+		rows, err := x.page(cols, lo, hi, bound, after, reverse, page, keysOnly)
+		if err != nil {
+			return err
+		}
+		for _, r := range rows {
+			key, err := x.e.keys.decode(r.k)
+			if err != nil {
+				return err
+			}
+			if !keep(key) {
+				continue
+			}
+			var value func(func([]byte) error) error
+			if !keysOnly {
+				v, err := x.e.open(r.k, r.v)
+				if err != nil {
+					return err
+				}
+				value = func(f func([]byte) error) error { return f(v) }
+			}
+			more, err := fn(key, value)
+			if err != nil || !more {
+				return err
+			}
+		}
+		if len(rows) < page {
+			return nil
+		}
+		after = rows[len(rows)-1].k
+	}
+}
+
+// page runs one scan query: keys in [lo, hi) (hi nil: no upper end),
+// reverse from bound down, past after, at most limit rows.
+func (x *pgTxn) page(cols string, lo, hi, bound, after []byte, reverse bool, limit int, keysOnly bool) ([]pgRow, error) {
+	var q strings.Builder
+	args := []any{pgMetaKey, lo}
+	fmt.Fprintf(&q, "SELECT %s FROM %s WHERE k <> $1 AND k >= $2", cols, pgTable)
+	arg := func(op string, v []byte) {
+		args = append(args, v)
+		fmt.Fprintf(&q, " AND k %s $%d", op, len(args))
+	}
+	if hi != nil {
+		arg("<", hi)
+	}
+	if bound != nil {
+		arg("<=", bound)
+	}
+	order := "ASC"
+	if after != nil {
+		if reverse {
+			arg("<", after)
+		} else {
+			arg(">", after)
+		}
+	}
+	if reverse {
+		order = "DESC"
+	}
+	fmt.Fprintf(&q, " ORDER BY k %s LIMIT %d", order, limit)
+	rows, err := x.tx.Query(x.ctx, q.String(), args...)
+	if err != nil {
+		return nil, fmt.Errorf("postgres: scan: %w", err)
+	}
+	defer rows.Close()
+	out := make([]pgRow, 0, 64)
+	for rows.Next() {
+		var r pgRow
+		if keysOnly {
+			err = rows.Scan(&r.k)
+		} else {
+			err = rows.Scan(&r.k, &r.v)
+		}
+		if err != nil {
+			return nil, fmt.Errorf("postgres: scan: %w", err)
+		}
+		out = append(out, r)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("postgres: scan: %w", err)
+	}
+	return out, nil
+}
+
+// prefixEnd is the least key above every key with prefix p, nil when
+// there is none (p empty or all 0xff).
+func prefixEnd(p []byte) []byte {
+	end := bytes.Clone(p)
+	for i := len(end) - 1; i >= 0; i-- {
+		if end[i] < 0xff {
+			end[i]++
+			return end[:i+1]
+		}
+	}
+	return nil
+}

@@ -1,0 +1,148 @@
+package store
+
+import (
+	"crypto/aes"
+	"crypto/cipher"
+	"crypto/hmac"
+	"crypto/sha256"
+	"crypto/subtle"
+	"encoding/base64"
+	"errors"
+	"strings"
+
+	"hostbound/backend/keys"
+)
+
+// Key encoding of the PostgreSQL engine. A dump of its table must not show
+// key names (user names, resource names), yet prefix scans and the order
+// of numbered keys must work on the stored bytes. So each "/"-separated
+// piece is encoded on its own:
+//
+//	piece  = digits rest      (digits: the leading run of ASCII 0-9, maybe empty)
+//	stored = digits           when rest is empty
+//	       | digits "~" token otherwise
+//	token  = base64url-raw(iv || AES-256-CTR(kEnc, iv, rest)),
+//	         iv = HMAC-SHA256(kMAC, rest)[:16]
+//
+// Digits stay plain, so Num() values keep their order and a prefix ending
+// in digits maps exactly. The rest is encrypted deterministically (SIV
+// style: the same rest always gives the same token, which a prefix scan
+// needs) and authenticated (decoding recomputes the iv). "~" cannot be a
+// digit nor "/", and neither it nor "/" occurs in base64url, so a stored
+// key splits back into pieces and each piece into digits and token
+// without ambiguity. "~" sorts above the digits and "/", as letters do:
+// a word piece still sorts after any number at the same place.
+//
+// What a dump shows: the numbers, the shape of each key (pieces, their
+// lengths) and which keys share a piece. Not the words.
+type keyCodec struct {
+	mac []byte // HMAC key of the synthetic iv
+	enc cipher.Block
+}
+
+// tokenSep starts the encrypted part of a piece.
+const tokenSep = '~'
+
+// ivSize is the synthetic iv's length (AES block).
+const ivSize = aes.BlockSize
+
+var tokenEncoding = base64.RawURLEncoding
+
+// errBadStoredKey: a stored key does not decode under this master key
+// (tampered, or written under another key). It names no key.
+var errBadStoredKey = errors.New("a stored key does not decode")
+
+func newKeyCodec(master []byte) (*keyCodec, error) {
+	blk, err := aes.NewCipher(keys.Derive(master, keys.StorePostgresKeysCTR))
+	if err != nil {
+		return nil, err
+	}
+	return &keyCodec{mac: keys.Derive(master, keys.StorePostgresKeys), enc: blk}, nil
+}
+
+// encode maps a plaintext key to its stored form.
+func (c *keyCodec) encode(key string) []byte {
+	out := make([]byte, 0, 2*len(key)+8)
+	for i, piece := range strings.Split(key, "/") {
+		if i > 0 {
+			out = append(out, '/')
+		}
+		out = c.appendPiece(out, piece)
+	}
+	return out
+}
+
+func (c *keyCodec) appendPiece(out []byte, piece string) []byte {
+	n := leadingDigits(piece)
+	out = append(out, piece[:n]...)
+	rest := piece[n:]
+	if rest == "" {
+		return out
+	}
+	m := hmac.New(sha256.New, c.mac)
+	m.Write([]byte(rest))
+	raw := m.Sum(nil)[:ivSize:ivSize]
+	raw = append(raw, rest...)
+	cipher.NewCTR(c.enc, raw[:ivSize]).XORKeyStream(raw[ivSize:], raw[ivSize:])
+	out = append(out, tokenSep)
+	return tokenEncoding.AppendEncode(out, raw)
+}
+
+// decode maps a stored key back to plaintext, checking every token.
+func (c *keyCodec) decode(stored []byte) (string, error) {
+	var b strings.Builder
+	b.Grow(len(stored))
+	for i, piece := range strings.Split(string(stored), "/") {
+		if i > 0 {
+			b.WriteByte('/')
+		}
+		n := leadingDigits(piece)
+		b.WriteString(piece[:n])
+		rest := piece[n:]
+		if rest == "" {
+			continue
+		}
+		if rest[0] != tokenSep {
+			return "", errBadStoredKey
+		}
+		raw, err := tokenEncoding.DecodeString(rest[1:])
+		if err != nil || len(raw) <= ivSize {
+			return "", errBadStoredKey
+		}
+		iv, pt := raw[:ivSize], raw[ivSize:]
+		cipher.NewCTR(c.enc, iv).XORKeyStream(pt, pt)
+		m := hmac.New(sha256.New, c.mac)
+		m.Write(pt)
+		if subtle.ConstantTimeCompare(m.Sum(nil)[:ivSize], iv) != 1 || leadingDigits(string(pt)) != 0 {
+			return "", errBadStoredKey
+		}
+		b.Write(pt)
+	}
+	return b.String(), nil
+}
+
+// scanPrefix maps a plaintext scan prefix to a stored one. exact: every
+// stored key with that prefix decodes to a key with the plaintext prefix,
+// and only those. When the prefix ends inside a piece's non-digit part,
+// the stored prefix stops before that part (after the piece's digits), and
+// the caller filters the decoded keys.
+func (c *keyCodec) scanPrefix(prefix string) (stored []byte, exact bool) {
+	cut := strings.LastIndexByte(prefix, '/') + 1
+	head, tail := prefix[:cut], prefix[cut:]
+	var out []byte
+	if head != "" {
+		// head ends in "/": its pieces are whole.
+		out = c.encode(head[:len(head)-1])
+		out = append(out, '/')
+	}
+	n := leadingDigits(tail)
+	return append(out, tail[:n]...), n == len(tail)
+}
+
+func leadingDigits(s string) int {
+	n := 0
+	for n < len(s) && s[n] >= '0' && s[n] <= '9' {
+		n++
+	}
+	return n
+}
