@@ -260,6 +260,9 @@ type pgRow struct{ k, v []byte }
 // the same transaction (one connection runs one query at a time).
 func (x *pgTxn) scan(prefix, start string, reverse, keysOnly bool, fn func(string, func(func([]byte) error) error) (bool, error)) error {
 	lo, exact := x.e.keys.scanPrefix(prefix)
+	if lo == nil {
+		lo = []byte{} // pgx sends a nil slice as NULL
+	}
 	hi := prefixEnd(lo)
 	// keep: the decoded key belongs to the scan.
 	keep := func(string) bool { return true }

@@ -46,7 +46,8 @@ const tokenSep = '~'
 // ivSize is the synthetic iv's length (AES block).
 const ivSize = aes.BlockSize
 
-var tokenEncoding = base64.RawURLEncoding
+// tokenEncoding is strict: one stored form per key.
+var tokenEncoding = base64.RawURLEncoding.Strict()
 
 // errBadStoredKey: a stored key does not decode under this master key
 // (tampered, or written under another key). It names no key.

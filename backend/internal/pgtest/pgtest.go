@@ -49,10 +49,10 @@ type cluster struct {
 }
 
 var (
-	once    sync.Once
-	running *cluster
+	once     sync.Once
+	running  *cluster
 	startErr error
-	dbs     atomic.Int64
+	dbs      atomic.Int64
 )
 
 // Main runs the package's tests, then stops the cluster if one started,
@@ -124,6 +124,11 @@ func findBindir() (string, error) {
 		return d, nil
 	}
 	if p, err := exec.LookPath("initdb"); err == nil {
+		// PATH may hold links to a few of the programs (pg_dump missing):
+		// use the directory they point into.
+		if real, err := filepath.EvalSymlinks(p); err == nil {
+			p = real
+		}
 		return filepath.Dir(p), nil
 	}
 	// Debian keeps them out of PATH, one directory per major version.

@@ -1,0 +1,371 @@
+package store
+
+import (
+	"bytes"
+	"context"
+	"encoding/base64"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/jackc/pgx/v5"
+
+	"hostbound/backend/internal/pgtest"
+)
+
+// openPG opens a store on a fresh database, closed when the test ends.
+func openPG(t *testing.T) (s *Store, url string, key []byte) {
+	t.Helper()
+	url, key = pgtest.URL(t), newKey(t)
+	return reopenPG(t, url, key), url, key
+}
+
+func reopenPG(t *testing.T, url string, key []byte) *Store {
+	t.Helper()
+	s, err := OpenPostgres(url, key, quietLog())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	return s
+}
+
+// pgSQL runs statements on the database directly, as an operator would.
+func pgSQL(t *testing.T, url string) *pgx.Conn {
+	t.Helper()
+	c, err := pgx.Connect(context.Background(), url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { c.Close(context.Background()) })
+	return c
+}
+
+// tableSum is a digest of every row of the table.
+func tableSum(t *testing.T, c *pgx.Conn) string {
+	t.Helper()
+	var sum string
+	if err := c.QueryRow(context.Background(), "SELECT count(*) || ':' || coalesce(md5(string_agg(k || v, ''::bytea ORDER BY k)), '') FROM "+pgTable).Scan(&sum); err != nil {
+		t.Fatal(err)
+	}
+	return sum
+}
+
+func TestPostgresAWrongKeyIsRefusedAndChangesNothing(t *testing.T) {
+	t.Parallel()
+	s, url, _ := openPG(t)
+	if err := s.Update(func(tx *Txn) error { return tx.Put("users/"+Num(1), record{"alice", 1}) }); err != nil {
+		t.Fatal(err)
+	}
+	c := pgSQL(t, url)
+	before := tableSum(t, c)
+	if _, err := OpenPostgres(url, newKey(t), quietLog()); !errors.Is(err, ErrWrongKey) {
+		t.Fatalf("wrong key: got %v, want ErrWrongKey", err)
+	}
+	if after := tableSum(t, c); after != before {
+		t.Fatalf("the table changed: %s → %s", before, after)
+	}
+}
+
+func TestPostgresADumpRevealsNoSecretNorName(t *testing.T) {
+	t.Parallel()
+	s, url, _ := openPG(t)
+	var planted []string
+	err := s.Update(func(tx *Txn) error {
+		for i := range 20 {
+			secret := fmt.Sprintf("S3cret-%02d-b7d1e9", i)
+			name := fmt.Sprintf("planted-name-%02d", i)
+			planted = append(planted, secret, name)
+			// as values, as key pieces (a word, after a number), and
+			// as an index key's piece with no value
+			if err := tx.Put("users/"+Num(uint64(i)), record{Name: name + " " + secret}); err != nil {
+				return err
+			}
+			if err := tx.Put("vault/res/"+Num(uint64(i))+"/acct/"+name, secret); err != nil {
+				return err
+			}
+			if err := tx.PutKey("users/by-name/" + Num(uint64(i)) + secret); err != nil {
+				return err
+			}
+			if err := tx.PutRaw(name+"/"+secret, []byte(`"`+secret+`"`)); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	dump := pgtest.Dump(t, url)
+	if !bytes.Contains(dump, []byte(pgTable)) {
+		t.Fatalf("the dump has no %s table:\n%s", pgTable, dump)
+	}
+	// Numbers in keys are stored plain: seeing one (bytea prints as hex)
+	// shows the rows are in the dump and the search below would find text.
+	if !bytes.Contains(dump, []byte(hex.EncodeToString([]byte("/"+Num(19))))) {
+		t.Fatal("the dump holds no rows")
+	}
+	lower := bytes.ToLower(dump)
+	for _, p := range append(planted, "users", "vault", "acct", "by-name") {
+		for _, form := range []string{p, hex.EncodeToString([]byte(p)), base64.StdEncoding.EncodeToString([]byte(p)), base64.RawURLEncoding.EncodeToString([]byte(p))} {
+			if bytes.Contains(dump, []byte(form)) || bytes.Contains(lower, []byte(strings.ToLower(form))) {
+				t.Errorf("the dump contains %q (as %q)", p, form)
+			}
+		}
+	}
+}
+
+func TestPostgresTwoStoresOnOneDatabaseSeeEachOthersWrites(t *testing.T) {
+	t.Parallel()
+	a, url, key := openPG(t)
+	b := reopenPG(t, url, key)
+	if err := a.Update(func(tx *Txn) error { return tx.Put("rec/1", record{"from a", 1}) }); err != nil {
+		t.Fatal(err)
+	}
+	var got record
+	if err := b.View(func(tx *Txn) error { return tx.Get("rec/1", &got) }); err != nil || got.Name != "from a" {
+		t.Fatalf("b sees %+v, %v", got, err)
+	}
+	if err := b.Update(func(tx *Txn) error { return tx.Delete("rec/1") }); err != nil {
+		t.Fatal(err)
+	}
+	if err := a.View(func(tx *Txn) error { return tx.Get("rec/1", &got) }); !errors.Is(err, ErrNotFound) {
+		t.Fatalf("a still sees the deleted key: %v", err)
+	}
+}
+
+func TestPostgresUpdatesOfTwoStoresOnOneDatabaseSerialize(t *testing.T) {
+	t.Parallel()
+	a, url, key := openPG(t)
+	b := reopenPG(t, url, key)
+	const each = 200
+	var wg sync.WaitGroup
+	errs := make(chan error, 2*each)
+	for _, s := range []*Store{a, b} {
+		// Several goroutines per store, so batches form too.
+		for g := range 4 {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				for range each / 4 {
+					errs <- s.Update(func(tx *Txn) error {
+						var n int
+						if err := tx.Get("counter", &n); err != nil && !errors.Is(err, ErrNotFound) {
+							return err
+						}
+						return tx.Put("counter", n+1)
+					})
+				}
+				_ = g
+			}()
+		}
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	var n int
+	if err := a.View(func(tx *Txn) error { return tx.Get("counter", &n) }); err != nil || n != 2*each {
+		t.Fatalf("counter = %d (%v), want %d", n, err, 2*each)
+	}
+}
+
+// pgScanned collects a scan's keys.
+func pgScanned(t *testing.T, s *Store, scan func(tx *Txn, add func(string)) error) []string {
+	t.Helper()
+	var out []string
+	if err := s.View(func(tx *Txn) error { return scan(tx, func(k string) { out = append(out, k) }) }); err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+func pgNums(prefix string, from, to int, step int) []string {
+	var out []string
+	for i := from; i != to+step; i += step {
+		out = append(out, prefix+Num(uint64(i)))
+	}
+	return out
+}
+
+func TestPostgresScansFollowTheOrderOfNumbersAcrossPages(t *testing.T) {
+	t.Parallel()
+	s, _, _ := openPG(t)
+	// More keys than a page of either kind, written in random order.
+	const users, recs = 2*pgKeyPage + 17, 3*pgValuePage + 5
+	order := rand.Perm(users)
+	err := s.Update(func(tx *Txn) error {
+		for _, i := range order {
+			if err := tx.PutKey("users/" + Num(uint64(i))); err != nil {
+				return err
+			}
+		}
+		for i := range recs {
+			if err := tx.Put("audit/rec/"+Num(uint64(i)), i); err != nil {
+				return err
+			}
+		}
+		for _, k := range []string{"audit/head", "vault/res/" + Num(7) + "/acct/" + Num(2), "vault/res/" + Num(7) + "/acct/" + Num(10), "vault/res/" + Num(7), "vault/res/" + Num(8) + "/acct/" + Num(1)} {
+			if err := tx.Put(k, k); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	equal := func(what string, got, want []string) {
+		t.Helper()
+		if strings.Join(got, " ") != strings.Join(want, " ") {
+			t.Errorf("%s: got %d keys %.200q…, want %d %.200q…", what, len(got), got, len(want), want)
+		}
+	}
+	equal("EachKey users/", pgScanned(t, s, func(tx *Txn, add func(string)) error {
+		return tx.EachKey("users/", func(k string) error { add(k); return nil })
+	}), pgNums("users/", 0, users-1, 1))
+	equal("Each audit/rec/", pgScanned(t, s, func(tx *Txn, add func(string)) error {
+		return tx.Each("audit/rec/", func(k string, decode func(any) error) (bool, error) {
+			var n int
+			if err := decode(&n); err != nil || "audit/rec/"+Num(uint64(n)) != k {
+				return false, fmt.Errorf("%s holds %d: %v", k, n, err)
+			}
+			add(k)
+			return true, nil
+		})
+	}), pgNums("audit/rec/", 0, recs-1, 1))
+	equal("a prefix ending in digits", pgScanned(t, s, func(tx *Txn, add func(string)) error {
+		return tx.EachKey("users/"+Num(100)[:19], func(k string) error { add(k); return nil })
+	}), pgNums("users/", 100, 109, 1))
+	equal("nested", pgScanned(t, s, func(tx *Txn, add func(string)) error {
+		return tx.EachKey("vault/res/"+Num(7)+"/", func(k string) error { add(k); return nil })
+	}), []string{"vault/res/" + Num(7) + "/acct/" + Num(2), "vault/res/" + Num(7) + "/acct/" + Num(10)})
+	equal("a prefix inside a word", pgScanned(t, s, func(tx *Txn, add func(string)) error {
+		return tx.EachKey("audit/he", func(k string) error { add(k); return nil })
+	}), []string{"audit/head"})
+	equal("EachReverse from start", pgScanned(t, s, func(tx *Txn, add func(string)) error {
+		return tx.EachReverse("audit/rec/", "audit/rec/"+Num(pgValuePage+3), func(k string, _ func(any) error) (bool, error) {
+			add(k)
+			return true, nil
+		})
+	}), pgNums("audit/rec/", pgValuePage+3, 0, -1))
+	equal("EachKeyReverse, stopped", pgScanned(t, s, func(tx *Txn, add func(string)) error {
+		return tx.EachKeyReverse("users/", "users/"+Num(users+50), func(k string) (bool, error) {
+			add(k)
+			return !strings.HasSuffix(k, Num(users-3)), nil
+		})
+	}), pgNums("users/", users-1, users-3, -1))
+	n := 0
+	if err := s.View(func(tx *Txn) error {
+		var err error
+		n, err = tx.Count("users/")
+		return err
+	}); err != nil || n != users {
+		t.Errorf("Count = %d, %v", n, err)
+	}
+	all := pgScanned(t, s, func(tx *Txn, add func(string)) error {
+		return tx.EachRaw("", func(k string, _ []byte) error { add(k); return nil })
+	})
+	if len(all) != users+recs+5 {
+		t.Errorf("EachRaw(\"\") returned %d keys, want %d", len(all), users+recs+5)
+	}
+}
+
+func TestPostgresAScanMayWriteAsItGoes(t *testing.T) {
+	t.Parallel()
+	s, _, _ := openPG(t)
+	err := s.Update(func(tx *Txn) error {
+		for i := range pgValuePage + 10 {
+			if err := tx.Put("tmp/"+Num(uint64(i)), i); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = s.Update(func(tx *Txn) error {
+		return tx.Each("tmp/", func(k string, _ func(any) error) (bool, error) {
+			return true, tx.Delete(k)
+		})
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := len(pgScanned(t, s, func(tx *Txn, add func(string)) error {
+		return tx.EachKey("tmp/", func(k string) error { add(k); return nil })
+	})); n != 0 {
+		t.Fatalf("%d keys left", n)
+	}
+}
+
+func TestPostgresAValueMovedToAnotherKeyDoesNotOpen(t *testing.T) {
+	t.Parallel()
+	s, url, _ := openPG(t)
+	if err := s.Update(func(tx *Txn) error {
+		if err := tx.Put("a", "alpha"); err != nil {
+			return err
+		}
+		return tx.Put("b", "beta")
+	}); err != nil {
+		t.Fatal(err)
+	}
+	c := pgSQL(t, url)
+	ctx := context.Background()
+	e := s.eng.(*pgEngine)
+	if _, err := c.Exec(ctx, "UPDATE "+pgTable+" SET v = (SELECT v FROM "+pgTable+" WHERE k = $1) WHERE k = $2", e.keys.encode("a"), e.keys.encode("b")); err != nil {
+		t.Fatal(err)
+	}
+	var got string
+	err := s.View(func(tx *Txn) error { return tx.Get("b", &got) })
+	if err == nil || errors.Is(err, ErrNotFound) {
+		t.Fatalf("the moved value: %q, %v", got, err)
+	}
+	if strings.Contains(err.Error(), "alpha") {
+		t.Fatalf("the error shows the value: %v", err)
+	}
+}
+
+func TestPostgresALostConnectionIsAnErrorNotAnAnswer(t *testing.T) {
+	t.Parallel()
+	s, url, _ := openPG(t)
+	if err := s.Update(func(tx *Txn) error { return tx.Put("k", "v") }); err != nil {
+		t.Fatal(err)
+	}
+	c := pgSQL(t, url)
+	err := s.View(func(tx *Txn) error {
+		// End every other session on this database, this View's too.
+		if _, err := c.Exec(context.Background(), "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()"); err != nil {
+			t.Fatal(err)
+		}
+		var v string
+		return tx.Get("k", &v)
+	})
+	if err == nil || errors.Is(err, ErrNotFound) {
+		t.Fatalf("a read on a dead connection: %v", err)
+	}
+	// The pool connects again for the next transaction.
+	var v string
+	if err := s.View(func(tx *Txn) error { return tx.Get("k", &v) }); err != nil || v != "v" {
+		t.Fatalf("after the loss: %q, %v", v, err)
+	}
+}
+
+func TestPostgresSizeIsTheTables(t *testing.T) {
+	t.Parallel()
+	s, _, _ := openPG(t)
+	if err := s.Update(func(tx *Txn) error { return tx.Put("k", strings.Repeat("x", 64<<10)) }); err != nil {
+		t.Fatal(err)
+	}
+	if n := s.Size(); n < 8<<10 || n > 16<<20 {
+		t.Fatalf("size %d", n)
+	}
+}
