@@ -264,23 +264,24 @@ func (x *pgTxn) scan(prefix, start string, reverse, keysOnly bool, fn func(strin
 		lo = []byte{} // pgx sends a nil slice as NULL
 	}
 	hi := prefixEnd(lo)
-	// keep: the decoded key belongs to the scan.
-	keep := func(string) bool { return true }
-	var bound []byte // inclusive first key (reverse: the greatest)
+	// keep: the decoded key belongs to the scan. A prefix or start that
+	// ends inside a word has no place in the stored order (pg_keys.go):
+	// the stored range is then wider, and keep filters by plaintext.
+	keep := func(k string) bool { return exact || strings.HasPrefix(k, prefix) }
+	var bound []byte // reverse: the greatest stored key to return
 	if reverse {
-		if s, ok := x.e.keys.scanPrefix(start); ok && strings.HasPrefix(start, prefix) {
-			bound = s
-		} else if start < prefix {
+		if start < prefix {
 			return nil
-		} else {
-			// A start that ends inside a word has no place in the stored
-			// order: walk the whole prefix and keep what sorts below it.
-			keep = func(k string) bool { return k <= start }
 		}
-	}
-	if !exact {
+		// Digits and "/" are stored as they are, so a start that adds
+		// only those to an exact prefix bounds the stored range (start is
+		// prefix+Num(top) in practice). Any other start scans the whole
+		// prefix; keep checks every key against it either way.
+		if rest, ok := strings.CutPrefix(start, prefix); ok && exact && strings.Trim(rest, "0123456789/") == "" {
+			bound = append(bytes.Clone(lo), rest...)
+		}
 		inner := keep
-		keep = func(k string) bool { return strings.HasPrefix(k, prefix) && inner(k) }
+		keep = func(k string) bool { return k <= start && inner(k) }
 	}
 	page := pgValuePage
 	cols := "k, v"

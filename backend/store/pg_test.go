@@ -3,11 +3,13 @@ package store
 import (
 	"bytes"
 	"context"
+	crand "crypto/rand"
 	"encoding/base64"
 	"encoding/hex"
 	"errors"
 	"fmt"
 	"math/rand/v2"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -262,6 +264,22 @@ func TestPostgresScansFollowTheOrderOfNumbersAcrossPages(t *testing.T) {
 			return !strings.HasSuffix(k, Num(users-3)), nil
 		})
 	}), pgNums("users/", users-1, users-3, -1))
+	equal("EachKeyReverse from a deeper start", pgScanned(t, s, func(tx *Txn, add func(string)) error {
+		return tx.EachKeyReverse("vault/res/", "vault/res/"+Num(7)+"/acct/"+Num(5), func(k string) (bool, error) {
+			add(k)
+			return true, nil
+		})
+	}), []string{"vault/res/" + Num(7) + "/acct/" + Num(2), "vault/res/" + Num(7)})
+	// A start with a word in it: the keys at or below it, in no promised
+	// order between the words.
+	got := pgScanned(t, s, func(tx *Txn, add func(string)) error {
+		return tx.EachKeyReverse("audit/", "audit/rec/"+Num(1), func(k string) (bool, error) {
+			add(k)
+			return true, nil
+		})
+	})
+	slices.Sort(got)
+	equal("EachKeyReverse from a start with a word", got, []string{"audit/head", "audit/rec/" + Num(0), "audit/rec/" + Num(1)})
 	n := 0
 	if err := s.View(func(tx *Txn) error {
 		var err error
@@ -367,5 +385,37 @@ func TestPostgresSizeIsTheTables(t *testing.T) {
 	}
 	if n := s.Size(); n < 8<<10 || n > 16<<20 {
 		t.Fatalf("size %d", n)
+	}
+}
+
+// BenchmarkUpdateThenView: one Update and one View of its value, one
+// after the other, on each engine (the round trips a request pays).
+func BenchmarkUpdateThenView(b *testing.B) {
+	for _, engine := range []string{"badger", "postgres"} {
+		b.Run(engine, func(b *testing.B) {
+			var s *Store
+			key := make([]byte, KeySize)
+			crand.Read(key)
+			var err error
+			if engine == "badger" {
+				s, err = Open(b.TempDir(), key, quietLog())
+			} else {
+				s, err = OpenPostgres(pgtest.URL(b), key, quietLog())
+			}
+			if err != nil {
+				b.Fatal(err)
+			}
+			defer s.Close()
+			for i := 0; b.Loop(); i++ {
+				key := "bench/" + Num(uint64(i%100))
+				if err := s.Update(func(tx *Txn) error { return tx.Put(key, record{"x", i}) }); err != nil {
+					b.Fatal(err)
+				}
+				var r record
+				if err := s.View(func(tx *Txn) error { return tx.Get(key, &r) }); err != nil || r.Count != i {
+					b.Fatal(r, err)
+				}
+			}
+		})
 	}
 }
