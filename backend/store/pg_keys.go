@@ -15,8 +15,9 @@ import (
 
 // Key encoding of the PostgreSQL engine. A dump of its table must not show
 // key names (user names, resource names), yet prefix scans and the order
-// of numbered keys must work on the stored bytes. So each "/"-separated
-// piece is encoded on its own:
+// of numbered keys must work on the stored bytes. So each piece between
+// separators ("/", and "\x00", which the audit index puts between a value
+// and a number) is encoded on its own, and the separators stay:
 //
 //	piece  = digits rest      (digits: the leading run of ASCII 0-9, maybe empty)
 //	stored = digits           when rest is empty
@@ -25,13 +26,15 @@ import (
 //	         iv = HMAC-SHA256(kMAC, rest)[:16]
 //
 // Digits stay plain, so Num() values keep their order and a prefix ending
-// in digits maps exactly. The rest is encrypted deterministically (SIV
-// style: the same rest always gives the same token, which a prefix scan
-// needs) and authenticated (decoding recomputes the iv). "~" cannot be a
-// digit nor "/", and neither it nor "/" occurs in base64url, so a stored
-// key splits back into pieces and each piece into digits and token
-// without ambiguity. "~" sorts above the digits and "/", as letters do:
-// a word piece still sorts after any number at the same place.
+// in digits or a separator maps exactly. The rest is encrypted
+// deterministically (SIV style: the same rest always gives the same token,
+// which a prefix scan needs) and authenticated (decoding recomputes the
+// iv). "~" is neither a digit nor a separator, and none of them occurs in
+// base64url, so a stored key splits back into pieces and each piece into
+// digits and token without ambiguity. "~" sorts above the digits and the
+// separators, as letters do: a word piece still sorts after a number at
+// the same place. Words among themselves have no order in storage: a scan
+// returns them in the order of their tokens.
 //
 // What a dump shows: the numbers, the shape of each key (pieces, their
 // lengths) and which keys share a piece. Not the words.
@@ -61,15 +64,40 @@ func newKeyCodec(master []byte) (*keyCodec, error) {
 	return &keyCodec{mac: keys.Derive(master, keys.StorePostgresKeys), enc: blk}, nil
 }
 
+// isSep reports whether b separates pieces.
+func isSep(b byte) bool { return b == '/' || b == 0 }
+
+// pieces calls fn with each piece of key and the separator before it
+// (none before the first).
+func pieces(key string, fn func(sep byte, piece string) error) error {
+	start := 0
+	var sep byte
+	for i := 0; i <= len(key); i++ {
+		if i == len(key) || isSep(key[i]) {
+			if err := fn(sep, key[start:i]); err != nil {
+				return err
+			}
+			if i < len(key) {
+				sep = key[i]
+			}
+			start = i + 1
+		}
+	}
+	return nil
+}
+
 // encode maps a plaintext key to its stored form.
 func (c *keyCodec) encode(key string) []byte {
 	out := make([]byte, 0, 2*len(key)+8)
-	for i, piece := range strings.Split(key, "/") {
-		if i > 0 {
-			out = append(out, '/')
+	first := true
+	pieces(key, func(sep byte, piece string) error {
+		if !first {
+			out = append(out, sep)
 		}
+		first = false
 		out = c.appendPiece(out, piece)
-	}
+		return nil
+	})
 	return out
 }
 
@@ -93,31 +121,38 @@ func (c *keyCodec) appendPiece(out []byte, piece string) []byte {
 func (c *keyCodec) decode(stored []byte) (string, error) {
 	var b strings.Builder
 	b.Grow(len(stored))
-	for i, piece := range strings.Split(string(stored), "/") {
-		if i > 0 {
-			b.WriteByte('/')
+	first := true
+	err := pieces(string(stored), func(sep byte, piece string) error {
+		if !first {
+			b.WriteByte(sep)
 		}
+		first = false
 		n := leadingDigits(piece)
 		b.WriteString(piece[:n])
 		rest := piece[n:]
 		if rest == "" {
-			continue
+			return nil
 		}
 		if rest[0] != tokenSep {
-			return "", errBadStoredKey
+			return errBadStoredKey
 		}
 		raw, err := tokenEncoding.DecodeString(rest[1:])
 		if err != nil || len(raw) <= ivSize {
-			return "", errBadStoredKey
+			return errBadStoredKey
 		}
 		iv, pt := raw[:ivSize], raw[ivSize:]
 		cipher.NewCTR(c.enc, iv).XORKeyStream(pt, pt)
 		m := hmac.New(sha256.New, c.mac)
 		m.Write(pt)
-		if subtle.ConstantTimeCompare(m.Sum(nil)[:ivSize], iv) != 1 || leadingDigits(string(pt)) != 0 {
-			return "", errBadStoredKey
+		// A canonical rest starts with no digit and holds no separator.
+		if subtle.ConstantTimeCompare(m.Sum(nil)[:ivSize], iv) != 1 || leadingDigits(string(pt)) != 0 || strings.ContainsAny(string(pt), "/\x00") {
+			return errBadStoredKey
 		}
 		b.Write(pt)
+		return nil
+	})
+	if err != nil {
+		return "", err
 	}
 	return b.String(), nil
 }
@@ -128,13 +163,13 @@ func (c *keyCodec) decode(stored []byte) (string, error) {
 // the stored prefix stops before that part (after the piece's digits), and
 // the caller filters the decoded keys.
 func (c *keyCodec) scanPrefix(prefix string) (stored []byte, exact bool) {
-	cut := strings.LastIndexByte(prefix, '/') + 1
+	cut := strings.LastIndexAny(prefix, "/\x00") + 1
 	head, tail := prefix[:cut], prefix[cut:]
 	var out []byte
 	if head != "" {
-		// head ends in "/": its pieces are whole.
+		// head ends in a separator: its pieces are whole.
 		out = c.encode(head[:len(head)-1])
-		out = append(out, '/')
+		out = append(out, head[len(head)-1])
 	}
 	n := leadingDigits(tail)
 	return append(out, tail[:n]...), n == len(tail)

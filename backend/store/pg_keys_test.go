@@ -8,7 +8,7 @@ import (
 	"testing"
 )
 
-// randomKey joins 1-5 pieces: constant words (some with digits, "~", a
+// randomKey joins 1-5 pieces with separators ("/" or "\x00"): constant words (some with digits, "~", a
 // space or non-ASCII inside), Num() values, and mixed pieces (a number
 // followed by a word).
 func randomKey(r *rand.Rand) string {
@@ -25,15 +25,22 @@ func randomKey(r *rand.Rand) string {
 			pieces[i] = Num(uint64(r.IntN(40))) + words[r.IntN(len(words))]
 		}
 	}
-	return strings.Join(pieces, "/")
+	var b strings.Builder
+	for i, p := range pieces {
+		if i > 0 {
+			b.WriteByte("/\x00"[r.IntN(4)/3]) // "\x00" one time in four
+		}
+		b.WriteString(p)
+	}
+	return b.String()
 }
 
 // prefixes lists the scan prefixes of key that map exactly: each cut after
-// a "/" or inside or after a piece's leading digits.
+// a separator or inside or after a piece's leading digits.
 func prefixes(key string) []string {
 	var out []string
 	for i := 0; i <= len(key); i++ {
-		piece := key[strings.LastIndexByte(key[:i], '/')+1 : i]
+		piece := key[strings.LastIndexAny(key[:i], "/\x00")+1 : i]
 		if leadingDigits(piece) == len(piece) {
 			out = append(out, key[:i])
 		}
@@ -44,11 +51,23 @@ func prefixes(key string) []string {
 // orderDefined reports whether the store promises an order between a and
 // b: at the first piece where they differ, both pieces start with a
 // Num()-wide number and the numbers differ, or one is a number alone and
-// the other a word (numbers first), or one key is the other's ancestor.
+// the other a word (numbers first); or the separators before a piece
+// differ; or one key is the other's ancestor.
 func orderDefined(a, b string) bool {
-	pa, pb := strings.Split(a, "/"), strings.Split(b, "/")
+	type part struct {
+		sep   byte
+		piece string
+	}
+	split := func(k string) (out []part) {
+		pieces(k, func(sep byte, piece string) error { out = append(out, part{sep, piece}); return nil })
+		return out
+	}
+	pa, pb := split(a), split(b)
 	for i := 0; i < len(pa) && i < len(pb); i++ {
-		x, y := pa[i], pb[i]
+		if pa[i].sep != pb[i].sep {
+			return true
+		}
+		x, y := pa[i].piece, pb[i].piece
 		if x == y {
 			continue
 		}
@@ -129,9 +148,9 @@ func TestStoredKeysDecodeAndKeepTheOrderOfNumbers(t *testing.T) {
 	}
 	// A prefix that ends inside a word maps to a stored prefix that holds
 	// at least its keys (the scan filters the rest).
-	for _, p := range []string{"us", "users/000", "vault/res/0000000000000000000", "audit/re", "00000000000000000001na"} {
+	for _, p := range []string{"us", "users/000", "vault/res/0000000000000000000", "audit/re", "00000000000000000001na", "rec\x00na"} {
 		sp, exact := c.scanPrefix(p)
-		if piece := p[strings.LastIndexByte(p, '/')+1:]; exact != (leadingDigits(piece) == len(piece)) {
+		if piece := p[strings.LastIndexAny(p, "/\x00")+1:]; exact != (leadingDigits(piece) == len(piece)) {
 			t.Fatalf("prefix %q: exact = %v", p, exact)
 		}
 		for _, k := range ks {

@@ -5,12 +5,14 @@ package testenv
 import (
 	"crypto/rand"
 	"io"
+	"os"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/sirupsen/logrus"
 
+	"hostbound/backend/internal/pgtest"
 	"hostbound/backend/store"
 )
 
@@ -32,10 +34,23 @@ func Key(t testing.TB) []byte {
 }
 
 // Store opens a real encrypted store in a temporary directory, closed when
-// the test ends.
+// the test ends. With HOSTBOUND_TEST_STORE=postgres it is a PostgreSQL
+// store on a fresh database of a throwaway cluster instead (pgtest): the
+// domain suites then run on that engine. A package without pgtest.Main
+// leaves the cluster to die with the test binary; the next run removes
+// its directory.
 func Store(t testing.TB) *store.Store {
 	t.Helper()
-	st, err := store.Open(t.TempDir(), Key(t), Log())
+	var st *store.Store
+	var err error
+	switch engine := os.Getenv("HOSTBOUND_TEST_STORE"); engine {
+	case "", "badger":
+		st, err = store.Open(t.TempDir(), Key(t), Log())
+	case "postgres":
+		st, err = store.OpenPostgres(pgtest.URL(t), Key(t), Log())
+	default:
+		t.Fatalf("HOSTBOUND_TEST_STORE=%q: want badger or postgres", engine)
+	}
 	if err != nil {
 		t.Fatal(err)
 	}
