@@ -16,12 +16,34 @@ func forbidden(format string, args ...any) error {
 
 // put writes u and updates the index once the transaction commits.
 func (s *Service) put(tx *store.Txn, u *User) error {
+	if err := s.dropUsesOfAReplacedKey(tx, u); err != nil {
+		return err
+	}
 	if err := tx.Put(userKey(u.Username), u); err != nil {
 		return err
 	}
 	cp := *u
 	tx.AfterCommit(func() { s.idx.set(&cp) })
 	s.changed(tx)
+	return nil
+}
+
+// dropUsesOfAReplacedKey forgets the uses counted earlier in tx's batch
+// when u's API key is replaced: they were uses of the old key, and the
+// batch writes its uses on the key it leaves (snapshot.go).
+func (s *Service) dropUsesOfAReplacedKey(tx *store.Txn, u *User) error {
+	m, _ := tx.Local(usesKey{}, nil).(uses)
+	name := strings.ToLower(u.Username)
+	if m[name] == nil {
+		return nil
+	}
+	var old User
+	if err := tx.Get(userKey(u.Username), &old); err != nil && !errors.Is(err, store.ErrNotFound) {
+		return err
+	}
+	if old.APIKey == nil || u.APIKey == nil || old.APIKey.Hash != u.APIKey.Hash {
+		delete(m, name)
+	}
 	return nil
 }
 
