@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/sirupsen/logrus"
 
@@ -167,26 +168,30 @@ func (e *pgEngine) open(k, sealed []byte) ([]byte, error) {
 	return v, nil
 }
 
+// Statements that open the two kinds of transaction. Writers use read
+// committed: each statement after the lock sees what the previous lock
+// holder committed (repeatable read would take its snapshot at the lock's
+// own statement, before it is granted).
+var (
+	pgBeginWrite = fmt.Sprintf("BEGIN ISOLATION LEVEL READ COMMITTED; SELECT pg_advisory_xact_lock(%d)", pgWriteLock)
+	pgBeginRead  = "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"
+)
+
+// begin takes a connection. A writer begins and takes the lock at once
+// (one round trip); a reader's BEGIN goes with its first query.
 func (e *pgEngine) begin(update bool) (etxn, error) {
 	ctx := context.Background()
-	opts := pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly}
-	if update {
-		// Read committed: each statement after the lock sees what the
-		// previous lock holder committed. (Repeatable read would take its
-		// snapshot at the lock's own statement, before it is granted.)
-		opts = pgx.TxOptions{IsoLevel: pgx.ReadCommitted}
-	}
-	tx, err := e.pool.BeginTx(ctx, opts)
+	conn, err := e.pool.Acquire(ctx)
 	if err != nil {
-		return nil, fmt.Errorf("postgres: begin: %w", err)
+		return nil, fmt.Errorf("postgres: connect: %w", err)
 	}
 	if update {
-		if _, err := tx.Exec(ctx, "SELECT pg_advisory_xact_lock($1)", int64(pgWriteLock)); err != nil {
-			tx.Rollback(ctx)
-			return nil, fmt.Errorf("postgres: write lock: %w", err)
+		if _, err := conn.Exec(ctx, pgBeginWrite); err != nil {
+			conn.Release() // the pool drops a connection left in a transaction
+			return nil, fmt.Errorf("postgres: begin: %w", err)
 		}
 	}
-	return &pgTxn{e: e, tx: tx, ctx: ctx}, nil
+	return &pgTxn{e: e, conn: conn, ctx: ctx, update: update, pendAt: map[string]int{}}, nil
 }
 
 // checkSpace: PostgreSQL refuses what it cannot write, atomically.
@@ -205,21 +210,122 @@ func (e *pgEngine) close() error {
 	return nil
 }
 
+// pgTxn is one transaction on one connection. A writer's sets and deletes
+// wait in pend and go to the server together, in one round trip with the
+// next query that needs them (a scan) or with COMMIT; get answers from
+// pend first, so the transaction reads its own writes.
 type pgTxn struct {
-	e   *pgEngine
-	tx  pgx.Tx
-	ctx context.Context
+	e      *pgEngine
+	conn   *pgxpool.Conn // nil once committed or discarded
+	ctx    context.Context
+	update bool
+	begun  bool // a reader's BEGIN was sent
+	pend   []pgOp
+	pendAt map[string]int // stored key → its last op in pend
+	// pendBytes bounds what waits in memory: past pgMaxPending the ops go
+	// to the server on their own.
+	pendBytes int
+}
+
+const pgMaxPending = 4 << 20
+
+type pgOp struct {
+	k, sealed, value []byte
+	delete           bool
+}
+
+const pgUpsert = "INSERT INTO " + pgTable + " (k, v) VALUES ($1, $2) ON CONFLICT (k) DO UPDATE SET v = EXCLUDED.v"
+
+// run runs one query, sending first what must precede it (a reader's
+// BEGIN, a writer's pending ops) in the same round trip, and calls each
+// for every row.
+func (x *pgTxn) run(sql string, args []any, each func(pgx.Rows) error) error {
+	b := &pgx.Batch{}
+	if !x.update && !x.begun {
+		b.Queue(pgBeginRead)
+	}
+	x.queuePending(b)
+	if b.Len() == 0 {
+		rows, err := x.conn.Query(x.ctx, sql, args...)
+		if err != nil {
+			return err
+		}
+		return consume(rows, each)
+	}
+	b.Queue(sql, args...)
+	br := x.conn.SendBatch(x.ctx, b)
+	defer br.Close()
+	for range b.Len() - 1 {
+		if _, err := br.Exec(); err != nil {
+			return err
+		}
+	}
+	x.begun = true
+	rows, err := br.Query()
+	if err != nil {
+		return err
+	}
+	if err := consume(rows, each); err != nil {
+		return err
+	}
+	return br.Close()
+}
+
+func consume(rows pgx.Rows, each func(pgx.Rows) error) error {
+	defer rows.Close()
+	for rows.Next() {
+		if err := each(rows); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
+}
+
+// queuePending moves the pending ops into b.
+func (x *pgTxn) queuePending(b *pgx.Batch) {
+	for _, op := range x.pend {
+		if op.delete {
+			b.Queue("DELETE FROM "+pgTable+" WHERE k = $1", op.k)
+		} else {
+			b.Queue(pgUpsert, op.k, op.sealed)
+		}
+	}
+	x.pend, x.pendBytes = x.pend[:0], 0
+	clear(x.pendAt)
+}
+
+// flush sends the pending ops alone.
+func (x *pgTxn) flush() error {
+	b := &pgx.Batch{}
+	x.queuePending(b)
+	if b.Len() == 0 {
+		return nil
+	}
+	if err := x.conn.SendBatch(x.ctx, b).Close(); err != nil {
+		return fmt.Errorf("postgres: write: %w", err)
+	}
+	return nil
 }
 
 func (x *pgTxn) get(key string, fn func([]byte) error) error {
 	k := x.e.keys.encode(key)
-	var sealed []byte
-	err := x.tx.QueryRow(x.ctx, "SELECT v FROM "+pgTable+" WHERE k = $1", k).Scan(&sealed)
-	if errors.Is(err, pgx.ErrNoRows) {
-		return ErrNotFound
+	if i, ok := x.pendAt[string(k)]; ok {
+		if x.pend[i].delete {
+			return ErrNotFound
+		}
+		return fn(x.pend[i].value)
 	}
+	var sealed []byte
+	found := false
+	err := x.run("SELECT v FROM "+pgTable+" WHERE k = $1", []any{k}, func(r pgx.Rows) error {
+		found = true
+		return r.Scan(&sealed)
+	})
 	if err != nil {
 		return fmt.Errorf("postgres: get: %w", err)
+	}
+	if !found {
+		return ErrNotFound
 	}
 	v, err := x.e.open(k, sealed)
 	if err != nil {
@@ -228,29 +334,72 @@ func (x *pgTxn) get(key string, fn func([]byte) error) error {
 	return fn(v)
 }
 
-func (x *pgTxn) set(key string, value []byte) error {
-	k := x.e.keys.encode(key)
-	if _, err := x.tx.Exec(x.ctx, "INSERT INTO "+pgTable+" (k, v) VALUES ($1, $2) ON CONFLICT (k) DO UPDATE SET v = EXCLUDED.v", k, x.e.seal(k, value)); err != nil {
-		return fmt.Errorf("postgres: set: %w", err)
+func (x *pgTxn) add(op pgOp) error {
+	if !x.update {
+		return errors.New("postgres: write in a read-only transaction")
+	}
+	x.pendAt[string(op.k)] = len(x.pend)
+	x.pend = append(x.pend, op)
+	x.pendBytes += len(op.k) + 2*len(op.value) + 64
+	if x.pendBytes > pgMaxPending {
+		return x.flush()
 	}
 	return nil
+}
+
+func (x *pgTxn) set(key string, value []byte) error {
+	k := x.e.keys.encode(key)
+	// value is the caller's: keep a copy for get.
+	return x.add(pgOp{k: k, sealed: x.e.seal(k, value), value: bytes.Clone(value)})
 }
 
 func (x *pgTxn) delete(key string) error {
-	if _, err := x.tx.Exec(x.ctx, "DELETE FROM "+pgTable+" WHERE k = $1", x.e.keys.encode(key)); err != nil {
-		return fmt.Errorf("postgres: delete: %w", err)
-	}
-	return nil
+	return x.add(pgOp{k: x.e.keys.encode(key), delete: true})
 }
 
+// commit sends the pending ops and COMMIT in one round trip. PostgreSQL
+// answers ROLLBACK to the COMMIT of a transaction a statement failed in:
+// that is an error too.
 func (x *pgTxn) commit() error {
-	if err := x.tx.Commit(x.ctx); err != nil {
+	if !x.update {
+		x.discard()
+		return nil
+	}
+	defer x.discard()
+	b := &pgx.Batch{}
+	x.queuePending(b)
+	b.Queue("COMMIT")
+	br := x.conn.SendBatch(x.ctx, b)
+	var tag pgconn.CommandTag
+	var err error
+	for range b.Len() {
+		if tag, err = br.Exec(); err != nil {
+			break
+		}
+	}
+	if cerr := br.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
 		return fmt.Errorf("postgres: commit: %w", err)
 	}
+	if tag.String() != "COMMIT" {
+		return errors.New("postgres: commit: the server rolled the transaction back")
+	}
 	return nil
 }
 
-func (x *pgTxn) discard() { x.tx.Rollback(x.ctx) }
+// discard rolls back what is open and gives the connection back.
+func (x *pgTxn) discard() {
+	if x.conn == nil {
+		return
+	}
+	if x.conn.Conn().PgConn().TxStatus() != 'I' {
+		x.conn.Exec(x.ctx, "ROLLBACK")
+	}
+	x.conn.Release()
+	x.conn = nil
+}
 
 // pgRow is one row of a scan page.
 type pgRow struct{ k, v []byte }
@@ -350,25 +499,19 @@ func (x *pgTxn) page(cols string, lo, hi, bound, after []byte, reverse bool, lim
 		order = "DESC"
 	}
 	fmt.Fprintf(&q, " ORDER BY k %s LIMIT %d", order, limit)
-	rows, err := x.tx.Query(x.ctx, q.String(), args...)
-	if err != nil {
-		return nil, fmt.Errorf("postgres: scan: %w", err)
-	}
-	defer rows.Close()
 	out := make([]pgRow, 0, 64)
-	for rows.Next() {
+	err := x.run(q.String(), args, func(rows pgx.Rows) error {
 		var r pgRow
+		var err error
 		if keysOnly {
 			err = rows.Scan(&r.k)
 		} else {
 			err = rows.Scan(&r.k, &r.v)
 		}
-		if err != nil {
-			return nil, fmt.Errorf("postgres: scan: %w", err)
-		}
 		out = append(out, r)
-	}
-	if err := rows.Err(); err != nil {
+		return err
+	})
+	if err != nil {
 		return nil, fmt.Errorf("postgres: scan: %w", err)
 	}
 	return out, nil

@@ -419,3 +419,40 @@ func BenchmarkUpdateThenView(b *testing.B) {
 		})
 	}
 }
+
+// A writer's sets and deletes wait to be sent; its reads see them anyway.
+func TestPostgresAWriterReadsItsOwnWrites(t *testing.T) {
+	t.Parallel()
+	s, _, _ := openPG(t)
+	err := s.Update(func(tx *Txn) error {
+		if err := tx.Put("p/"+Num(1), "one"); err != nil {
+			return err
+		}
+		var v string
+		if err := tx.Get("p/"+Num(1), &v); err != nil || v != "one" {
+			return fmt.Errorf("get after put: %q, %v", v, err)
+		}
+		if n, err := tx.Count("p/"); err != nil || n != 1 {
+			return fmt.Errorf("count after put: %d, %v", n, err)
+		}
+		if err := tx.Delete("p/" + Num(1)); err != nil {
+			return err
+		}
+		if ok, err := tx.Has("p/" + Num(1)); ok || err != nil {
+			return fmt.Errorf("has after delete: %v, %v", ok, err)
+		}
+		if tx.Any("p/") {
+			return errors.New("a scan after the delete still finds the key")
+		}
+		return tx.Put("p/"+Num(2), "two")
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := pgScanned(t, s, func(tx *Txn, add func(string)) error {
+		return tx.EachKey("p/", func(k string) error { add(k); return nil })
+	})
+	if len(got) != 1 || got[0] != "p/"+Num(2) {
+		t.Fatalf("committed: %q", got)
+	}
+}
