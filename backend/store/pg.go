@@ -24,15 +24,17 @@ import (
 //
 // Writes take a transaction-scoped advisory lock first: serve nodes that
 // share the database then commit one at a time, as one process's
-// committer does, and the audit chain stays one chain. Each write runs as
-// it is made, so the transaction's reads see it; PostgreSQL's default
-// synchronous_commit makes COMMIT durable when it returns.
+// committer does, and the audit chain stays one chain. PostgreSQL's
+// default synchronous_commit makes COMMIT durable when it returns.
+//
+// Not shared between nodes: the store's generations (watch.go). A cache a
+// node keeps over Watch does not see another node's writes.
 
 const (
 	pgTable = "hostbound_kv"
 	// pgWriteLock is the advisory lock of writers ("hbkv" as a number).
 	pgWriteLock = 0x68626b76
-	// pgPage bounds the rows one scan query returns: a scan reads page by
+	// pgKeyPage and pgValuePage bound the rows one scan query returns: a scan reads page by
 	// page from the last key seen, never a whole prefix at once. Pages
 	// with values are smaller, as values can be large.
 	pgKeyPage   = 1000
@@ -40,9 +42,9 @@ const (
 	pgNonceSize = 12
 )
 
-// pgMetaKey holds a sealed known value. Stored keys are made only of
-// digits, "/", "~" and base64url, so it can clash with none, and scans
-// skip it.
+// pgMetaKey holds a sealed known value. Every piece of a stored key is
+// digits, or digits "~" token (pg_keys.go); "hostbound-meta" is neither,
+// so no key clashes with it. Scans skip it.
 var pgMetaKey = []byte("\x00hostbound-meta")
 
 // pgMetaValue is what the meta row seals: it opens only under the master
@@ -75,6 +77,11 @@ func openPostgres(url string, key []byte, log logrus.FieldLogger) (*pgEngine, er
 	if err != nil {
 		// pgx's parse errors can quote the URL, password included.
 		return nil, errors.New("open store: the PostgreSQL connection string does not parse")
+	}
+	if !strings.Contains(url, "pool_max_conns") {
+		// pgx's default (the cores, at least 4) leaves Views queueing
+		// behind each other while the committer holds one.
+		cfg.MaxConns = 16
 	}
 	kc, err := newKeyCodec(key)
 	if err != nil {
@@ -127,6 +134,15 @@ func (e *pgEngine) init() error {
 	err = tx.QueryRow(ctx, "SELECT v FROM "+pgTable+" WHERE k = $1", pgMetaKey).Scan(&sealed)
 	switch {
 	case errors.Is(err, pgx.ErrNoRows):
+		var rows bool
+		if err := tx.QueryRow(ctx, "SELECT EXISTS (SELECT 1 FROM "+pgTable+")").Scan(&rows); err != nil {
+			return fmt.Errorf("open store: postgres: %w", err)
+		}
+		if rows {
+			// Not a store this code made: sealing a new meta row over
+			// it would take it over under this key.
+			return errors.New("open store: postgres: table " + pgTable + " has rows but no meta row")
+		}
 		if _, err := tx.Exec(ctx, "INSERT INTO "+pgTable+" (k, v) VALUES ($1, $2)", pgMetaKey, e.seal(pgMetaKey, pgMetaValue)); err != nil {
 			return fmt.Errorf("open store: postgres: %w", err)
 		}
@@ -142,6 +158,7 @@ func (e *pgEngine) init() error {
 	if err := tx.Commit(ctx); err != nil {
 		return fmt.Errorf("open store: postgres: %w", err)
 	}
+	e.log.Info("store: initialised the PostgreSQL store (its table and meta row)")
 	return nil
 }
 

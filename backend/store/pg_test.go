@@ -456,3 +456,36 @@ func TestPostgresAWriterReadsItsOwnWrites(t *testing.T) {
 		t.Fatalf("committed: %q", got)
 	}
 }
+
+// Nodes starting together on an empty database make one store.
+func TestPostgresNodesOpeningAnEmptyDatabaseTogetherAgree(t *testing.T) {
+	t.Parallel()
+	url, key := pgtest.URL(t), newKey(t)
+	var wg sync.WaitGroup
+	errs := make([]error, 4)
+	for i := range errs {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			s, err := OpenPostgres(url, key, quietLog())
+			if err == nil {
+				err = s.Close()
+			}
+			errs[i] = err
+		}()
+	}
+	wg.Wait()
+	for i, err := range errs {
+		if err != nil {
+			t.Errorf("node %d: %v", i, err)
+		}
+	}
+	// A table of the same name that no store made is refused, not taken.
+	other := pgtest.URL(t)
+	if _, err := pgSQL(t, other).Exec(context.Background(), "CREATE TABLE "+pgTable+" (k bytea PRIMARY KEY, v bytea NOT NULL); INSERT INTO "+pgTable+" VALUES ('x', 'y')"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := OpenPostgres(other, key, quietLog()); err == nil || errors.Is(err, ErrWrongKey) {
+		t.Fatalf("a foreign table: %v", err)
+	}
+}
