@@ -40,6 +40,16 @@ import (
 
 const dirPrefix = "hostbound-pgtest-"
 
+// baseDir holds the clusters' directories: /tmp where it exists, not
+// TMPDIR, which may be one the server's user cannot enter, or too long for
+// a unix socket's path (107 bytes).
+func baseDir() string {
+	if fi, err := os.Stat("/tmp"); err == nil && fi.IsDir() {
+		return "/tmp"
+	}
+	return os.TempDir()
+}
+
 type cluster struct {
 	dir    string // the temporary directory: data/, the socket, the log
 	bindir string
@@ -121,6 +131,9 @@ func (e errMissing) Error() string { return e.what }
 
 func findBindir() (string, error) {
 	if d := os.Getenv("PGTEST_BINDIR"); d != "" {
+		if _, err := os.Stat(filepath.Join(d, "initdb")); err != nil {
+			return "", errMissing{"PGTEST_BINDIR has no initdb"}
+		}
 		return d, nil
 	}
 	if p, err := exec.LookPath("initdb"); err == nil {
@@ -164,7 +177,7 @@ func startCluster() (*cluster, error) {
 		gid, _ := strconv.Atoi(u.Gid)
 		c.cred = &syscall.Credential{Uid: uint32(uid), Gid: uint32(gid)}
 	}
-	if c.dir, err = os.MkdirTemp("", fmt.Sprintf("%s%d-", dirPrefix, os.Getpid())); err != nil {
+	if c.dir, err = os.MkdirTemp(baseDir(), fmt.Sprintf("%s%d-", dirPrefix, os.Getpid())); err != nil {
 		return nil, err
 	}
 	if c.cred != nil {
@@ -239,7 +252,7 @@ func (c *cluster) startServer(data string) error {
 // command runs one of PostgreSQL's programs, as the server's user.
 func (c *cluster) command(name string, args ...string) *exec.Cmd {
 	cmd := exec.Command(filepath.Join(c.bindir, name), args...)
-	cmd.Dir = os.TempDir()
+	cmd.Dir = baseDir() // a directory the server's user may enter
 	cmd.SysProcAttr = &syscall.SysProcAttr{Credential: c.cred}
 	cmd.Env = append(os.Environ(), "LC_ALL=C")
 	return cmd
@@ -263,7 +276,7 @@ func (c *cluster) stop() {
 // removeStale deletes the directories of runs whose process is gone (a
 // test binary killed before Main could clean up).
 func removeStale() {
-	dirs, _ := filepath.Glob(filepath.Join(os.TempDir(), dirPrefix+"*"))
+	dirs, _ := filepath.Glob(filepath.Join(baseDir(), dirPrefix+"*"))
 	for _, d := range dirs {
 		pid, err := strconv.Atoi(strings.SplitN(strings.TrimPrefix(filepath.Base(d), dirPrefix), "-", 2)[0])
 		if err != nil || pid == os.Getpid() {
