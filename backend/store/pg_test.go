@@ -6,6 +6,7 @@ import (
 	crand "crypto/rand"
 	"encoding/base64"
 	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"math/rand/v2"
@@ -487,5 +488,138 @@ func TestPostgresNodesOpeningAnEmptyDatabaseTogetherAgree(t *testing.T) {
 	}
 	if _, err := OpenPostgres(other, key, quietLog()); err == nil || errors.Is(err, ErrWrongKey) {
 		t.Fatalf("a foreign table: %v", err)
+	}
+}
+
+// The same random writes through both engines: every scan returns the
+// same keys and values, in the same order wherever the order is promised
+// (orderDefined, pg_keys_test.go).
+func TestPostgresAnswersAsBadgerDoes(t *testing.T) {
+	t.Parallel()
+	pg, _, _ := openPG(t)
+	bg, err := Open(t.TempDir(), newKey(t), quietLog())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer bg.Close()
+	r := rand.New(rand.NewPCG(3, 4))
+	var written []string
+	for range 4 {
+		type op struct {
+			key string
+			del bool
+		}
+		var ops []op
+		for range 300 {
+			if len(written) > 0 && r.IntN(5) == 0 {
+				ops = append(ops, op{written[r.IntN(len(written))], true})
+				continue
+			}
+			k := randomKey(r)
+			written = append(written, k)
+			ops = append(ops, op{key: k})
+		}
+		for _, s := range []*Store{pg, bg} {
+			if err := s.Update(func(tx *Txn) error {
+				for _, o := range ops {
+					if o.del {
+						if err := tx.Delete(o.key); err != nil {
+							return err
+						}
+					} else if err := tx.Put(o.key, o.key); err != nil {
+						return err
+					}
+				}
+				return nil
+			}); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	type entry struct{ key, value string }
+	collect := func(s *Store, scan func(tx *Txn, add func(k string, decode func(any) error) (bool, error)) error) []entry {
+		var out []entry
+		if err := s.View(func(tx *Txn) error {
+			return scan(tx, func(k string, decode func(any) error) (bool, error) {
+				var v string
+				if err := decode(&v); err != nil {
+					return false, err
+				}
+				out = append(out, entry{k, v})
+				return true, nil
+			})
+		}); err != nil {
+			t.Fatal(err)
+		}
+		return out
+	}
+	compare := func(what string, scan func(tx *Txn, add func(k string, decode func(any) error) (bool, error)) error, reverse bool) {
+		t.Helper()
+		got, want := collect(pg, scan), collect(bg, scan)
+		if len(got) != len(want) {
+			t.Fatalf("%s: postgres %d entries, badger %d", what, len(got), len(want))
+		}
+		for i := range got {
+			if got[i].key != got[i].value {
+				t.Fatalf("%s: %q holds %q", what, got[i].key, got[i].value)
+			}
+			// Pairs within a window: all of them would cost n² per scan.
+			for _, later := range got[i+1 : min(len(got), i+64)] {
+				a, b := got[i].key, later.key
+				if reverse {
+					a, b = b, a
+				}
+				if orderDefined(a, b) && a > b {
+					t.Fatalf("%s: %q comes before %q", what, got[i].key, later.key)
+				}
+			}
+		}
+		slices.SortFunc(got, func(a, b entry) int { return strings.Compare(a.key, b.key) })
+		slices.SortFunc(want, func(a, b entry) int { return strings.Compare(a.key, b.key) })
+		if !slices.Equal(got, want) {
+			t.Fatalf("%s: the engines disagree", what)
+		}
+	}
+	compare(`EachRaw("")`, func(tx *Txn, add func(string, func(any) error) (bool, error)) error {
+		return tx.EachRaw("", func(k string, v []byte) error {
+			_, err := add(k, func(x any) error { return json.Unmarshal(v, x) })
+			return err
+		})
+	}, false)
+	// Prefixes that end in a separator or after a whole number, and a
+	// few cut inside one; 150 of them at random.
+	seen := map[string]bool{}
+	var ps []string
+	for _, k := range written {
+		for _, p := range prefixes(k) {
+			piece := p[strings.LastIndexAny(p, "/\x00")+1:]
+			if !seen[p] && (piece == "" || len(piece) == 20 || r.IntN(50) == 0) {
+				seen[p] = true
+				ps = append(ps, p)
+			}
+		}
+	}
+	r.Shuffle(len(ps), func(i, j int) { ps[i], ps[j] = ps[j], ps[i] })
+	for _, p := range ps[:min(len(ps), 150)] {
+		compare("Each "+p, func(tx *Txn, add func(string, func(any) error) (bool, error)) error {
+			return tx.Each(p, add)
+		}, false)
+		// From a key that is there (inclusive bound) or a number.
+		start := p + Num(uint64(r.IntN(40)))
+		var under []string
+		for _, k := range written {
+			if strings.HasPrefix(k, p) && strings.Trim(k[len(p):], "0123456789/") == "" {
+				under = append(under, k)
+			}
+		}
+		if len(under) > 0 && r.IntN(2) == 0 {
+			start = under[r.IntN(len(under))]
+		}
+		compare("EachReverse "+start, func(tx *Txn, add func(string, func(any) error) (bool, error)) error {
+			return tx.EachReverse(p, start, add)
+		}, true)
+	}
+	if len(seen) < 50 {
+		t.Fatalf("only %d prefixes compared", len(seen))
 	}
 }
