@@ -390,13 +390,14 @@ func TestPostgresSizeIsTheTables(t *testing.T) {
 }
 
 // BenchmarkUpdateThenView: one Update and one View of its value, one
-// after the other, on each engine (the round trips a request pays).
+// after the other, on each engine (the round trips a request pays); and
+// from 64 goroutines at once (group commits).
 func BenchmarkUpdateThenView(b *testing.B) {
 	for _, engine := range []string{"badger", "postgres"} {
-		b.Run(engine, func(b *testing.B) {
-			var s *Store
+		open := func(b *testing.B) *Store {
 			key := make([]byte, KeySize)
 			crand.Read(key)
+			var s *Store
 			var err error
 			if engine == "badger" {
 				s, err = Open(b.TempDir(), key, quietLog())
@@ -406,17 +407,33 @@ func BenchmarkUpdateThenView(b *testing.B) {
 			if err != nil {
 				b.Fatal(err)
 			}
-			defer s.Close()
-			for i := 0; b.Loop(); i++ {
-				key := "bench/" + Num(uint64(i%100))
-				if err := s.Update(func(tx *Txn) error { return tx.Put(key, record{"x", i}) }); err != nil {
-					b.Fatal(err)
-				}
-				var r record
-				if err := s.View(func(tx *Txn) error { return tx.Get(key, &r) }); err != nil || r.Count != i {
-					b.Fatal(r, err)
-				}
+			b.Cleanup(func() { s.Close() })
+			return s
+		}
+		roundTrip := func(b *testing.B, s *Store, i int) {
+			key := "bench/" + Num(uint64(i%100))
+			if err := s.Update(func(tx *Txn) error { return tx.Put(key, record{"x", i}) }); err != nil {
+				b.Fatal(err)
 			}
+			var r record
+			if err := s.View(func(tx *Txn) error { return tx.Get(key, &r) }); err != nil {
+				b.Fatal(err)
+			}
+		}
+		b.Run(engine, func(b *testing.B) {
+			s := open(b)
+			for i := 0; b.Loop(); i++ {
+				roundTrip(b, s, i)
+			}
+		})
+		b.Run(engine+"/parallel64", func(b *testing.B) {
+			s := open(b)
+			b.SetParallelism(32) // × 2 cores
+			b.RunParallel(func(pb *testing.PB) {
+				for i := 0; pb.Next(); i++ {
+					roundTrip(b, s, i)
+				}
+			})
 		})
 	}
 }
