@@ -439,11 +439,11 @@ func (x *pgTxn) scan(prefix, start string, reverse, keysOnly bool, fn func(strin
 		if start < prefix {
 			return nil
 		}
-		// Digits and "/" are stored as they are, so a start that adds
-		// only those to an exact prefix bounds the stored range (start is
-		// prefix+Num(top) in practice). Any other start scans the whole
-		// prefix; keep checks every key against it either way.
-		if rest, ok := strings.CutPrefix(start, prefix); ok && exact && strings.Trim(rest, "0123456789/") == "" {
+		// Digits and separators are stored as they are, so a start that
+		// adds only those to an exact prefix bounds the stored range
+		// (start is prefix+Num(top) in practice). Any other start scans
+		// the whole prefix; keep checks every key against it either way.
+		if rest, ok := strings.CutPrefix(start, prefix); ok && exact && strings.Trim(rest, "0123456789/\x00") == "" {
 			bound = append(bytes.Clone(lo), rest...)
 		}
 		inner := keep
@@ -470,11 +470,14 @@ func (x *pgTxn) scan(prefix, start string, reverse, keysOnly bool, fn func(strin
 			}
 			var value func(func([]byte) error) error
 			if !keysOnly {
-				v, err := x.e.open(r.k, r.v)
-				if err != nil {
-					return err
+				// Opened only if fn asks: many scans read keys alone.
+				value = func(f func([]byte) error) error {
+					v, err := x.e.open(r.k, r.v)
+					if err != nil {
+						return err
+					}
+					return f(v)
 				}
-				value = func(f func([]byte) error) error { return f(v) }
 			}
 			more, err := fn(key, value)
 			if err != nil || !more {

@@ -625,7 +625,7 @@ func TestPostgresAnswersAsBadgerDoes(t *testing.T) {
 		start := p + Num(uint64(r.IntN(40)))
 		var under []string
 		for _, k := range written {
-			if strings.HasPrefix(k, p) && strings.Trim(k[len(p):], "0123456789/") == "" {
+			if strings.HasPrefix(k, p) && strings.Trim(k[len(p):], "0123456789/\x00") == "" {
 				under = append(under, k)
 			}
 		}
