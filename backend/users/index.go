@@ -131,13 +131,16 @@ func loadIndex(st *store.Store) (*index, []User, error) {
 				missing = append(missing, u)
 			}
 			r := RowOf(&u)
-			idx.rows = append(idx.rows, r) // keys come in order
+			idx.rows = append(idx.rows, r)
 			if r.certFP != "" {
 				idx.certs[r.certFP] = r.lower[0]
 			}
 			return true, nil
 		})
 	})
+	// Badger gives the keys in name order; an engine that encrypts key
+	// names (PostgreSQL) does not.
+	slices.SortFunc(idx.rows, func(a, b *Row) int { return strings.Compare(a.lower[0], b.lower[0]) })
 	return idx, missing, err
 }
 
