@@ -30,7 +30,7 @@ type App struct {
 }
 
 // NewApp wires the bound facades for the data directory.
-func NewApp(dataDir, logFile, apiListen string, log *logrus.Logger) *App {
+func NewApp(dataDir, logFile, apiListen, storeURL string, log *logrus.Logger) *App {
 	a := &App{log: log.WithField("component", "app")}
 	life := core.NewLifecycle(dataDir, masterkey.NewOSKeyring(), core.Config{
 		Log:    log,
@@ -39,6 +39,7 @@ func NewApp(dataDir, logFile, apiListen string, log *logrus.Logger) *App {
 		// Host binding by hostname asks the system's DNS.
 		Resolver:  net.DefaultResolver,
 		APIListen: apiListen,
+		StoreURL:  storeURL,
 	})
 	a.session = desktop.NewSession(desktop.Config{
 		Life:    life,

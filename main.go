@@ -106,7 +106,7 @@ func runWindow(o cli.WindowOptions) int {
 	}
 	log.WithFields(map[string]any{"component": "main", "version": version, "dataDir": dir}).Info("starting")
 
-	app := NewApp(dir, logPath, o.APIListen, log)
+	app := NewApp(dir, logPath, o.APIListen, o.StoreURL, log)
 	err = wails.Run(&options.App{
 		Title:              "Hostbound",
 		Width:              1200,

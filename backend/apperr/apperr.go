@@ -23,6 +23,7 @@ const (
 	Locked          Code = "locked"          // the vault is locked (no usable master key)
 	RateLimited     Code = "rate_limited"    // too many attempts
 	SessionExpired  Code = "session_expired" // idle timeout
+	Unavailable     Code = "unavailable"     // something it needs (the database) cannot be reached now; try again
 	Internal        Code = "internal"        // a bug or an environment failure
 )
 

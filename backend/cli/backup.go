@@ -182,7 +182,14 @@ func (e *Env) runRestore(cmd *cobra.Command, file string, jsonOut bool) error {
 		lock.Release()
 		return err
 	}
-	cfg := e.coreConfig(log)
+	cfg, err := e.coreConfig(cmd, log)
+	if err == nil {
+		err = core.RefuseRestoreIntoPostgres(cfg)
+	}
+	if err != nil {
+		lock.Release()
+		return err
+	}
 	passFile := e.passphraseFile(cmd)
 	kr := e.keyring()
 	storage := core.NewLifecycle(dir, kr, cfg).State().KeyStorage

@@ -29,11 +29,13 @@ const (
 	PassphraseFileEnv       = "HOSTBOUND_PASSPHRASE_FILE"
 	OperatorEnv             = "HOSTBOUND_OPERATOR"
 	OperatorPasswordFileEnv = "HOSTBOUND_OPERATOR_PASSWORD_FILE"
+	StoreEnv                = "HOSTBOUND_STORE"
 )
 
 // WindowOptions are the root command's flags, for the desktop window.
 type WindowOptions struct {
 	DataDir   string
+	StoreURL  string // a PostgreSQL store (--store), "" for the data directory's own
 	LogLevel  string
 	APIListen string
 }
@@ -142,7 +144,10 @@ without a window (on a headless box, or from scripts).
 
 Every command except version opens the data directory (--data-dir, else
 $HOSTBOUND_DATA_DIR, else <user config dir>/hostbound) and refuses while the
-desktop app or serve holds it. The master key comes from the OS keyring, or,
+desktop app or serve holds it. The data is in the directory, or, for a team
+running several serve nodes, in the PostgreSQL database that --store (else
+$HOSTBOUND_STORE) names; each node keeps its own data directory for the
+master key header and the log. The master key comes from the OS keyring, or,
 in passphrase mode, from the file $HOSTBOUND_PASSPHRASE_FILE names. Commands
 act as an operator (--operator, else $HOSTBOUND_OPERATOR), whose password is
 asked on the terminal without echo or read from the file
@@ -171,10 +176,13 @@ func NewRoot(env *Env) *cobra.Command {
 		SilenceErrors:     true,
 		SilenceUsage:      true,
 		CompletionOptions: cobra.CompletionOptions{DisableDefaultCmd: true},
-		RunE: func(cmd *cobra.Command, _ []string) error {
+		RunE: func(cmd *cobra.Command, _ []string) (err error) {
 			if showVersion {
 				env.Printf("hostbound %s\n", env.Version)
 				return nil
+			}
+			if w.StoreURL, err = env.storeURL(cmd); err != nil {
+				return err
 			}
 			if env.Window == nil {
 				return failf("this build has no desktop window: use a command (hostbound --help)")
@@ -191,6 +199,7 @@ func NewRoot(env *Env) *cobra.Command {
 	pf := root.PersistentFlags()
 	pf.StringVar(&w.DataDir, "data-dir", "", "data directory (default: $"+datadir.EnvVar+" or <user config dir>/hostbound)")
 	pf.StringVar(&w.LogLevel, "log-level", "info", "log level: debug, info, warn, error")
+	pf.String("store", "", "PostgreSQL database holding the data, postgres://… (default: $"+StoreEnv+"; else the data directory's own store)")
 	root.Flags().StringVar(&w.APIListen, "api-listen", settings.DefaultListen, "REST API address of the desktop app until Settings change it")
 	root.Flags().BoolVar(&showVersion, "version", false, "print the version and exit")
 	register(root, env)

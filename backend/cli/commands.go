@@ -13,4 +13,5 @@ func register(root *cobra.Command, env *Env) {
 	addAudit(root, env)
 	addBackup(root, env)
 	addRestore(root, env)
+	addStore(root, env)
 }

@@ -59,7 +59,12 @@ func (e *Env) runInit(cmd *cobra.Command, op users.NewOperator) error {
 		lock.Release()
 		return err
 	}
-	life := core.NewLifecycle(dir, kr, e.coreConfig(log))
+	cfg, err := e.coreConfig(cmd, log)
+	if err != nil {
+		lock.Release()
+		return err
+	}
+	life := core.NewLifecycle(dir, kr, cfg)
 	s := &Session{Dir: dir, Life: life, lock: lock}
 	defer s.Close()
 	phase := life.Start()

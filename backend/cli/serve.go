@@ -52,7 +52,10 @@ func (e *Env) runServe(cmd *cobra.Command, o ServeOptions) error {
 	defer lock.Release()
 	ctx, stop := signal.NotifyContext(cmd.Context(), syscall.SIGTERM, os.Interrupt)
 	defer stop()
-	o.DataDir, o.PassphraseFile, o.Keyring, o.Core = dir, e.passphraseFile(cmd), e.keyring(), e.coreConfig(log)
+	if o.Core, err = e.coreConfig(cmd, log); err != nil {
+		return err
+	}
+	o.DataDir, o.PassphraseFile, o.Keyring = dir, e.passphraseFile(cmd), e.keyring()
 	if err := e.Serve(ctx, o); err != nil {
 		log.WithError(err).Error("hostbound serve stopped")
 		return failf("serve: %w", err)

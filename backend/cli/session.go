@@ -127,15 +127,38 @@ func (e *Env) logger(cmd *cobra.Command, dir string) (*logrus.Logger, error) {
 	return log, nil
 }
 
-func (e *Env) coreConfig(log logrus.FieldLogger) core.Config {
-	c := core.Config{Log: log, Clock: e.clock(), Hasher: e.Hasher, Resolver: e.Resolver}
+// storeURL is --store, else $HOSTBOUND_STORE: a PostgreSQL connection
+// string, or "" for the data directory's own store.
+func (e *Env) storeURL(cmd *cobra.Command) (string, error) {
+	if cmd.Annotations[localSource] != "" {
+		return "", nil
+	}
+	u := flag(cmd, "store")
+	from := "--store"
+	if u == "" {
+		u, from = e.getenv(StoreEnv), "$"+StoreEnv
+	}
+	u = strings.TrimSpace(u)
+	if u != "" && !core.IsPostgresURL(u) {
+		// The value is not echoed: it may hold a password.
+		return "", usagef("%s: not a PostgreSQL connection string (postgres://user@host/database); leave it unset for the data directory's own store", from)
+	}
+	return u, nil
+}
+
+func (e *Env) coreConfig(cmd *cobra.Command, log logrus.FieldLogger) (core.Config, error) {
+	url, err := e.storeURL(cmd)
+	if err != nil {
+		return core.Config{}, err
+	}
+	c := core.Config{Log: log, Clock: e.clock(), Hasher: e.Hasher, Resolver: e.Resolver, StoreURL: url}
 	if c.Hasher == (users.Hasher{}) {
 		c.Hasher = users.DefaultHasher
 	}
 	if c.Resolver == nil {
 		c.Resolver = net.DefaultResolver
 	}
-	return c
+	return c, nil
 }
 
 // keyring is the OS keyring (Env.Keyring).
@@ -176,7 +199,11 @@ func (e *Env) openLocked(cmd *cobra.Command, dir string, lock *datadir.Lock, kr 
 	if err != nil {
 		return nil, err
 	}
-	life := core.NewLifecycle(dir, kr, e.coreConfig(log))
+	cfg, err := e.coreConfig(cmd, log)
+	if err != nil {
+		return nil, err
+	}
+	life := core.NewLifecycle(dir, kr, cfg)
 	s := &Session{Dir: dir, Life: life, Log: log.WithFields(logrus.Fields{"component": "cli", "op": cmd.CommandPath()}), lock: lock}
 	switch life.Start() {
 	case core.PhaseOpen:

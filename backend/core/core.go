@@ -33,6 +33,9 @@ type Config struct {
 	APIListen string
 	// Backup tunes backup files (tests lower scrypt's work factor).
 	Backup backup.Params
+	// StoreURL, when set, is the PostgreSQL database that holds the data
+	// (postgres://…) instead of the data directory's db/ (storekind.go).
+	StoreURL string
 }
 
 // Keyring is the OS keyring as the lifecycle needs it: the masterkey
@@ -94,6 +97,10 @@ func (l *Lifecycle) start() {
 		l.phase = PhaseLocked
 		l.lockedReason = interruptedReason(l.dir, m)
 		l.log.Warn("vault locked: a restore was interrupted")
+		return
+	}
+	if err := l.checkStoreKind(); err != nil {
+		l.lock(err)
 		return
 	}
 	h, err := l.mk.Header()
@@ -160,6 +167,9 @@ func (l *Lifecycle) CreateKey(passphrase, confirm string) error {
 	if l.phase != PhaseSetup || l.svc != nil {
 		return nil // already has its key (a retried first-run form)
 	}
+	if err := l.refuseSetUpDatabase(); err != nil {
+		return err
+	}
 	var key []byte
 	var err error
 	if l.keyringErr == nil {
@@ -211,7 +221,7 @@ func (l *Lifecycle) lockedErr() error {
 
 // open opens the store with key and builds the services. Called with mu held.
 func (l *Lifecycle) open(key []byte) {
-	st, err := store.Open(StoreDir(l.dir), key, l.cfg.Log)
+	st, err := l.openStore(key)
 	if err != nil {
 		l.lock(err)
 		return
@@ -242,13 +252,43 @@ func (l *Lifecycle) Close() error {
 // lock moves to PhaseLocked with a reason an administrator can act on.
 func (l *Lifecycle) lock(err error) {
 	l.phase = PhaseLocked
-	l.lockedReason = lockedReason(err, l.dir)
+	l.lockedReason = l.reasonFor(err)
 	l.log.WithError(err).Warn("vault locked")
+}
+
+// openStore opens the data directory's store: PostgreSQL when the
+// configuration names a database (and the directory then records that it
+// uses one), else db/. Called with mu held.
+func (l *Lifecycle) openStore(key []byte) (*store.Store, error) {
+	if l.cfg.StoreURL == "" {
+		return store.Open(StoreDir(l.dir), key, l.cfg.Log)
+	}
+	st, err := store.OpenPostgres(l.cfg.StoreURL, key, l.cfg.Log)
+	if err != nil {
+		return nil, err
+	}
+	if err := writeStoreKind(l.dir); err != nil {
+		st.Close()
+		return nil, fmt.Errorf("record the PostgreSQL store in %s: %w", storeKindFile, err)
+	}
+	return st, nil
+}
+
+func (l *Lifecycle) reasonFor(err error) string {
+	r := lockedReason(err, l.dir)
+	var kind errStoreKind
+	if l.cfg.StoreURL != "" && !errors.As(err, &kind) && (errors.Is(err, masterkey.ErrKeyMissing) || errors.Is(err, masterkey.ErrKeyMismatch) || errors.Is(err, store.ErrWrongKey)) {
+		r += usesPostgres
+	}
+	return r
 }
 
 func lockedReason(err error, dir string) string {
 	const untouched = " Hostbound has not changed any data."
+	var kind errStoreKind
 	switch {
+	case errors.As(err, &kind):
+		return kind.Error() + untouched
 	case errors.Is(err, masterkey.ErrKeyMissing):
 		return "The master key of this data directory is not in the OS keyring (service \"hostbound\")." + untouched +
 			" Restore the keyring entry (for example from a keyring backup) or start Hostbound with another --data-dir."

@@ -137,6 +137,9 @@ func (l *Lifecycle) beginRestore(r RestoreRequest) (masterkey.Mode, error) {
 	if l.restoring {
 		return "", apperr.New(apperr.Conflict, "A restore is already running")
 	}
+	if err := RefuseRestoreIntoPostgres(l.cfg); err != nil {
+		return "", err
+	}
 	if r.Passphrase == "" {
 		return "", apperr.Field("passphrase", "Backup passphrase: required")
 	}
@@ -308,6 +311,16 @@ func (l *Lifecycle) check(st *store.Store, h backup.Header, a access.Actor) erro
 		return fmt.Errorf("restore: record the restore: %w", err)
 	}
 	return nil
+}
+
+// RefuseRestoreIntoPostgres refuses a restore with a PostgreSQL store: a
+// restore swaps the data directory's own store, and the nodes of a shared
+// database would each need the swap at once.
+func RefuseRestoreIntoPostgres(c Config) error {
+	if c.StoreURL == "" {
+		return nil
+	}
+	return apperr.New(apperr.Conflict, "A backup is restored into a data directory's own store, not into PostgreSQL: restore it into a new data directory, then move that into an empty database with `hostbound store copy`")
 }
 
 // refusal turns backup's sentinels into errors a person can act on.

@@ -32,6 +32,8 @@ import (
 	"time"
 
 	"golang.org/x/crypto/argon2"
+
+	"hostbound/backend/datadir"
 )
 
 // Size of the master key in bytes.
@@ -264,24 +266,7 @@ func (m *Manager) writeHeader(h *Header) error {
 	if err != nil {
 		return fmt.Errorf("write master key header: %w", err)
 	}
-	tmp, err := os.CreateTemp(m.dir, ".masterkey-*.json")
-	if err != nil {
-		return fmt.Errorf("write master key header: %w", err)
-	}
-	defer os.Remove(tmp.Name())
-	if _, err := tmp.Write(b); err == nil {
-		err = tmp.Sync()
-	}
-	if cerr := tmp.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Chmod(tmp.Name(), 0o600)
-	}
-	if err == nil {
-		err = os.Rename(tmp.Name(), m.HeaderPath())
-	}
-	if err != nil {
+	if err := datadir.WriteFileAtomic(m.HeaderPath(), b); err != nil {
 		return fmt.Errorf("write master key header: %w", err)
 	}
 	return nil

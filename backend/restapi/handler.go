@@ -141,6 +141,7 @@ func statusOf(err error) int {
 		apperr.NotFound:        http.StatusNotFound,
 		apperr.RateLimited:     http.StatusTooManyRequests,
 		apperr.Conflict:        http.StatusConflict,
+		apperr.Unavailable:     http.StatusServiceUnavailable,
 	}[e.Code]; ok {
 		return s
 	}

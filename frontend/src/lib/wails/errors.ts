@@ -8,6 +8,7 @@ export const ERROR_CODES = [
   'locked',
   'rate_limited',
   'session_expired',
+  'unavailable',
   'internal',
 ] as const;
 

@@ -1,0 +1,9 @@
+package cli
+
+import (
+	"testing"
+
+	"hostbound/backend/internal/pgtest"
+)
+
+func TestMain(m *testing.M) { pgtest.Main(m) }
