@@ -85,7 +85,7 @@ func (n *pgNotifier) reconnect() *pgx.Conn {
 	stop, stopped := make(chan struct{}), make(chan struct{})
 	go func() {
 		defer close(stopped)
-		tick := time.NewTicker(pgStaleTick)
+		tick := time.NewTicker(time.Duration(n.staleTick.Load()))
 		defer tick.Stop()
 		for {
 			select {

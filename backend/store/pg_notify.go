@@ -66,10 +66,11 @@ type pgNotifier struct {
 	subMu sync.RWMutex
 	subs  map[string]*pgTopic // topic tag → subscribers
 
-	pid    atomic.Uint32 // the listener connection's backend, 0 while down
-	ctx    context.Context
-	cancel context.CancelFunc
-	done   chan struct{} // closed when the listener has stopped
+	pid       atomic.Uint32 // the listener connection's backend, 0 while down
+	staleTick atomic.Int64  // pgStaleTick; a test makes it longer
+	ctx       context.Context
+	cancel    context.CancelFunc
+	done      chan struct{} // closed when the listener has stopped
 }
 
 type pgTopic struct {
@@ -95,6 +96,7 @@ func newPgNotifier(cfg *pgx.ConnConfig, key []byte, log logrus.FieldLogger) (*pg
 		tagKey: keys.Derive(key, keys.StorePostgresNotify), msgs: aead,
 		subs: map[string]*pgTopic{}, done: make(chan struct{}),
 	}
+	n.staleTick.Store(int64(pgStaleTick))
 	n.ctx, n.cancel = context.WithCancel(context.Background())
 	conn, err := n.connect()
 	if err != nil {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/base64"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	neturl "net/url"
 	"strings"
@@ -11,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/sirupsen/logrus"
 	logtest "github.com/sirupsen/logrus/hooks/test"
 )
@@ -38,30 +40,34 @@ func TestPostgresAnotherNodesCommitMovesOnlyTheGenerationsOfItsPrefixes(t *testi
 	t.Parallel()
 	a, url, key := openPG(t)
 	b := reopenPG(t, url, key)
-	aUsers, aVault := a.Watch("users/"), a.Watch("vault/")
-	bUsers, bVault := b.Watch("users/"), b.Watch("vault/")
-
+	aUsers, aVault, aFence := a.Watch("users/"), a.Watch("vault/"), a.Watch("fence/")
+	bUsers, bVault, bFence := b.Watch("users/"), b.Watch("vault/"), b.Watch("fence/")
+	// fence returns once to has heard all that from committed before:
+	// notifications arrive in commit order.
+	fence := func(from *Store, to *Gen) {
+		t.Helper()
+		seen := to.LoadRemote()
+		put(t, from, "fence/x")
+		eventually(t, time.Second, "the fence is heard", func() bool { return to.LoadRemote() == seen+1 })
+	}
+	start := time.Now()
 	put(t, a, "users/x")
 	eventually(t, time.Second, "b's users generation moves", func() bool { return bUsers.LoadRemote() == 1 })
-	if bUsers.Load() != 1 {
-		t.Fatalf("b's users Load is %d, want 1", bUsers.Load())
+	t.Logf("b heard of a's commit %v after it began", time.Since(start))
+	fence(a, bFence)
+	if bUsers.Load() != 1 || bVault.Load() != 0 || bVault.LoadRemote() != 0 {
+		t.Fatalf("b after a users write: users %d, vault %d/%d; want 1 and 0/0", bUsers.Load(), bVault.Load(), bVault.LoadRemote())
 	}
-	// b hears of a's vault write after the users one (one session's
-	// notifications arrive in order): the users write did not move it.
 	put(t, a, "vault/y")
-	eventually(t, time.Second, "b's vault generation moves", func() bool { return bVault.LoadRemote() == 1 })
-	if bVault.Load() != 1 || bUsers.Load() != 1 {
-		t.Fatalf("b: users %d, vault %d, want 1 and 1", bUsers.Load(), bVault.Load())
+	fence(a, bFence)
+	if bVault.Load() != 1 || bVault.LoadRemote() != 1 || bUsers.Load() != 1 {
+		t.Fatalf("b after a vault write: users %d, vault %d/%d; want 1 and 1/1", bUsers.Load(), bVault.Load(), bVault.LoadRemote())
 	}
-	// a heard its own notifications too (b's arrived, so did a's) and
-	// skipped them: only its commits moved its generations.
-	put(t, b, "users/z")
-	eventually(t, time.Second, "a hears of b's commit", func() bool { return aUsers.LoadRemote() == 1 })
-	if aUsers.Load() != 2 || aVault.Load() != 1 || aVault.LoadRemote() != 0 {
-		t.Fatalf("a: users %d/%d, vault %d/%d; want 2/1 and 1/0", aUsers.Load(), aUsers.LoadRemote(), aVault.Load(), aVault.LoadRemote())
-	}
-	if bUsers.LoadRemote() != 1 || bUsers.Load() != 2 {
-		t.Fatalf("b's own commit: users %d/%d, want 2/1", bUsers.Load(), bUsers.LoadRemote())
+	// a heard its own notifications too, and skipped them: only its
+	// commits moved its generations.
+	fence(b, aFence)
+	if aUsers.Load() != 1 || aUsers.LoadRemote() != 0 || aVault.Load() != 1 || aVault.LoadRemote() != 0 || aFence.Load() != 3 {
+		t.Fatalf("a: users %d/%d, vault %d/%d, fence %d; want 1/0, 1/0, 3", aUsers.Load(), aUsers.LoadRemote(), aVault.Load(), aVault.LoadRemote(), aFence.Load())
 	}
 }
 
@@ -139,6 +145,24 @@ func TestPostgresAListenerThatLosesItsConnectionMovesEverythingUntilItIsBack(t *
 	}
 }
 
+func TestPostgresAListenerMovesEverythingWhenItBreaksAndAgainWhenItIsBack(t *testing.T) {
+	t.Parallel()
+	s, url, _ := openPG(t)
+	g := s.Watch("users/")
+	n := notifier(s)
+	n.staleTick.Store(int64(time.Hour)) // only the two moves, no tick
+	pid := n.pid.Load()
+	if _, err := pgSQL(t, url).Exec(context.Background(), "SELECT pg_terminate_backend($1)", int32(pid)); err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, 2*time.Second, "the listener reconnects", func() bool { p := n.pid.Load(); return p != 0 && p != pid })
+	eventually(t, time.Second, "two moves", func() bool { return g.LoadRemote() == 2 })
+	time.Sleep(50 * time.Millisecond)
+	if g.LoadRemote() != 2 || g.Load() != 2 {
+		t.Fatalf("moved %d/%d times, want 2: when it broke and after LISTEN", g.Load(), g.LoadRemote())
+	}
+}
+
 func TestPostgresNotificationsRevealNoPrefixNorMessage(t *testing.T) {
 	t.Parallel()
 	a, url, _ := openPG(t)
@@ -192,7 +216,11 @@ type inbox struct {
 }
 
 func (i *inbox) add(msg []byte) { i.mu.Lock(); i.got = append(i.got, string(msg)); i.mu.Unlock() }
-func (i *inbox) list() []string { i.mu.Lock(); defer i.mu.Unlock(); return append([]string(nil), i.got...) }
+func (i *inbox) list() []string {
+	i.mu.Lock()
+	defer i.mu.Unlock()
+	return append([]string(nil), i.got...)
+}
 
 func TestPostgresPublishReachesTheOtherNodesSubscribersOfTheTopic(t *testing.T) {
 	t.Parallel()
@@ -316,16 +344,18 @@ func TestPostgresSessionsHaveTimeoutsUnlessTheURLSetsThem(t *testing.T) {
 		}
 	}
 
-	low := reopenPG(t, url+"&statement_timeout=200&options=-c%20lock_timeout%3D200", key)
-	if got := show(low, "idle_in_transaction_session_timeout"); got != "1min" {
-		t.Errorf("idle_in_transaction_session_timeout = %s, want the default", got)
+	low := reopenPG(t, url+"&statement_timeout=300&options=-c%20lock_timeout%3D100", key)
+	for name, want := range map[string]string{"statement_timeout": "300ms", "lock_timeout": "100ms", "idle_in_transaction_session_timeout": "1min"} {
+		if got := show(low, name); got != want {
+			t.Errorf("URL with a parameter and options: %s = %s, want %s", name, got, want)
+		}
 	}
 	start := time.Now()
 	if _, err := low.eng.(*pgEngine).pool.Exec(ctx, "SELECT pg_sleep(2)"); err == nil {
 		t.Fatal("a statement past statement_timeout succeeded")
 	}
 	if d := time.Since(start); d > time.Second {
-		t.Fatalf("the statement ran %v under a 200 ms timeout", d)
+		t.Fatalf("the statement ran %v under a 300 ms timeout", d)
 	}
 	// Another node holds the writers' lock: an Update waits under
 	// lock_timeout, fails, and the next one (the lock free) commits.
@@ -337,11 +367,12 @@ func TestPostgresSessionsHaveTimeoutsUnlessTheURLSetsThem(t *testing.T) {
 		t.Fatal(err)
 	}
 	start = time.Now()
-	if err := low.Update(func(tx *Txn) error { return tx.Put("rec/1", record{"x", 1}) }); err == nil {
-		t.Fatal("an Update took the lock another transaction holds")
+	err := low.Update(func(tx *Txn) error { return tx.Put("rec/1", record{"x", 1}) })
+	if pgErr := (*pgconn.PgError)(nil); !errors.As(err, &pgErr) || pgErr.Code != "55P03" {
+		t.Fatalf("an Update while another transaction holds the lock: %v, want lock_not_available", err)
 	}
 	if d := time.Since(start); d > time.Second {
-		t.Fatalf("the Update waited %v for the lock under a 200 ms lock_timeout", d)
+		t.Fatalf("the Update waited %v for the lock under a 100 ms lock_timeout", d)
 	}
 	if _, err := c.Exec(ctx, "ROLLBACK"); err != nil {
 		t.Fatal(err)
