@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	crand "crypto/rand"
 	"encoding/base64"
 	"encoding/hex"
 	"errors"
@@ -15,6 +16,8 @@ import (
 	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/sirupsen/logrus"
 	logtest "github.com/sirupsen/logrus/hooks/test"
+
+	"hostbound/backend/internal/pgtest"
 )
 
 // eventually waits up to d for ok.
@@ -381,5 +384,34 @@ func TestPostgresSessionsHaveTimeoutsUnlessTheURLSetsThem(t *testing.T) {
 	var got record
 	if err := low.View(func(tx *Txn) error { return tx.Get("rec/1", &got) }); err != nil || got.Name != "x" {
 		t.Fatalf("after the timeouts: %+v, %v", got, err)
+	}
+}
+
+// BenchmarkPostgresUpdate: what announcing a commit to other nodes costs
+// (one more round trip inside the transaction, a NOTIFY).
+func BenchmarkPostgresUpdate(b *testing.B) {
+	for _, watched := range []bool{false, true} {
+		b.Run(fmt.Sprintf("watched=%t", watched), func(b *testing.B) {
+			url, key := pgtest.URL(b), make([]byte, KeySize)
+			crand.Read(key)
+			var stores []*Store
+			for range 2 {
+				s, err := OpenPostgres(url, key, quietLog())
+				if err != nil {
+					b.Fatal(err)
+				}
+				b.Cleanup(func() { s.Close() })
+				stores = append(stores, s)
+			}
+			if watched {
+				stores[0].Watch("bench/")
+				stores[1].Watch("bench/")
+			}
+			for i := 0; b.Loop(); i++ {
+				if err := stores[0].Update(func(tx *Txn) error { return tx.Put("bench/"+Num(uint64(i%100)), record{"x", i}) }); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
 	}
 }
