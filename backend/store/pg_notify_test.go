@@ -91,7 +91,15 @@ func TestPostgresTooManyPrefixesForOneNotificationMoveEverything(t *testing.T) {
 func TestPostgresAListenerThatLosesItsConnectionMovesEverythingUntilItIsBack(t *testing.T) {
 	t.Parallel()
 	a, url, key := openPG(t)
-	b := reopenPG(t, url, key)
+	// The server trusts local connections: the password is there to be
+	// looked for in the logs.
+	log, hook := logtest.NewNullLogger()
+	log.SetLevel(logrus.DebugLevel)
+	b, err := OpenPostgres(url+"&password=planted-pw", key, log)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { b.Close() })
 	// A node announces the generations it watches itself: nodes run the
 	// same wiring.
 	a.Watch("users/")
@@ -145,6 +153,17 @@ func TestPostgresAListenerThatLosesItsConnectionMovesEverythingUntilItIsBack(t *
 	eventually(t, time.Second, "a remote commit is heard again", func() bool { return bUsers.LoadRemote() == back+1 })
 	if bVault.LoadRemote() != back {
 		t.Fatalf("vault moved on a users write: %d, want %d", bVault.LoadRemote(), back)
+	}
+	warned := false
+	for _, e := range hook.AllEntries() {
+		line, _ := e.String()
+		if strings.Contains(line, "planted-pw") || strings.Contains(line, u.Host) && u.Host != "" {
+			t.Errorf("a log line quotes the connection string: %s", line)
+		}
+		warned = warned || e.Level == logrus.WarnLevel
+	}
+	if !warned || len(hook.AllEntries()) < 3 {
+		t.Fatalf("%d log entries, warned %t: want the break at warn and the retries", len(hook.AllEntries()), warned)
 	}
 }
 
