@@ -26,6 +26,12 @@ const (
 	// (backend/store/pg_keys.go).
 	StorePostgresKeys    = "hostbound store postgres keys v1"
 	StorePostgresKeysCTR = "hostbound store postgres keys ctr v1"
+	// StorePostgresNotify makes the tags (HMAC) that name watched prefixes
+	// and message topics in the PostgreSQL engine's notifications;
+	// StorePostgresMessages seals the messages nodes publish to each other
+	// (backend/store/pg_notify.go).
+	StorePostgresNotify   = "hostbound store postgres notify v1"
+	StorePostgresMessages = "hostbound store postgres messages v1"
 )
 
 // Derive returns a 32-byte key for purpose.

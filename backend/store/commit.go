@@ -94,7 +94,13 @@ func (s *Store) commitBatch(batch []*pending) {
 			}
 			return
 		}
-		if err := txn.commit(); err != nil {
+		err = s.announce(txn, sh)
+		if err == nil {
+			err = txn.commit()
+		} else {
+			txn.discard()
+		}
+		if err != nil {
 			for _, p := range batch {
 				p.done <- err
 			}

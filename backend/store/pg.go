@@ -27,8 +27,13 @@ import (
 // committer does, and the audit chain stays one chain. PostgreSQL's
 // default synchronous_commit makes COMMIT durable when it returns.
 //
-// Not shared between nodes: the store's generations (watch.go). A cache a
-// node keeps over Watch does not see another node's writes.
+// Nodes tell each other of their commits (pg_notify.go): a commit that
+// writes under watched prefixes moves the other nodes' generations (their
+// LoadRemote too) within moments, and while a node cannot hear (its
+// listener is down) all its generations keep moving, so no cache trusts
+// what it holds. Store.Publish carries messages between nodes the same
+// way. Every pool connection has statement, lock and idle-in-transaction
+// timeouts (pg_timeouts.go) unless the connection string sets them.
 
 const (
 	pgTable = "hostbound_kv"
@@ -56,6 +61,8 @@ type pgEngine struct {
 	keys *keyCodec
 	aead cipher.AEAD
 	log  logrus.FieldLogger
+	// notify listens for other nodes' commits and messages.
+	notify *pgNotifier
 }
 
 // OpenPostgres opens (or creates) the store in the PostgreSQL database at
@@ -69,7 +76,9 @@ func OpenPostgres(url string, key []byte, log logrus.FieldLogger) (*Store, error
 	if err != nil {
 		return nil, err
 	}
-	return start(e), nil
+	s := start(e)
+	e.notify.watches.Store(&s.watchSet)
+	return s, nil
 }
 
 func openPostgres(url string, key []byte, log logrus.FieldLogger) (*pgEngine, error) {
@@ -83,6 +92,7 @@ func openPostgres(url string, key []byte, log logrus.FieldLogger) (*pgEngine, er
 		// behind each other while the committer holds one.
 		cfg.MaxConns = 16
 	}
+	pgSetTimeouts(&cfg.ConnConfig.Config)
 	kc, err := newKeyCodec(key)
 	if err != nil {
 		return nil, fmt.Errorf("open store: %w", err)
@@ -103,6 +113,10 @@ func openPostgres(url string, key []byte, log logrus.FieldLogger) (*pgEngine, er
 	if err := e.init(); err != nil {
 		pool.Close()
 		return nil, err
+	}
+	if e.notify, err = newPgNotifier(cfg.ConnConfig.Copy(), key, log); err != nil {
+		pool.Close()
+		return nil, fmt.Errorf("open store: postgres: listen: %w", err)
 	}
 	return e, nil
 }
@@ -223,6 +237,7 @@ func (e *pgEngine) size() int64 {
 }
 
 func (e *pgEngine) close() error {
+	e.notify.stop()
 	e.pool.Close()
 	return nil
 }

@@ -13,6 +13,7 @@ import (
 // after a change returned sees a new generation.
 type Gen struct {
 	n        atomic.Uint64
+	remote   atomic.Uint64 // watch_remote.go
 	prefixes []string
 }
 
