@@ -34,8 +34,11 @@ import (
 // database's notifications learns how often some prefix changes, never
 // its name. Nodes run the same wiring (the same Watch calls), so their
 // tags meet; a generation with several prefixes moves the others' on any
-// of them (a spare reload, never a missed one). A payload that would pass
-// PostgreSQL's limit says "all".
+// of them (a spare reload, never a missed one). A process that watches
+// nothing announces nothing: whatever writes to a shared database must
+// wire the services whose caches others keep. A payload that would pass
+// PostgreSQL's limit says "all". The NOTIFY costs the commit one round
+// trip (it goes with the pending writes, before COMMIT).
 //
 // Messages (Store.Publish) go on pgMsgChannel as "<node> <topic tag>
 // <base64(nonce || AES-GCM(msg))>", with topic and node as associated
