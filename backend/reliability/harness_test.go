@@ -26,6 +26,7 @@ import (
 	"hostbound/backend/audit"
 	"hostbound/backend/core"
 	"hostbound/backend/headless"
+	"hostbound/backend/internal/pgtest"
 	"hostbound/backend/internal/testenv"
 	"hostbound/backend/masterkey"
 	"hostbound/backend/restapi"
@@ -96,6 +97,7 @@ var (
 
 func TestMain(m *testing.M) {
 	code := m.Run()
+	pgtest.Stop()
 	if binDir != "" {
 		os.RemoveAll(binDir)
 	}
@@ -160,6 +162,9 @@ type fixture struct {
 	accts         []acct // one per client
 	secrets       []string
 	serveArgs     []string // extra flags for hostbound serve
+	// storeURL, when set, is the PostgreSQL database holding the data
+	// (cluster_test.go); else the data directory's db/.
+	storeURL string
 }
 
 type acct struct {
@@ -175,7 +180,14 @@ func quietConfig() core.Config {
 // resources, all shared (modify) with every API user in names.
 func newFixture(t *testing.T, dir string, names []string, nAccounts int) *fixture {
 	t.Helper()
-	f := &fixture{dir: dir, cfg: quietConfig(), keys: map[string]string{}, user: names[0]}
+	return newFixtureOn(t, dir, "", names, nAccounts)
+}
+
+// newFixtureOn is newFixture with the data in the PostgreSQL database at
+// storeURL ("" for dir's db/).
+func newFixtureOn(t *testing.T, dir, storeURL string, names []string, nAccounts int) *fixture {
+	t.Helper()
+	f := &fixture{dir: dir, cfg: quietConfig(), keys: map[string]string{}, user: names[0], storeURL: storeURL}
 	var err error
 	if f.key, err = masterkey.New(dir, masterkey.NewMemoryKeyring()).CreateWithPassphrase(passphrase); err != nil {
 		t.Fatal(err)
@@ -250,7 +262,13 @@ func (f *fixture) open(t *testing.T) *services.Services {
 // source before they are refused (0: the default, as serve has it).
 func (f *fixture) openWith(t *testing.T, failBurst int) *services.Services {
 	t.Helper()
-	st, err := store.Open(core.StoreDir(f.dir), f.key, f.cfg.Log)
+	var st *store.Store
+	var err error
+	if f.storeURL != "" {
+		st, err = store.OpenPostgres(f.storeURL, f.key, f.cfg.Log)
+	} else {
+		st, err = store.Open(core.StoreDir(f.dir), f.key, f.cfg.Log)
+	}
 	if err != nil {
 		t.Fatalf("open the data directory: %v", err)
 	}
@@ -354,7 +372,18 @@ func freeAddr(t *testing.T) string {
 // and errOut.
 func (f *fixture) start(t *testing.T, addr string, out, errOut io.Writer, env ...string) *server {
 	t.Helper()
-	cmd := exec.Command(binary(t), append([]string{"serve", "--data-dir", f.dir, "--listen", addr}, f.serveArgs...)...)
+	return f.startIn(t, f.dir, addr, out, errOut, env...)
+}
+
+// startIn is start with the data directory dir (another node of f's
+// PostgreSQL store).
+func (f *fixture) startIn(t *testing.T, dir, addr string, out, errOut io.Writer, env ...string) *server {
+	t.Helper()
+	args := []string{"serve", "--data-dir", dir, "--listen", addr}
+	if f.storeURL != "" {
+		args = append(args, "--store", f.storeURL)
+	}
+	cmd := exec.Command(binary(t), append(args, f.serveArgs...)...)
 	cmd.Env = append(os.Environ(), headless.PassphraseFileEnv+"="+f.passFile)
 	cmd.Env = append(cmd.Env, env...)
 	cmd.Stdout, cmd.Stderr = out, errOut

@@ -72,6 +72,7 @@ func New(st *store.Store, master []byte, c Config) (*Services, error) {
 		Settings: settings.NewService(st, log, u, c.Clock, c.APIListen), Guard: guard,
 		Backup: backup.NewService(st, master, log, u, c.Clock, c.Backup), stop: make(chan struct{})}
 	go s.flushFailures()
+	go u.Follow(s.stop)
 	return s, nil
 }
 

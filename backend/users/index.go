@@ -114,6 +114,9 @@ type index struct {
 	// certs finds the API user of a client certificate: fingerprint →
 	// lower-case username. The store's user record stays the authority.
 	certs map[string]string
+	// replay, while a reload reads the store, holds the changes committed
+	// meanwhile (cluster.go); nil otherwise.
+	replay []func()
 }
 
 // loadIndex reads every user once; those stored before ids existed are
@@ -151,9 +154,16 @@ func (x *index) find(username string) (int, bool) {
 }
 
 func (x *index) set(u *User) {
-	r := RowOf(u)
 	x.mu.Lock()
 	defer x.mu.Unlock()
+	x.setLocked(u)
+	if x.replay != nil {
+		x.replay = append(x.replay, func() { x.setLocked(u) })
+	}
+}
+
+func (x *index) setLocked(u *User) {
+	r := RowOf(u)
 	if r.certFP != "" {
 		x.certs[r.certFP] = r.lower[0]
 	}
@@ -183,6 +193,13 @@ func (x *index) certUser(fingerprint string) (string, bool) {
 func (x *index) remove(username string) {
 	x.mu.Lock()
 	defer x.mu.Unlock()
+	x.removeLocked(username)
+	if x.replay != nil {
+		x.replay = append(x.replay, func() { x.removeLocked(username) })
+	}
+}
+
+func (x *index) removeLocked(username string) {
 	if i, ok := x.find(username); ok {
 		x.dropCert(x.rows[i], "")
 		x.rows = slices.Delete(x.rows, i, i+1)
@@ -199,17 +216,17 @@ func (x *index) roleCounts() map[string]int {
 	return out
 }
 
-// countEnabled counts enabled operators holding role.
-func (x *index) countEnabled(role string) int {
+// enabled names (lower case) the enabled operators holding role.
+func (x *index) enabled(role string) []string {
 	x.mu.RLock()
 	defer x.mu.RUnlock()
-	n := 0
+	var names []string
 	for _, r := range x.rows {
 		if r.Kind == KindOperator && r.Role == role && !r.Disabled {
-			n++
+			names = append(names, r.lower[0])
 		}
 	}
-	return n
+	return names
 }
 
 // Query selects and orders users for the list.

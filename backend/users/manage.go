@@ -112,18 +112,34 @@ func (s *Service) checkGrant(tx *store.Txn, p access.Principal, target *User, ro
 }
 
 // keepsAPrivilegedAdmin refuses a change that would leave no enabled
-// Privileged Administrator.
-func (s *Service) keepsAPrivilegedAdmin(old *User, newRole string, disabled, deleted bool) error {
+// Privileged Administrator. The others are counted as tx reads them, not
+// as the index last saw them: changes earlier in the batch, or committed
+// by another node, count. The index only names the candidates (one that
+// another node has just promoted may be missing: that refuses, not allows).
+func (s *Service) keepsAPrivilegedAdmin(tx *store.Txn, old *User, newRole string, disabled, deleted bool) error {
 	if old.Kind != KindOperator || old.Role != access.PrivilegedAdmin || old.Disabled {
 		return nil
 	}
 	if newRole == access.PrivilegedAdmin && !disabled && !deleted {
 		return nil
 	}
-	if s.idx.countEnabled(access.PrivilegedAdmin) <= 1 {
-		return apperr.New(apperr.Conflict, "%s is the last Privileged Administrator and must stay one", old.Username)
+	for _, name := range s.idx.enabled(access.PrivilegedAdmin) {
+		if name == strings.ToLower(old.Username) {
+			continue
+		}
+		var u User
+		err := tx.Get(userKey(name), &u)
+		if errors.Is(err, store.ErrNotFound) {
+			continue
+		}
+		if err != nil {
+			return err
+		}
+		if u.Kind == KindOperator && u.Role == access.PrivilegedAdmin && !u.Disabled {
+			return nil
+		}
 	}
-	return nil
+	return apperr.New(apperr.Conflict, "%s is the last Privileged Administrator and must stay one", old.Username)
 }
 
 func (s *Service) load(tx *store.Txn, username string) (*User, error) {
@@ -211,7 +227,7 @@ func (s *Service) setDisabled(a access.Actor, username, wantID string, disabled 
 		if isSelf(p, u) {
 			return forbidden("You cannot disable yourself")
 		}
-		if err := s.keepsAPrivilegedAdmin(u, u.Role, disabled, false); err != nil {
+		if err := s.keepsAPrivilegedAdmin(tx, u, u.Role, disabled, false); err != nil {
 			return err
 		}
 		u.Disabled = disabled
@@ -255,7 +271,7 @@ func (s *Service) delete(a access.Actor, username, wantID string) error {
 		if isSelf(p, u) {
 			return forbidden("You cannot delete yourself")
 		}
-		if err := s.keepsAPrivilegedAdmin(u, u.Role, false, true); err != nil {
+		if err := s.keepsAPrivilegedAdmin(tx, u, u.Role, false, true); err != nil {
 			return err
 		}
 		if err := s.dropKey(tx, u); err != nil {
@@ -421,7 +437,7 @@ func (s *Service) UpdateOperator(a access.Actor, username string, in OperatorInp
 		if err := s.checkGrant(tx, p, u, in.Role, in.Scope); err != nil {
 			return err
 		}
-		if err := s.keepsAPrivilegedAdmin(u, in.Role, u.Disabled, false); err != nil {
+		if err := s.keepsAPrivilegedAdmin(tx, u, in.Role, u.Disabled, false); err != nil {
 			return err
 		}
 		if in.Password != "" {

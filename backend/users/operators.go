@@ -50,6 +50,8 @@ type Service struct {
 	// gen and cache: the retrieval path's shortcut (snapshot.go).
 	gen   generation
 	cache authCache
+	// remote follows other nodes on a shared store (cluster.go).
+	remote remoteGens
 }
 
 // Config wires a Service.
@@ -71,7 +73,7 @@ func NewService(c Config) (*Service, error) {
 		return nil, err
 	}
 	s := &Service{st: c.Store, audit: c.Audit, hasher: c.Hasher, clock: c.Clock, pepper: c.Pepper, dummyHash: dummy,
-		guard: c.Guard, matcher: c.Matcher}
+		guard: c.Guard, matcher: c.Matcher, remote: watchRemote(c.Store)}
 	var missing []User
 	if s.idx, missing, err = loadIndex(c.Store); err != nil {
 		return nil, err

@@ -31,7 +31,10 @@ type generation struct{ n atomic.Uint64 }
 // changed moves the generation once tx commits. Until then the calls
 // committed with it (the rest of its batch) see the change as pending.
 func (s *Service) changed(tx *store.Txn) {
-	tx.Local(pendingChange{}, func() any { return true })
+	tx.Local(pendingChange{}, func() any {
+		tx.BeforeCommit(markChanged)
+		return true
+	})
 	tx.AfterCommit(func() { s.gen.n.Add(1) })
 }
 
@@ -39,14 +42,16 @@ func (s *Service) changed(tx *store.Txn) {
 type pendingChange struct{}
 
 // Generation is the current generation (audit.SnapshotResolver).
-func (s *Service) Generation() uint64 { return s.gen.n.Load() }
+// Other nodes' changes count as well (cluster.go): the sum of two
+// counters that only grow moves whenever either does.
+func (s *Service) Generation() uint64 { return s.gen.n.Load() + s.remote.changes.LoadRemote() }
 
 // Changed reports whether a user, key or role changed since generation gen
 // (in tx's batch too: a call after a regeneration in the same commit is
 // decided again)
 // (audit.SnapshotResolver).
 func (s *Service) Changed(tx *store.Txn, gen uint64) bool {
-	return s.gen.n.Load() != gen || (tx != nil && tx.Local(pendingChange{}, nil) != nil)
+	return s.Generation() != gen || (tx != nil && tx.Local(pendingChange{}, nil) != nil)
 }
 
 // cached is a user as stored at a generation, with its role. Shared and

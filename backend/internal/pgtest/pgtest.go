@@ -69,10 +69,17 @@ var (
 // and exits with the tests' code.
 func Main(m *testing.M) {
 	code := m.Run()
+	Stop()
+	os.Exit(code)
+}
+
+// Stop stops the cluster if one started (for a TestMain that does more
+// than Main).
+func Stop() {
 	if running != nil {
 		running.stop()
+		running = nil
 	}
-	os.Exit(code)
 }
 
 // URL returns the connection string of a new, empty database for t.
