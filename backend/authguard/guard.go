@@ -16,6 +16,9 @@ type Config struct {
 	MaxSources int                // bound of each table (default 10_000); least recently used evicted in O(1)
 	Clock      func() time.Time   // default time.Now
 	Record     func(audit.Record) // writes one audit record; called outside the guard's lock, maybe concurrently
+	// Share, when set, tells the other nodes of a shared store of a
+	// failure (share.go); called outside the lock. It must not block.
+	Share func(msg []byte)
 }
 
 // Guard throttles and records failed authentications. It is safe for
@@ -25,6 +28,7 @@ type Guard struct {
 	interval time.Duration // Window/Burst: the time one token takes to refill
 	clock    func() time.Time
 	record   func(audit.Record)
+	share    func([]byte)
 
 	mu sync.Mutex
 	// buckets holds, per source key, when its bucket is full again: a
@@ -60,7 +64,10 @@ func New(c Config) *Guard {
 	if c.Record == nil {
 		c.Record = func(audit.Record) {}
 	}
-	return &Guard{burst: c.Burst, interval: max(c.Window/time.Duration(c.Burst), 1), clock: c.Clock, record: c.Record,
+	if c.Share == nil {
+		c.Share = func([]byte) {}
+	}
+	return &Guard{burst: c.Burst, interval: max(c.Window/time.Duration(c.Burst), 1), clock: c.Clock, record: c.Record, share: c.Share,
 		buckets: newTable[netip.Prefix, time.Time](c.MaxSources), tallies: newTable[netip.Prefix, tally](c.MaxSources)}
 }
 
@@ -132,6 +139,7 @@ func (g *Guard) Fail(src netip.Addr, rec audit.Record) {
 		out = append(out, rec)
 	}
 	g.mu.Unlock()
+	g.share(shareMsg(k))
 	for _, r := range out {
 		g.record(r)
 	}

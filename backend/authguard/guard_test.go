@@ -508,3 +508,34 @@ func TestAClockThatGoesBackDoesNotBlockASourceForTheJump(t *testing.T) {
 		t.Fatal("the burst no longer limits after the jump")
 	}
 }
+
+func TestAFailureSeenByAnotherNodeSpendsATokenHereWithoutARecord(t *testing.T) {
+	var shared [][]byte
+	var records int
+	g := New(Config{Burst: 2, Window: time.Minute, Share: func(m []byte) { shared = append(shared, m) },
+		Record: func(audit.Record) { records++ }})
+	src := netip.MustParseAddr("2001:db8::1")
+	g.Fail(src, audit.Record{})
+	if len(shared) != 1 || string(shared[0]) != "2001:db8::/64" {
+		t.Fatalf("shared %q, want the source's /64", shared)
+	}
+	h := New(Config{Burst: 2, Window: time.Minute, Record: func(audit.Record) { records++ }})
+	for _, m := range shared {
+		h.Remote(m)
+	}
+	h.Remote([]byte("not a prefix"))
+	h.Remote([]byte("2001:db8::/48")) // not a source key: ignored
+	if blocked, _ := h.Blocked(src); blocked {
+		t.Fatal("one failure of two blocked the source")
+	}
+	h.Remote(shared[0])
+	if blocked, _ := h.Blocked(netip.MustParseAddr("2001:db8::2")); !blocked {
+		t.Error("two failures seen elsewhere do not block the source's /64 here")
+	}
+	if blocked, _ := h.Blocked(netip.MustParseAddr("2001:db9::1")); blocked {
+		t.Error("another /64 is blocked")
+	}
+	if records != 1 {
+		t.Errorf("%d records written, want 1 (by the node that saw the failure)", records)
+	}
+}

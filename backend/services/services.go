@@ -52,8 +52,16 @@ type Services struct {
 // migrates data written by older versions.
 func New(st *store.Store, master []byte, c Config) (*Services, error) {
 	log := audit.New(keys.Derive(master, keys.AuditChain), c.Clock)
+	failures := make(chan []byte, sharedFailures)
 	guard := authguard.New(authguard.Config{Burst: c.FailBurst, Window: time.Minute, Clock: c.Clock,
-		Record: func(r audit.Record) { log.Record(st, r) }})
+		Record: func(r audit.Record) { log.Record(st, r) },
+		Share: func(msg []byte) {
+			select {
+			case failures <- msg:
+			default: // a flood: the other nodes' count falls behind, this node's does not
+			}
+		}})
+	st.Subscribe(failureTopic, guard.Remote)
 	u, err := users.NewService(users.Config{Store: st, Audit: log, Hasher: c.Hasher, Clock: c.Clock,
 		Pepper: keys.Derive(master, keys.APIKeyPepper), Guard: guard, Matcher: hostcheck.NewMatcher(c.Resolver, c.Clock)})
 	if err != nil {
@@ -72,6 +80,7 @@ func New(st *store.Store, master []byte, c Config) (*Services, error) {
 		Settings: settings.NewService(st, log, u, c.Clock, c.APIListen), Guard: guard,
 		Backup: backup.NewService(st, master, log, u, c.Clock, c.Backup), stop: make(chan struct{})}
 	go s.flushFailures()
+	go s.shareFailures(failures)
 	go u.Follow(s.stop)
 	return s, nil
 }
@@ -85,6 +94,27 @@ func (s *Services) flushFailures() {
 		select {
 		case <-t.C:
 			s.Guard.Flush()
+		case <-s.stop:
+			return
+		}
+	}
+}
+
+// Failed authentications are counted by every node of a shared store
+// (authguard/share.go): one message per failure, sent in the background.
+const (
+	failureTopic   = "authguard/fail"
+	sharedFailures = 1024 // failures waiting to be sent before the newest are dropped
+)
+
+// shareFailures sends the guard's failures to the other nodes until Close.
+func (s *Services) shareFailures(failures <-chan []byte) {
+	for {
+		select {
+		case msg := <-failures:
+			// Not retried: when the store cannot send, the other nodes
+			// cannot reach it either.
+			_ = s.Store.Publish(failureTopic, msg)
 		case <-s.stop:
 			return
 		}

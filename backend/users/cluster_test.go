@@ -1,10 +1,12 @@
 package users_test
 
 import (
+	"net/netip"
 	"testing"
 	"time"
 
 	"hostbound/backend/access"
+	"hostbound/backend/apikey"
 	"hostbound/backend/apperr"
 	"hostbound/backend/internal/pgtest"
 	"hostbound/backend/internal/testenv"
@@ -19,13 +21,20 @@ func TestMain(m *testing.M) { pgtest.Main(m) }
 // node does.
 func node(t *testing.T, url string, key []byte) *services.Services {
 	t.Helper()
+	return nodeWith(t, url, key, 1000)
+}
+
+// nodeWith is node with failBurst failed authentications per source and
+// minute.
+func nodeWith(t *testing.T, url string, key []byte, failBurst int) *services.Services {
+	t.Helper()
 	st, err := store.OpenPostgres(url, key, testenv.Log())
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { st.Close() })
 	svc, err := services.New(st, key, services.Config{Clock: time.Now, Hasher: fastHasher, Resolver: web01DNS,
-		APIListen: "127.0.0.1:0", FailBurst: 1000})
+		APIListen: "127.0.0.1:0", FailBurst: failBurst})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -80,4 +89,37 @@ func TestNodesOnOneDatabaseKeepOneSetOfUsers(t *testing.T) {
 			t.Fatalf("admin after both changes: %+v %v", u, err)
 		}
 	})
+}
+
+func TestFailedAuthenticationsCountOnEveryNode(t *testing.T) {
+	url, key := pgtest.URL(t), testenv.Key(t)
+	a, b := nodeWith(t, url, key, 3), nodeWith(t, url, key, 3)
+	attacker, other := netip.MustParseAddr("198.51.100.7"), netip.MustParseAddr("198.51.100.8")
+	wrong, err := apikey.Generate()
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Three failures on node A use up the source's burst on node B too.
+	for range 3 {
+		if _, err := authKey(a.Users, wrong, attacker, time.Now()); err == nil {
+			t.Fatal("a wrong key was accepted")
+		}
+	}
+	start := time.Now()
+	for {
+		if blocked, _ := b.Guard.Blocked(attacker); blocked {
+			t.Logf("blocked on node B %v after the third failure on node A", time.Since(start).Round(time.Millisecond))
+			break
+		}
+		if time.Since(start) > time.Second {
+			t.Fatal("node B does not count the failures node A saw")
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	if _, err := authKey(b.Users, wrong, attacker, time.Now()); apperr.As(err) == nil || apperr.As(err).Code != apperr.RateLimited {
+		t.Errorf("node B answers the blocked source with %v, want rate limited", err)
+	}
+	if blocked, _ := b.Guard.Blocked(other); blocked {
+		t.Error("another source is blocked on node B")
+	}
 }
