@@ -101,6 +101,12 @@ func (s *Store) commitBatch(batch []*pending) {
 			txn.discard()
 		}
 		if err != nil {
+			if errors.Is(err, ErrCommitUnknown) {
+				// Before the writers hear: what they read next is read
+				// again, whichever way the commit went. The batch's
+				// AfterCommit hooks do not run (it may not have landed).
+				s.moveAll()
+			}
 			for _, p := range batch {
 				p.done <- err
 			}

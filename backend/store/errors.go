@@ -16,4 +16,13 @@ var (
 	// ErrDiskFull: the data directory's disk is (nearly) full; the write was
 	// refused before it reached Badger, and nothing was changed.
 	ErrDiskFull = errors.New("not enough free disk space for the data directory")
+	// ErrUnavailable: the database cannot be reached or cannot take writes
+	// now (PostgreSQL down, failing over, read-only); a face answers 503
+	// with Retry-After. Unless ErrCommitUnknown too, nothing was changed.
+	ErrUnavailable = errors.New("the database cannot be reached; try again")
+	// ErrCommitUnknown (with ErrUnavailable): the connection dropped while
+	// COMMIT was in flight, so the write may or may not have landed. The
+	// caller was not told it succeeded; the store's generations have moved
+	// so caches read again (commit.go).
+	ErrCommitUnknown = errors.New("the database went away during the commit; it may or may not have been saved")
 )

@@ -34,6 +34,14 @@ import (
 // what it holds. Store.Publish carries messages between nodes the same
 // way. Every pool connection has statement, lock and idle-in-transaction
 // timeouts (pg_timeouts.go) unless the connection string sets them.
+//
+// Failover (pg_errors.go): a server that cannot be reached or cannot
+// write is ErrUnavailable; a connection lost during COMMIT is
+// ErrCommitUnknown too, and moves every generation. With a multi-host URL
+// and target_session_attrs=read-write nothing else is needed: the pool
+// drops a connection that failed and makes new ones on whichever server
+// takes writes (the failover test: no write refused once the standby is
+// promoted, without pool.Reset).
 
 const (
 	pgTable = "hostbound_kv"
@@ -129,7 +137,7 @@ func (e *pgEngine) init() error {
 	ctx := context.Background()
 	tx, err := e.pool.Begin(ctx)
 	if err != nil {
-		return fmt.Errorf("open store: postgres: %w", err)
+		return fmt.Errorf("open store: %w", pgFail("connect", err, false))
 	}
 	defer tx.Rollback(ctx)
 	if _, err := tx.Exec(ctx, "SELECT pg_advisory_xact_lock($1)", int64(pgWriteLock)); err != nil {
@@ -214,12 +222,13 @@ func (e *pgEngine) begin(update bool) (etxn, error) {
 	ctx := context.Background()
 	conn, err := e.pool.Acquire(ctx)
 	if err != nil {
-		return nil, fmt.Errorf("postgres: connect: %w", err)
+		return nil, pgFail("connect", err, false)
 	}
 	if update {
 		if _, err := conn.Exec(ctx, pgBeginWrite); err != nil {
+			err = pgFail("begin", err, conn.Conn().IsClosed())
 			conn.Release() // the pool drops a connection left in a transaction
-			return nil, fmt.Errorf("postgres: begin: %w", err)
+			return nil, err
 		}
 	}
 	return &pgTxn{e: e, conn: conn, ctx: ctx, update: update, pendAt: map[string]int{}}, nil
@@ -334,7 +343,7 @@ func (x *pgTxn) flush() error {
 		return nil
 	}
 	if err := x.conn.SendBatch(x.ctx, b).Close(); err != nil {
-		return fmt.Errorf("postgres: write: %w", err)
+		return x.fail("write", err)
 	}
 	return nil
 }
@@ -354,7 +363,7 @@ func (x *pgTxn) get(key string, fn func([]byte) error) error {
 		return r.Scan(&sealed)
 	})
 	if err != nil {
-		return fmt.Errorf("postgres: get: %w", err)
+		return x.fail("get", err)
 	}
 	if !found {
 		return ErrNotFound
@@ -404,16 +413,17 @@ func (x *pgTxn) commit() error {
 	br := x.conn.SendBatch(x.ctx, b)
 	var tag pgconn.CommandTag
 	var err error
-	for range b.Len() {
+	at := 0 // the statement that failed; b.Len()-1 is COMMIT
+	for ; at < b.Len(); at++ {
 		if tag, err = br.Exec(); err != nil {
 			break
 		}
 	}
 	if cerr := br.Close(); err == nil {
-		err = cerr
+		err, at = cerr, b.Len()-1
 	}
 	if err != nil {
-		return fmt.Errorf("postgres: commit: %w", err)
+		return x.commitFail(err, at == b.Len()-1)
 	}
 	if tag.String() != "COMMIT" {
 		return errors.New("postgres: commit: the server rolled the transaction back")
@@ -547,7 +557,7 @@ func (x *pgTxn) page(cols string, lo, hi, bound, after []byte, reverse bool, lim
 		return err
 	})
 	if err != nil {
-		return nil, fmt.Errorf("postgres: scan: %w", err)
+		return nil, x.fail("scan", err)
 	}
 	return out, nil
 }

@@ -64,8 +64,12 @@ func (x *Txn) BeforeCommit(f func(*Txn) error) {
 func (x *Txn) ReadOnly() bool { return x.readOnly }
 
 // AfterCommit runs f once the transaction has committed, in commit order;
-// never when it fails. In-memory views of the data (indexes, caches)
-// update here, so they never show what did not land.
+// never when it fails, nor when the commit's outcome is unknown
+// (ErrCommitUnknown: PostgreSQL went away during COMMIT). In-memory views
+// of the data (indexes, caches) update here, so they never show what did
+// not land; one kept by AfterCommit alone then misses a write that may
+// have landed, while one checked against a Gen (Watch) reads again, as
+// such a commit moves every Gen.
 func (x *Txn) AfterCommit(f func()) { x.afterCommit = append(x.afterCommit, f) }
 
 // Get decodes the value at key into v, or returns ErrNotFound.

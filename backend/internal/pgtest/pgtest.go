@@ -168,6 +168,23 @@ func version(dir string) int {
 }
 
 func startCluster() (*cluster, error) {
+	c, err := newCluster()
+	if err != nil {
+		return nil, err
+	}
+	if err := c.initdb(); err != nil {
+		return nil, err
+	}
+	if err := c.startServer(filepath.Join(c.dir, "data")); err != nil {
+		c.stop()
+		return nil, err
+	}
+	return c, nil
+}
+
+// newCluster makes a cluster's directory (not yet a data directory),
+// owned by the server's user.
+func newCluster() (*cluster, error) {
 	bindir, err := findBindir()
 	if err != nil {
 		return nil, err
@@ -189,27 +206,31 @@ func startCluster() (*cluster, error) {
 	}
 	if c.cred != nil {
 		if err := os.Chown(c.dir, int(c.cred.Uid), int(c.cred.Gid)); err != nil {
+			os.RemoveAll(c.dir)
 			return nil, err
 		}
-	}
-	data := filepath.Join(c.dir, "data")
-	// --no-sync: only initdb's own files go unsynced; the server keeps
-	// fsync on, so commits cost what they cost in production.
-	initdb := c.command("initdb", "-D", data, "-U", "postgres", "--auth=trust", "-E", "UTF8", "--no-sync", "--no-instructions")
-	if out, err := initdb.CombinedOutput(); err != nil {
-		os.RemoveAll(c.dir)
-		return nil, fmt.Errorf("initdb: %v: %s", err, out)
-	}
-	if err := c.startServer(data); err != nil {
-		c.stop()
-		return nil, err
 	}
 	return c, nil
 }
 
+// initdb makes the data directory; on failure the cluster's directory is
+// removed.
+func (c *cluster) initdb() error {
+	// --no-sync: only initdb's own files go unsynced; the server keeps
+	// fsync on, so commits cost what they cost in production.
+	initdb := c.command("initdb", "-D", filepath.Join(c.dir, "data"), "-U", "postgres", "--auth=trust", "-E", "UTF8", "--no-sync", "--no-instructions")
+	if out, err := initdb.CombinedOutput(); err != nil {
+		os.RemoveAll(c.dir)
+		return fmt.Errorf("initdb: %v: %s", err, out)
+	}
+	return nil
+}
+
 // startServer runs postgres as a child, from a goroutine that keeps its
 // OS thread: the parent-death signal follows the thread that started it.
-func (c *cluster) startServer(data string) error {
+// extra are more -c settings. The server leads its own process group, so
+// that a kill of the group takes its backends too, as a crash would.
+func (c *cluster) startServer(data string, extra ...string) error {
 	logf, err := os.Create(filepath.Join(c.dir, "server.log"))
 	if err != nil {
 		return err
@@ -217,10 +238,15 @@ func (c *cluster) startServer(data string) error {
 	started := make(chan error, 1)
 	go func() {
 		runtime.LockOSThread()
-		c.cmd = c.command("postgres", "-D", data, "-k", c.dir, "-c", "listen_addresses=",
-			"-c", "max_connections=200", "-c", "shared_buffers=32MB")
+		args := []string{"-D", data, "-k", c.dir, "-c", "listen_addresses=",
+			"-c", "max_connections=200", "-c", "shared_buffers=32MB"}
+		for _, e := range extra {
+			args = append(args, "-c", e)
+		}
+		c.cmd = c.command("postgres", args...)
 		c.cmd.Stdout, c.cmd.Stderr = logf, logf
 		c.cmd.SysProcAttr.Pdeathsig = syscall.SIGKILL
+		c.cmd.SysProcAttr.Setpgid = true
 		if err := c.cmd.Start(); err != nil {
 			started <- err
 			close(c.exited)
