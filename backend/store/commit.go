@@ -104,8 +104,10 @@ func (s *Store) commitBatch(batch []*pending) {
 			if errors.Is(err, ErrCommitUnknown) {
 				// Before the writers hear: what they read next is read
 				// again, whichever way the commit went. The batch's
-				// AfterCommit hooks do not run (it may not have landed).
-				s.moveAll()
+				// AfterCommit hooks do not run (it may not have landed);
+				// the remote counters move as for a change another node
+				// made, so caches that follow other nodes reload too.
+				s.moveAllRemote()
 			}
 			for _, p := range batch {
 				p.done <- err

@@ -266,6 +266,8 @@ type pgTxn struct {
 	// pendBytes bounds what waits in memory: past pgMaxPending the ops go
 	// to the server on their own.
 	pendBytes int
+	// notify is the payload of the NOTIFY sent with COMMIT ("": none).
+	notify string
 }
 
 const pgMaxPending = 4 << 20
@@ -409,6 +411,9 @@ func (x *pgTxn) commit() error {
 	defer x.discard()
 	b := &pgx.Batch{}
 	x.queuePending(b)
+	if x.notify != "" {
+		b.Queue("SELECT pg_notify($1, $2)", pgChannel, x.notify)
+	}
 	b.Queue("COMMIT")
 	br := x.conn.SendBatch(x.ctx, b)
 	var tag pgconn.CommandTag

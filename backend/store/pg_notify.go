@@ -153,15 +153,11 @@ func (n *pgNotifier) changePayload(touched map[*Gen]bool) string {
 	return b.String()
 }
 
-// announce: see announcer.
+// announce: see announcer. The NOTIFY goes to the server with the
+// transaction's COMMIT, in its batch (commit), so it costs no round trip
+// of its own and fails as the commit does.
 func (e *pgEngine) announce(t etxn, touched map[*Gen]bool) error {
-	x := t.(*pgTxn)
-	b := &pgx.Batch{}
-	x.queuePending(b) // in order, before the NOTIFY
-	b.Queue("SELECT pg_notify($1, $2)", pgChannel, e.notify.changePayload(touched))
-	if err := x.conn.SendBatch(x.ctx, b).Close(); err != nil {
-		return fmt.Errorf("postgres: notify: %w", err)
-	}
+	t.(*pgTxn).notify = e.notify.changePayload(touched)
 	return nil
 }
 

@@ -81,13 +81,3 @@ func (sh *shared) bump() {
 		g.n.Add(1)
 	}
 }
-
-// moveAll moves every generation: after a commit whose outcome is unknown
-// (ErrCommitUnknown) no cache may go on with what it read before.
-func (s *Store) moveAll() {
-	if ws := s.watches.Load(); ws != nil {
-		for _, g := range *ws {
-			g.n.Add(1)
-		}
-	}
-}
