@@ -4,7 +4,7 @@
 #   make test    the whole suite: Go, frontend, bindings drift, end to end, real window
 #   make bench   benchmarks (never timed assertions in tests)
 #   make soak    the long reliability checks (SOAK_DURATION, default 10m)
-#   make ha-test PostgreSQL primary + synchronous standby: kill, promote, no acknowledged write lost
+#   make ha-test PostgreSQL primary + synchronous standby: kill, promote, no acknowledged write lost (in make test)
 #   make fuzz    every Go fuzz target for FUZZTIME=60s
 #   make dist    packages in build/dist/: .deb, Linux tarball, Windows installer (make dist-check tests them)
 
@@ -128,15 +128,16 @@ soak: $(DIST_KEEP)
 	HOSTBOUND_SOAK=1 HOSTBOUND_CRASH_KILLS=20 SOAK_DURATION=$(SOAK_DURATION) \
 	  $(GO) test -count=1 -timeout 0 -v -run 'TestCrashSafety|TestSoak' ./backend/reliability/
 
-# Failover (backend/store): its own primary and synchronous standby, the
-# primary SIGKILLed under 16 writers, the standby promoted; every
-# acknowledged write must be on it. The pair starts in ~2.5-6 s, the test
-# takes ~10-15 s. Not part of make test. It fails when the test did not
-# pass, a skip included (PostgreSQL's binaries missing).
+# Failover: each test starts its own primary and synchronous standby (~2.5-6 s)
+# and SIGKILLs the primary under load, then promotes the standby. The store's
+# test: every acknowledged write is on it (16 writers). serve's: every answer
+# is the password or a 503 with Retry-After, serve recovers by itself, every
+# received password is audited. ~25 s in all; make test runs it. It fails
+# unless both passed, a skip included (PostgreSQL's binaries missing).
 ha-test: $(DIST_KEEP)
-	HOSTBOUND_HA_TEST=1 $(GO) test ./backend/store/ -run Failover -count=1 -v -timeout 5m 2>&1 | \
-	  awk '{ print } /^--- PASS: TestPostgresFailover/ { ok = 1 } \
-	    END { if (!ok) { print "ha-test: the failover test did not pass (skipped?)" > "/dev/stderr"; exit 1 } }'
+	HOSTBOUND_HA_TEST=1 $(GO) test ./backend/store/ ./backend/reliability/ -run 'Failover' -count=1 -v -timeout 5m 2>&1 | \
+	  awk '{ print } /^--- PASS: TestPostgresFailover/ { store = 1 } /^--- PASS: TestServeAcrossAFailover/ { serve = 1 } \
+	    END { if (!store || !serve) { print "ha-test: a failover test did not pass (skipped?)" > "/dev/stderr"; exit 1 } }'
 
 # Every fuzz target for 60 s (make fuzz FUZZTIME=5m for longer).
 fuzz: $(DIST_KEEP)

@@ -11,7 +11,7 @@ steps=(vet fmt-check go-test fuzz-short typecheck lint unit)
 if git rev-parse --is-inside-work-tree >/dev/null 2>&1; then
   steps+=(bindings-check)
 fi
-steps+=(reliability build build-dev e2e window-check dist-check)
+steps+=(reliability ha-test build build-dev e2e window-check dist-check)
 
 declare -A result secs
 passed=0 failed=0 skipped=0

@@ -33,9 +33,12 @@ const Base = "/restapi/json/v1"
 
 const (
 	msgDiskFull    = "The server's disk is full: nothing was done. Try again once space is freed."
-	opAuth         = "Authentication"
-	maxBody        = 64 << 10
-	maxHeaderBytes = 16 << 10
+	msgUnavailable = "The database cannot be reached (it may be failing over): nothing was returned. Try again shortly."
+	// unavailableRetry is the Retry-After of a 503: a failover takes about a second.
+	unavailableRetry = 2
+	opAuth           = "Authentication"
+	maxBody          = 64 << 10
+	maxHeaderBytes   = 16 << 10
 )
 
 // Config wires the API.
@@ -157,6 +160,10 @@ func (a *API) refusal(w http.ResponseWriter, op, remote string, err error) {
 		if errors.Is(err, store.ErrDiskFull) {
 			// Nothing was done (not even the audit record): say why.
 			a.send(w, failure(http.StatusInsufficientStorage, op, msgDiskFull), 0)
+			return
+		}
+		if errors.Is(err, store.ErrUnavailable) {
+			a.send(w, failure(http.StatusServiceUnavailable, op, msgUnavailable), unavailableRetry)
 			return
 		}
 		a.send(w, failure(http.StatusInternalServerError, op, "Internal error"), 0)
