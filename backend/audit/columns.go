@@ -122,6 +122,9 @@ type columns struct {
 	vals    [nColumns]values
 	rows    []uint32 // nColumns per record from `from` on
 	waiting []columnEntry
+	// lowUnknown is the first record inside the rows without its entry
+	// (another node's, columns_catchup.go); 0 when there is none.
+	lowUnknown uint64
 }
 
 type columnEntry struct {
@@ -158,6 +161,9 @@ func (c *columns) put(e columnEntry) {
 		return
 	}
 	have := uint64(len(c.rows) / nColumns)
+	if have < e.seq-c.from && c.lowUnknown == 0 {
+		c.lowUnknown = c.from + have
+	}
 	for ; have < e.seq-c.from; have++ {
 		c.rows = append(c.rows, unknown, unknown, unknown, unknown, unknown)
 	}
@@ -169,12 +175,17 @@ func (c *columns) put(e columnEntry) {
 	}
 }
 
-// LoadColumns loads the column, once (Trail's queries do first; a
-// benchmark calls it to time it apart).
+// LoadColumns loads the column, once, and then takes in what other nodes
+// of a shared store appended (Trail's queries do first; a benchmark calls
+// it to time it apart).
 func (l *Log) LoadColumns(st *store.Store) error {
 	c := &l.cols
 	c.mu.Lock()
-	if c.loaded || c.loading {
+	if c.loaded {
+		c.mu.Unlock()
+		return l.catchUp(st)
+	}
+	if c.loading {
 		c.mu.Unlock()
 		return nil
 	}

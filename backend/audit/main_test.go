@@ -1,0 +1,9 @@
+package audit
+
+import (
+	"testing"
+
+	"hostbound/backend/internal/pgtest"
+)
+
+func TestMain(m *testing.M) { pgtest.Main(m) }
