@@ -39,7 +39,7 @@ func TestAColumnTakesInWhatAnotherNodeAppended(t *testing.T) {
 	if err := lb.LoadColumns(b); err != nil {
 		t.Fatal(err)
 	}
-	seed(t, a, la, 30, start.Add(time.Hour))                                      // records 51-80: B does not hear of them
+	seed(t, a, la, 30, start.Add(time.Hour))                                       // records 51-80: B does not hear of them
 	appendAll(t, b, lb, Record{Actor: "b", Target: "res-from-b", Result: Success}) // 81: a gap of 30 in B's column
 	seed(t, a, la, 5, start.Add(2*time.Hour))                                      // 82-86: past B's last
 	if n, _ := unknownRows(lb); n != 30 {
