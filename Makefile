@@ -2,7 +2,7 @@
 #
 #   make run     install what is missing, build, open the app (ARGS="--log-level debug")
 #   make test    the whole suite: Go, frontend, bindings drift, end to end, real window
-#   make bench   benchmarks (never timed assertions in tests)
+#   make bench   benchmarks (never timed assertions in tests), and the REST table on Badger and PostgreSQL
 #   make soak    the long reliability checks (SOAK_DURATION, default 10m)
 #   make ha-test PostgreSQL primary + synchronous standby: kill, promote, no acknowledged write lost (in make test)
 #   make fuzz    every Go fuzz target for FUZZTIME=60s
@@ -182,8 +182,11 @@ dist: build
 dist-check: dist
 	tools/dist/check.sh
 
+# Go benchmarks, then the REST table on both stores (issue 16): 1 API user,
+# one rep, the embedded store beside PostgreSQL (a throwaway cluster).
 bench: $(DIST_KEEP)
 	$(GO) test -run '^$$' -bench . -benchmem $(GO_PKGS)
+	BENCH_STORES="badger postgres" BENCH_USERS=1 BENCH_REPS=1 tools/bench-rest.sh
 
 # The REST API out of process (issue 14): hostbound serve vs the bare TLS
 # handler of ../shared/bench, c = 1, 16, 64, ratios, p50/p99, RSS, with 1

@@ -15,7 +15,9 @@
 #                                   request from /debug/vars (HOSTBOUND_PPROF)
 #
 # Environment: BENCH_SECONDS (10), BENCH_WARMUP (2), BENCH_REPS (3),
-# BENCH_CONC ("1 16 64"), BENCH_USERS ("1 100000"), BENCH_DIR (the yardstick,
+# BENCH_CONC ("1 16 64"), BENCH_USERS ("1 100000"), BENCH_STORES ("badger";
+# "badger postgres" runs each table on a throwaway PostgreSQL cluster of its
+# own too, fsync and synchronous_commit on), BENCH_DIR (the yardstick,
 # ../shared/bench from the repository root), BENCH_KEEP=1 keeps the work
 # directory, BENCH_PROFILE_OUT (/tmp/bench-rest-profile) where --profile
 # leaves its profiles. A quick try: BENCH_SECONDS=3 BENCH_REPS=1 BENCH_USERS=1.
@@ -31,6 +33,7 @@ WARMUP=${BENCH_WARMUP:-2}
 REPS=${BENCH_REPS:-3}
 CONC=${BENCH_CONC:-1 16 64}
 USERS=${BENCH_USERS:-1 100000}
+STORES=${BENCH_STORES:-badger}
 PROFILE=0
 PROFILE_SECONDS=10
 PROFILE_OUT=${BENCH_PROFILE_OUT:-/tmp/bench-rest-profile}
@@ -51,10 +54,14 @@ done
   { echo "bench-rest: no yardstick in $BENCH_DIR (want loadgen/ and baseline/; set BENCH_DIR)" >&2; exit 2; }
 
 WORK=$(mktemp -d /tmp/bench-rest.XXXXXX)
-PIDS=()
+PIDS=() PG_DIR=
 cleanup() {
   for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
   for p in "${PIDS[@]}"; do wait "$p" 2>/dev/null || true; done
+  if [[ -n $PG_DIR ]]; then # postgres itself, under runuser
+    [[ -f $PG_DIR/data/postmaster.pid ]] && kill -INT "$(head -1 "$PG_DIR/data/postmaster.pid")" 2>/dev/null
+    sleep 1; rm -rf "$PG_DIR"
+  fi
   if [[ ${BENCH_KEEP:-} == 1 ]]; then echo "bench-rest: kept $WORK" >&2; else rm -rf "$WORK"; fi
 }
 trap cleanup EXIT
@@ -124,16 +131,42 @@ start_baseline() {
   BASE_URL="https://127.0.0.1:$port/"
 }
 
-# start_serve N [env...]: benchsetup with N API users, then serve on a free
-# port; sets HB_URL, HB_KEY, HB_PID.
+# start_postgres: a throwaway cluster on a unix socket (as the postgres
+# user when root: initdb refuses root); sets PG_DIR, PG_BIN, PG_PID.
+start_postgres() {
+  PG_BIN=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)
+  [[ -x $PG_BIN/initdb ]] || { say "BENCH_STORES has postgres, but PostgreSQL is not installed (tools/install-deps.sh)"; exit 2; }
+  PG_DIR=$(mktemp -d /tmp/bench-rest-pg.XXXXXX); chmod 755 "$PG_DIR"
+  local as=()
+  if (( EUID == 0 )); then chown postgres "$PG_DIR"; as=(runuser -u postgres --); fi
+  "${as[@]}" "$PG_BIN/initdb" -D "$PG_DIR/data" -U postgres -A trust >"$PG_DIR/initdb.log" 2>&1 ||
+    { say "initdb failed:"; tail -5 "$PG_DIR/initdb.log" >&2; exit 1; }
+  "${as[@]}" "$PG_BIN/postgres" -D "$PG_DIR/data" -k "$PG_DIR" -c listen_addresses= -c max_connections=100 \
+    -c shared_buffers=128MB >"$PG_DIR/postgres.log" 2>&1 &
+  PG_PID=$!; PIDS+=("$PG_PID")
+  local i
+  for i in $(seq 100); do "$PG_BIN/pg_isready" -q -h "$PG_DIR" && return; sleep 0.1; done
+  say "PostgreSQL did not start:"; tail -5 "$PG_DIR/postgres.log" >&2; exit 1
+}
+
+# pg_url DB: a fresh database DB of the throwaway cluster.
+pg_url() {
+  "$PG_BIN/createdb" -h "$PG_DIR" -U postgres "$1"
+  echo "postgres://postgres@/$1?host=$PG_DIR&sslmode=disable"
+}
+
+# start_serve N STORE [env...]: benchsetup with N API users on STORE
+# (badger: the data directory's own; postgres: a fresh database), then
+# serve on a free port; sets HB_URL, HB_KEY, HB_PID.
 start_serve() {
-  local n=$1; shift
-  local d="$WORK/data-$n"
-  "$WORK/benchsetup" -dir "$d" -users "$n" -out "$WORK/setup-$n.json" 2> >(grep -v ' of ' >&2)
+  local n=$1 kind=$2; shift 2
+  local d="$WORK/data-$n-$kind" url=
+  [[ $kind == postgres ]] && url=$(pg_url "bench_$n")
+  "$WORK/benchsetup" -dir "$d" -users "$n" -out "$WORK/setup-$n.json" -store "$url" 2> >(grep -v ' of ' >&2)
   HB_KEY=$(jfield "$WORK/setup-$n.json" key)
   local path port; path=$(jfield "$WORK/setup-$n.json" passwordPath); port=$(freeport)
   env "$@" "$WORK/hostbound" serve --data-dir "$d" --passphrase-file "$(jfield "$WORK/setup-$n.json" passphraseFile)" \
-    --listen "127.0.0.1:$port" >"$WORK/serve-$n.log" 2>&1 &
+    ${url:+--store "$url"} --listen "127.0.0.1:$port" >"$WORK/serve-$n.log" 2>&1 &
   HB_PID=$!; PIDS+=("$HB_PID")
   wait_log "$WORK/serve-$n.log" '/serving the REST API/p' "$HB_PID" >/dev/null
   HB_URL="https://127.0.0.1:$port$path"
@@ -147,10 +180,10 @@ hb_load() { load "$HB_URL" "$1" -insecure -header "AUTHTOKEN: $HB_KEY"; }
 base_load() { load "$BASE_URL" "$1" -cacert "$WORK/baseline-cert.pem"; }
 
 run_table() {
-  local n=$1
+  local n=$1 kind=$2
   start_baseline
-  start_serve "$n"
-  say "$n API user(s): serve pid $HB_PID (RSS $(rss "$HB_PID" VmRSS) MB idle), baseline pid $BASE_PID;" \
+  start_serve "$n" "$kind"
+  say "$n API user(s), $kind store: serve pid $HB_PID (RSS $(rss "$HB_PID" VmRSS) MB idle), baseline pid $BASE_PID;" \
       "c = $CONC, $REPS rep(s) of ${WARMUP}s + ${SECONDS_}s each"
   local rows=() c r
   for c in $CONC; do
@@ -176,7 +209,7 @@ run_table() {
   done
   local rss_now hwm; rss_now=$(rss "$HB_PID" VmRSS); hwm=$(rss "$HB_PID" VmHWM)
   echo
-  echo "hostbound serve vs baseline, $n API user(s) in the store; median of $REPS, ${SECONDS_}s each (+${WARMUP}s warmup)"
+  echo "hostbound serve vs baseline, $n API user(s) in the $kind store; median of $REPS, ${SECONDS_}s each (+${WARMUP}s warmup)"
   printf '%-4s %10s %10s %7s %8s %8s %8s %8s %7s %7s %s\n' c "hb req/s" "base req/s" ratio "hb p50" "hb p99" "base p50" "base p99" "hb cpu" "bs cpu" check
   printf '%s\n' "${rows[@]}"
   echo "RSS of serve after the runs: ${rss_now} MB (peak ${hwm} MB); latencies in ms; cpu: µs of CPU per request"
@@ -191,7 +224,7 @@ counter() { curl -s "http://$PPROF/debug/vars" | tr ',' '\n' | sed -n "s/.*\"$1\
 run_profile() {
   local n=${USERS%% *} c=64
   PPROF=127.0.0.1:$(freeport)
-  start_serve "$n" HOSTBOUND_PPROF="$PPROF"
+  start_serve "$n" "${STORES%% *}" HOSTBOUND_PPROF="$PPROF"
   say "profiling serve ($n API user(s), c=$c): ${PROFILE_SECONDS}s CPU, block and allocation profiles from $PPROF"
   local out="$WORK/load-profile"
   SECONDS_=$PROFILE_SECONDS WARMUP=$WARMUP hb_load "$c" >"$out" &
@@ -236,8 +269,12 @@ run_profile() {
 if (( PROFILE )); then
   run_profile
 else
+  for kind in $STORES; do
+    [[ $kind == badger || $kind == postgres ]] || { say "BENCH_STORES: $kind is not badger or postgres"; exit 2; }
+  done
+  [[ " $STORES " == *" postgres "* ]] && start_postgres
   for n in $USERS; do
     [[ $n =~ ^[0-9]+$ ]] || { say "BENCH_USERS: $n is not a number"; exit 2; }
-    run_table "$n"
+    for kind in $STORES; do run_table "$n" "$kind"; done
   done
 fi

@@ -71,14 +71,15 @@ func main() {
 	n := flag.Int("users", 1, "API users in the store, the bench's own included (1 to 1,000,000)")
 	out := flag.String("out", "setup.json", "file to write the setup to (mode 0600; holds the API key)")
 	pass := flag.String("passphrase-file", "", "file to write the unlock passphrase to (default: DIR.passphrase)")
+	storeURL := flag.String("store", "", "an empty PostgreSQL database to hold the data, postgres://… (default: DIR's own store)")
 	flag.Parse()
-	if err := run(*dir, *n, *out, *pass, os.Stderr); err != nil {
+	if err := run(*dir, *storeURL, *n, *out, *pass, os.Stderr); err != nil {
 		fmt.Fprintln(os.Stderr, "benchsetup:", err)
 		os.Exit(2)
 	}
 }
 
-func run(dir string, n int, out, passFile string, progress io.Writer) error {
+func run(dir, storeURL string, n int, out, passFile string, progress io.Writer) error {
 	switch {
 	case dir == "":
 		return errors.New("-dir: required, the data directory to create")
@@ -111,7 +112,12 @@ func run(dir string, n int, out, passFile string, progress io.Writer) error {
 	}
 	log := logrus.New()
 	log.SetOutput(io.Discard)
-	st, err := store.Open(core.StoreDir(dir), key, log)
+	var st *store.Store
+	if storeURL != "" {
+		st, err = store.OpenPostgres(storeURL, key, log)
+	} else {
+		st, err = store.Open(core.StoreDir(dir), key, log)
+	}
 	if err != nil {
 		return fmt.Errorf("open the store: %w", err)
 	}
