@@ -164,7 +164,12 @@ func (e *badgerEngine) apply(ops []redoOp) error {
 		var err error
 		if list, seq, ok := lx.inLedger(op.key); ok {
 			if p := lx.view[list].at(seq); !op.delete && p != absent {
-				if k, v, err := lx.entryAt(p); err == nil && k == op.key && bytes.Equal(v, op.value) {
+				had := false
+				_ = lx.open(p, func(k, v []byte) error {
+					had = string(k) == op.key && bytes.Equal(v, op.value)
+					return nil
+				})
+				if had {
 					continue // the ledger has it
 				}
 			}
@@ -377,10 +382,11 @@ func (x *badgerTxn) scan(prefix, start string, reverse, keysOnly bool, fn func(s
 	if lists := x.led.lists(prefix); len(lists) > 0 {
 		srcs := []scanSource{&badgerSource{it: it, keysOnly: keysOnly}}
 		for _, l := range lists {
-			s, err := x.led.source(l, prefix, start, reverse)
+			s, err := x.led.source(l, prefix, start, reverse, keysOnly)
 			if err != nil {
 				return err
 			}
+			defer s.release()
 			srcs = append(srcs, s)
 		}
 		return mergeScan(srcs, reverse, fn)

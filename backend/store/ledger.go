@@ -92,6 +92,10 @@ type ledger struct {
 	files atomic.Pointer[[]*os.File] // every segment, oldest first, for reads
 	lists [len(appendOnly)]ledgerList
 	buf   []byte
+	// segSize is ledgerSegmentSize (tests lower it).
+	segSize int64
+	// readers: ledgerReaders with their buffers, for reuse (ledger_read.go).
+	readers sync.Pool
 }
 
 // ledgerList is one append-only prefix.
@@ -195,7 +199,7 @@ func openLedger(dir string, master []byte) (*ledger, error) {
 	if err != nil {
 		return nil, err
 	}
-	l := &ledger{dir: dir, aead: aead}
+	l := &ledger{dir: dir, aead: aead, segSize: ledgerSegmentSize}
 	for i := range l.lists {
 		l.lists[i].state.Store(&ledgerState{})
 	}
@@ -254,6 +258,7 @@ func (l *ledger) load(f *os.File, index int) (end int64, whole bool, err error) 
 	r := bufio.NewReaderSize(f, 1<<20)
 	var head [ledgerHeader]byte
 	var body []byte
+	var ad [16]byte
 	for {
 		if _, err := io.ReadFull(r, head[:]); err != nil {
 			return end, err == io.EOF, nil
@@ -269,7 +274,7 @@ func (l *ledger) load(f *os.File, index int) (end int64, whole bool, err error) 
 		if _, err := io.ReadFull(r, body); err != nil {
 			return end, false, nil
 		}
-		plain, err := l.aead.Open(body[:0], head[8:], body, ledgerAD(index, end))
+		plain, err := l.aead.Open(body[:0], head[8:], body, ledgerAD(&ad, index, end))
 		if err != nil {
 			return end, false, nil
 		}
@@ -290,8 +295,9 @@ func (l *ledger) load(f *os.File, index int) (end int64, whole bool, err error) 
 	}
 }
 
-func ledgerAD(index int, off int64) []byte {
-	var ad [16]byte
+// ledgerAD is a record's associated data, written to ad (a caller's, so
+// that reading many records allocates once).
+func ledgerAD(ad *[16]byte, index int, off int64) []byte {
 	binary.BigEndian.PutUint64(ad[:8], uint64(index))
 	binary.BigEndian.PutUint64(ad[8:], uint64(off))
 	return ad[:]
@@ -338,7 +344,7 @@ type ledgerMark struct {
 func (l *ledger) append(ws []ledgerWrite) (mark ledgerMark, pos []uint64, err error) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	if l.f == nil || l.off >= ledgerSegmentSize {
+	if l.f == nil || l.off >= l.segSize {
 		if err := l.startSegment(); err != nil {
 			return mark, nil, err
 		}
@@ -349,6 +355,7 @@ func (l *ledger) append(ws []ledgerWrite) (mark ledgerMark, pos []uint64, err er
 	b := l.buf[:0]
 	off := l.off
 	pos = make([]uint64, len(ws))
+	var ad [16]byte
 	for i, w := range ws {
 		start := len(b)
 		b = binary.BigEndian.AppendUint32(b, uint32(len(w.key)))
@@ -363,7 +370,7 @@ func (l *ledger) append(ws []ledgerWrite) (mark ledgerMark, pos []uint64, err er
 			return mark, nil, err
 		}
 		plain := append(append(make([]byte, 0, len(w.key)+len(w.value)), w.key...), w.value...)
-		b = l.aead.Seal(b, nonce, plain, ledgerAD(index, off))
+		b = l.aead.Seal(b, nonce, plain, ledgerAD(&ad, index, off))
 		pos[i] = uint64(index)<<32 | uint64(off)
 		off += int64(len(b) - start)
 	}
@@ -437,36 +444,4 @@ func (l *ledger) close() error {
 		f.Close()
 	}
 	return err
-}
-
-// read returns the key and value at a position.
-func (l *ledger) read(p uint64) (string, []byte, error) {
-	files := *l.files.Load()
-	index, off := int(p>>32), int64(uint32(p))
-	f := files[index]
-	buf := make([]byte, ledgerReadAhead)
-	n, err := f.ReadAt(buf, off)
-	if n < ledgerHeader {
-		return "", nil, fmt.Errorf("ledger: read: %w", cmpErr(err, io.ErrUnexpectedEOF))
-	}
-	klen, vlen := int(binary.BigEndian.Uint32(buf[0:])), int(binary.BigEndian.Uint32(buf[4:])&^tombstone)
-	total := ledgerHeader + klen + vlen + l.aead.Overhead()
-	if total > n {
-		buf = slices.Grow(buf[:n], total-n)[:total]
-		if _, err := f.ReadAt(buf[n:], off+int64(n)); err != nil {
-			return "", nil, fmt.Errorf("ledger: read: %w", err)
-		}
-	}
-	plain, err := l.aead.Open(buf[ledgerHeader:ledgerHeader], buf[8:ledgerHeader], buf[ledgerHeader:total], ledgerAD(index, off))
-	if err != nil {
-		return "", nil, fmt.Errorf("ledger: a record does not open: %w", err)
-	}
-	return string(plain[:klen]), plain[klen:], nil
-}
-
-func cmpErr(err, otherwise error) error {
-	if err != nil {
-		return err
-	}
-	return otherwise
 }

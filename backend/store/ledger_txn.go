@@ -32,11 +32,12 @@ func (x *ledgerTxn) inLedger(key string) (list int, seq uint64, ok bool) {
 func (x *ledgerTxn) write(list int, seq uint64, key string, value []byte, del bool) error {
 	st := x.view[list]
 	if p := st.at(seq); p != absent {
-		k, _, err := x.entryAt(p)
+		same := false
+		err := x.open(p, func(k, _ []byte) error { same = string(k) == key; return nil })
 		if err != nil {
 			return err
 		}
-		if k != key {
+		if !same {
 			if del {
 				return nil // not this key
 			}
@@ -54,17 +55,30 @@ func (x *ledgerTxn) write(list int, seq uint64, key string, value []byte, del bo
 	return nil
 }
 
-// entryAt returns the key and value at a position of the view; ok is
-// false for a number without a key.
-func (x *ledgerTxn) entryAt(p uint64) (string, []byte, error) {
+// entryAt returns the key and value at a position of the view, read
+// through r (valid until its next read); errAbsent for a number without a
+// key.
+func (x *ledgerTxn) entryAt(r *ledgerReader, p uint64) ([]byte, []byte, error) {
 	if p&pendingBit != 0 {
 		w := x.pend[p&^pendingBit]
 		if w.delete {
-			return "", nil, errAbsent
+			return nil, nil, errAbsent
 		}
-		return w.key, w.value, nil
+		return []byte(w.key), w.value, nil
 	}
-	return x.l.read(p)
+	return r.read(p)
+}
+
+// open calls fn with the key and value at position p of the view (valid
+// during the call), read by a get's reader.
+func (x *ledgerTxn) open(p uint64, fn func(key, value []byte) error) error {
+	r := x.l.reader(false, false)
+	defer r.release()
+	k, v, err := x.entryAt(r, p)
+	if err != nil {
+		return err
+	}
+	return fn(k, v)
 }
 
 // errAbsent: the number has no key.
@@ -78,12 +92,12 @@ func (x *ledgerTxn) size(list int) (first uint64, n int) {
 }
 
 // entry returns the key and value of a list's i-th number (errAbsent: none).
-func (x *ledgerTxn) entry(list, i int) (string, []byte, error) {
+func (x *ledgerTxn) entry(r *ledgerReader, list, i int) ([]byte, []byte, error) {
 	p := x.view[list].pos[i]
 	if p == absent {
-		return "", nil, errAbsent
+		return nil, nil, errAbsent
 	}
-	return x.entryAt(p)
+	return x.entryAt(r, p)
 }
 
 func (x *ledgerTxn) get(list int, seq uint64, key string, fn func([]byte) error) error {
@@ -91,8 +105,10 @@ func (x *ledgerTxn) get(list int, seq uint64, key string, fn func([]byte) error)
 	if p == absent {
 		return ErrNotFound
 	}
-	k, v, err := x.entryAt(p)
-	if errors.Is(err, errAbsent) || (err == nil && k != key) {
+	r := x.l.reader(false, false)
+	defer r.release()
+	k, v, err := x.entryAt(r, p)
+	if errors.Is(err, errAbsent) || (err == nil && string(k) != key) {
 		return ErrNotFound
 	}
 	if err != nil {
@@ -122,9 +138,11 @@ type scanSource interface {
 	next() error
 }
 
-// ledgerSource walks one list's keys that start with prefix.
+// ledgerSource walks one list's keys that start with prefix, reading
+// through a scan's reader (release gives it back).
 type ledgerSource struct {
 	x       *ledgerTxn
+	r       *ledgerReader
 	list    int
 	prefix  string
 	reverse bool
@@ -132,35 +150,62 @@ type ledgerSource struct {
 	k       string
 	v       []byte
 	ok      bool
+	// val hands the current value to a callback (nil: keys only); made
+	// once, not per entry.
+	val func(func([]byte) error) error
 }
 
-func (x *ledgerTxn) source(list int, prefix, start string, reverse bool) (*ledgerSource, error) {
+func (x *ledgerTxn) source(list int, prefix, start string, reverse, keysOnly bool) (*ledgerSource, error) {
 	_, n := x.size(list)
 	s := &ledgerSource{x: x, list: list, prefix: prefix, reverse: reverse, n: n}
+	if !keysOnly {
+		s.val = func(fn func([]byte) error) error { return fn(s.v) }
+	}
+	if err := s.seek(start); err != nil {
+		return nil, err
+	}
+	s.r = x.l.reader(true, reverse)
+	if err := s.load(); err != nil {
+		s.release()
+		return nil, err
+	}
+	return s, nil
+}
+
+// seek finds where the walk starts by a binary search over the list (in
+// key order), with a get's reader: those reads are far apart.
+func (s *ledgerSource) seek(start string) error {
+	r := s.x.l.reader(false, false)
+	defer r.release()
 	var err error
-	first := x.view[list].first
+	first := s.x.view[s.list].first
 	keyAt := func(i int) string {
 		if err != nil {
 			return ""
 		}
-		k, _, e := x.entry(list, i)
+		k, _, e := s.x.entry(r, s.list, i)
 		if errors.Is(e, errAbsent) {
 			// Orders like the key it lacks: its number, no suffix.
-			return appendOnly[list] + Num(first+uint64(i))
+			return appendOnly[s.list] + Num(first+uint64(i))
 		}
 		err = e
-		return k
+		return string(k)
 	}
 	switch {
-	case reverse: // the last key at or below start
-		s.i = sort.Search(n, func(i int) bool { return keyAt(i) > start }) - 1
-	case strings.HasPrefix(prefix, appendOnly[list]): // the first key at or above prefix
-		s.i = sort.Search(n, func(i int) bool { return keyAt(i) >= prefix })
+	case s.reverse: // the last key at or below start
+		s.i = sort.Search(s.n, func(i int) bool { return keyAt(i) > start }) - 1
+	case strings.HasPrefix(s.prefix, appendOnly[s.list]): // the first key at or above prefix
+		s.i = sort.Search(s.n, func(i int) bool { return keyAt(i) >= s.prefix })
 	}
-	if err != nil {
-		return nil, err
+	return err
+}
+
+// release gives the source's reader back; the source is done.
+func (s *ledgerSource) release() {
+	if s.r != nil {
+		s.r.release()
+		s.r, s.ok = nil, false
 	}
-	return s, s.load()
 }
 
 // load reads the entry at i (skipping numbers without a key); the source
@@ -169,7 +214,7 @@ func (x *ledgerTxn) source(list int, prefix, start string, reverse bool) (*ledge
 func (s *ledgerSource) load() error {
 	s.ok = false
 	for s.i >= 0 && s.i < s.n {
-		k, v, err := s.x.entry(s.list, s.i)
+		k, v, err := s.x.entry(s.r, s.list, s.i)
 		if errors.Is(err, errAbsent) {
 			s.step()
 			continue
@@ -177,7 +222,10 @@ func (s *ledgerSource) load() error {
 		if err != nil {
 			return err
 		}
-		s.k, s.v, s.ok = k, v, strings.HasPrefix(k, s.prefix)
+		if !strings.HasPrefix(string(k), s.prefix) {
+			return nil
+		}
+		s.k, s.v, s.ok = string(k), v, true
 		return nil
 	}
 	return nil
@@ -191,12 +239,9 @@ func (s *ledgerSource) step() {
 	}
 }
 
-func (s *ledgerSource) valid() bool { return s.ok }
-func (s *ledgerSource) key() string { return s.k }
-func (s *ledgerSource) value() func(func([]byte) error) error {
-	v := s.v
-	return func(fn func([]byte) error) error { return fn(v) }
-}
+func (s *ledgerSource) valid() bool                           { return s.ok }
+func (s *ledgerSource) key() string                           { return s.k }
+func (s *ledgerSource) value() func(func([]byte) error) error { return s.val }
 
 func (s *ledgerSource) next() error {
 	s.step()
