@@ -17,7 +17,6 @@ import (
 	"testing"
 	"time"
 
-	"hostbound/backend/audit"
 	"hostbound/backend/cli"
 	"hostbound/backend/headless"
 	"hostbound/backend/internal/pgtest"
@@ -163,20 +162,7 @@ func TestTwoServeNodesOnOneDatabaseBehaveAsOne(t *testing.T) {
 	}
 
 	_, recs := f.check(t) // fails unless the one chain verifies
-	audited := map[string]bool{}
-	for _, r := range recs {
-		if r.Actor == f.user && r.Operation == "reveal password" && r.Result == audit.Success {
-			audited[r.Reason] = true
-		}
-	}
-	missing := 0
-	for reason := range received {
-		if !audited["reason: "+reason] {
-			if missing++; missing <= 5 {
-				t.Errorf("a client received the password for REASON %s, but no audit record has it", reason)
-			}
-		}
-	}
+	missing := unaudited(t, recs, f.user, received)
 	if missing > 0 {
 		t.Errorf("%d of %d received passwords have no audit record", missing, len(received))
 	}

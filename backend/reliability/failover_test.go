@@ -10,7 +10,6 @@ import (
 	"testing"
 	"time"
 
-	"hostbound/backend/audit"
 	"hostbound/backend/internal/pgtest"
 )
 
@@ -129,18 +128,7 @@ func TestServeAcrossAFailover(t *testing.T) {
 
 	f.storeURL = pair.StandbyURL() // the promoted server, alone
 	_, recs := f.check(t)
-	audited := map[string]bool{}
-	for _, r := range recs {
-		if r.Actor == f.user && r.Operation == "reveal password" && r.Result == audit.Success {
-			audited[r.Reason] = true
-		}
-	}
-	missing := 0
-	for reason := range received {
-		if !audited["reason: "+reason] {
-			missing++
-		}
-	}
+	missing := unaudited(t, recs, f.user, received)
 	if missing > 0 {
 		t.Errorf("%d of %d received passwords have no audit record on the promoted server", missing, len(received))
 	}

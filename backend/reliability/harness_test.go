@@ -581,3 +581,25 @@ func readProc(pid int) (procStats, error) {
 	}
 	return p, nil
 }
+
+// unaudited counts the REASONs of received (passwords a client got) that
+// have no successful "reveal password" record of user in recs, and reports
+// the first few.
+func unaudited(t *testing.T, recs []audit.Record, user string, received map[string]bool) int {
+	t.Helper()
+	audited := map[string]bool{}
+	for _, r := range recs {
+		if r.Actor == user && r.Operation == "reveal password" && r.Result == audit.Success {
+			audited[r.Reason] = true
+		}
+	}
+	missing := 0
+	for reason := range received {
+		if !audited["reason: "+reason] {
+			if missing++; missing <= 5 {
+				t.Errorf("a client received the password for REASON %s, but no audit record has it", reason)
+			}
+		}
+	}
+	return missing
+}

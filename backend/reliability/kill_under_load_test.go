@@ -9,8 +9,6 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
-
-	"hostbound/backend/audit"
 )
 
 // TestKillUnderReadLoad is the promise under load (issue 14): no password
@@ -94,21 +92,8 @@ func TestKillUnderReadLoad(t *testing.T) {
 		}
 
 		_, recs := f.check(t) // fails the test if the chain does not verify
-		audited := map[string]bool{}
-		for _, r := range recs {
-			if r.Actor == f.user && r.Operation == "reveal password" && r.Result == audit.Success {
-				audited[r.Reason] = true
-			}
-		}
 		mu.Lock()
-		missing := 0
-		for reason := range received {
-			if !audited["reason: "+reason] {
-				if missing++; missing <= 5 {
-					t.Errorf("round %d: a client received the password for REASON %s, but no audit record has it", round, reason)
-				}
-			}
-		}
+		missing := unaudited(t, recs, f.user, received)
 		if missing > 0 {
 			t.Errorf("round %d: %d of %d received passwords have no audit record", round, missing, len(received))
 		}
