@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"time"
 )
 
 // EnvVar overrides the default directory; the --data-dir flag overrides both.
@@ -56,6 +57,9 @@ func ID(dir string) string {
 	return hex.EncodeToString(sum[:8])
 }
 
+// lockGrace is how long Acquire retries a lock another holder has.
+const lockGrace = 300 * time.Millisecond
+
 // Lock is an exclusive lock on a data directory, held until Release or exit.
 type Lock struct{ f *os.File }
 
@@ -66,7 +70,14 @@ func Acquire(dir string) (*Lock, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open lock file: %w", err)
 	}
-	if err := lockFile(f); err != nil {
+	// A lock just released can still be held for a moment by a child
+	// this process is forking (its copy of the descriptor lives until
+	// exec): try again briefly before saying the directory is in use.
+	err = lockFile(f)
+	for deadline := time.Now().Add(lockGrace); errors.Is(err, ErrInUse) && time.Now().Before(deadline); err = lockFile(f) {
+		time.Sleep(20 * time.Millisecond)
+	}
+	if err != nil {
 		f.Close()
 		return nil, err
 	}
