@@ -84,7 +84,7 @@ jfield() { sed -n "s/^ *\"$2\": *\"\{0,1\}\([^\",]*\)\"\{0,1\},\{0,1\}$/\1/p" "$
 wait_log() {
   local file=$1 pat=$2 pid=$3 got
   for _ in $(seq 600); do
-    got=$(sed -n "$pat" "$file" 2>/dev/null | head -1)
+    got=$(sed -n "$pat" "$file" 2>/dev/null | head -1 || true) # the file may not exist yet
     if [[ -n $got ]]; then echo "$got"; return 0; fi
     kill -0 "$pid" 2>/dev/null || { say "process $pid exited:"; tail -5 "$file" >&2; return 1; }
     sleep 0.1
