@@ -403,7 +403,12 @@ func (f *fixture) startIn(t *testing.T, dir, addr string, out, errOut io.Writer,
 		}
 		select {
 		case <-s.exited:
-			t.Fatalf("hostbound serve exited during start: %v", s.err)
+			var said []byte
+			if b, ok := errOut.(*syncBuffer); ok {
+				said = b.Bytes()
+				said = said[max(0, len(said)-2000):]
+			}
+			t.Fatalf("hostbound serve exited during start: %v\n%s", s.err, said)
 		default:
 		}
 		if time.Now().After(deadline) {
