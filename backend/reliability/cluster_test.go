@@ -7,7 +7,6 @@ import (
 	"encoding/hex"
 	"fmt"
 	"math/rand/v2"
-	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -122,7 +121,7 @@ func TestTwoServeNodesOnOneDatabaseBehaveAsOne(t *testing.T) {
 			defer c.Transport.(interface{ CloseIdleConnections() }).CloseIdleConnections()
 			for n := 0; ctx.Err() == nil; n++ {
 				reason := fmt.Sprintf("two-c%02d-%06d", i, n)
-				u := passwordURL(node.base, a) + "?INPUT_DATA=" + url.QueryEscape(`{"operation":{"Details":{"REASON":"`+reason+`"}}}`)
+				u := reasonURL(node.base, a, reason)
 				code, body, err := doCtx(context.Background(), c, "GET", u, newKey, nil)
 				if err != nil {
 					cutOff.Add(1)

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"net/http"
-	"net/url"
 	"os"
 	"sync"
 	"testing"
@@ -47,7 +46,7 @@ func TestServeAcrossAFailover(t *testing.T) {
 			defer c.Transport.(interface{ CloseIdleConnections() }).CloseIdleConnections()
 			for n := 0; ctx.Err() == nil; n++ {
 				reason := fmt.Sprintf("fo-c%02d-%06d", i, n)
-				u := passwordURL(srv.base, a) + "?INPUT_DATA=" + url.QueryEscape(`{"operation":{"Details":{"REASON":"`+reason+`"}}}`)
+				u := reasonURL(srv.base, a, reason)
 				req, _ := http.NewRequest("GET", u, nil)
 				req.Header.Set("AUTHTOKEN", key)
 				resp, err := c.Do(req)

@@ -514,6 +514,12 @@ func passwordURL(base string, a acct) string {
 	return fmt.Sprintf("%s/resources/%d/accounts/%d/password", base, a.rid, a.aid)
 }
 
+// reasonURL is GET PASSWORD of a with REASON reason, by which the
+// call's audit record is found again.
+func reasonURL(base string, a acct, reason string) string {
+	return passwordURL(base, a) + "?INPUT_DATA=" + url.QueryEscape(`{"operation":{"Details":{"REASON":"`+reason+`"}}}`)
+}
+
 // newPasswordForm is PMP's INPUT_DATA for a password change.
 func newPasswordForm(pw string) url.Values {
 	b, _ := json.Marshal(map[string]any{"operation": map[string]any{"Details": map[string]string{"NEWPASSWORD": pw, "RESETTYPE": "LOCAL"}}})

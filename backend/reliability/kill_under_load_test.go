@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"math/rand/v2"
-	"net/url"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -46,8 +45,7 @@ func TestKillUnderReadLoad(t *testing.T) {
 				defer c.Transport.(interface{ CloseIdleConnections() }).CloseIdleConnections()
 				for n := 0; ctx.Err() == nil; n++ {
 					reason := fmt.Sprintf("kul-r%d-c%02d-%06d", round, i, n)
-					u := passwordURL(srv.base, a) + "?INPUT_DATA=" +
-						url.QueryEscape(`{"operation":{"Details":{"REASON":"`+reason+`"}}}`)
+					u := reasonURL(srv.base, a, reason)
 					code, body, err := doCtx(context.Background(), c, "GET", u, key, nil)
 					if err != nil {
 						mu.Lock()
