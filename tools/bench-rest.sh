@@ -20,7 +20,8 @@
 # own too, fsync and synchronous_commit on), BENCH_DIR (the yardstick,
 # ../shared/bench from the repository root), BENCH_KEEP=1 keeps the work
 # directory, BENCH_PROFILE_OUT (/tmp/bench-rest-profile) where --profile
-# leaves its profiles. A quick try: BENCH_SECONDS=3 BENCH_REPS=1 BENCH_USERS=1.
+# leaves its profiles, BENCH_PROFILE_CONC (64) the clients it profiles,
+# BENCH_SERVE_ENV ("VAR=value ...") extra environment of serve only. A quick try: BENCH_SECONDS=3 BENCH_REPS=1 BENCH_USERS=1.
 #
 # The machine is shared: absolute req/s move between runs; ratios taken in
 # one run hold (see the yardstick's README). Check non2xx and errors.
@@ -182,7 +183,8 @@ base_load() { load "$BASE_URL" "$1" -cacert "$WORK/baseline-cert.pem"; }
 run_table() {
   local n=$1 kind=$2
   start_baseline
-  start_serve "$n" "$kind"
+  # shellcheck disable=SC2086 # BENCH_SERVE_ENV is a list of VAR=value words
+  start_serve "$n" "$kind" ${BENCH_SERVE_ENV:-}
   say "$n API user(s), $kind store: serve pid $HB_PID (RSS $(rss "$HB_PID" VmRSS) MB idle), baseline pid $BASE_PID;" \
       "c = $CONC, $REPS rep(s) of ${WARMUP}s + ${SECONDS_}s each"
   local rows=() c r
@@ -222,7 +224,7 @@ run_table() {
 counter() { curl -s "http://$PPROF/debug/vars" | tr ',' '\n' | sed -n "s/.*\"$1\": *\([0-9]*\).*/\1/p" | head -1; }
 
 run_profile() {
-  local n=${USERS%% *} c=64
+  local n=${USERS%% *} c=${BENCH_PROFILE_CONC:-64}
   PPROF=127.0.0.1:$(freeport)
   start_serve "$n" "${STORES%% *}" HOSTBOUND_PPROF="$PPROF"
   say "profiling serve ($n API user(s), c=$c): ${PROFILE_SECONDS}s CPU, block and allocation profiles from $PPROF"
