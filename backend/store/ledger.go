@@ -66,7 +66,8 @@ func AppendOnly(prefix string) bool { return slices.Contains(appendOnly[:], pref
 // a new segment does not make it readable as old: its records move, and
 // their associated data is 24 bytes where the old was 16 (GCM authenticates
 // that length), whatever the offsets. Damage at the end of the last segment
-// looks like a crash's torn tail: it is cut off there as before.
+// looks like a crash's torn tail: it is cut off there as before, and the
+// engine logs the cut.
 const (
 	ledgerMagic = "hbledg\x00\x02"
 	// ledgerADSize is the current format's associated data (ledgerAD).
@@ -122,10 +123,20 @@ type ledger struct {
 	// oldSegs: the first oldSegs segments are in the old format (set by
 	// openLedger, never changed: appends go to new segments).
 	oldSegs int
+	// tailCut is what openLedger cut off the end of the last segment (zero
+	// size: nothing), for the engine to log.
+	tailCut ledgerCut
 	// segSize is ledgerSegmentSize (tests lower it).
 	segSize int64
 	// readers: ledgerReaders with their buffers, for reuse (ledger_read.go).
 	readers sync.Pool
+}
+
+// ledgerCut is a last segment's tail that did not open: a record cut short
+// when the process stopped, or damage (indistinguishable there).
+type ledgerCut struct {
+	segment   string
+	off, size int64
 }
 
 // ledgerList is one append-only prefix.
@@ -285,9 +296,14 @@ func openLedger(dir string, master []byte) (*ledger, error) {
 			if !last {
 				return fail(fmt.Errorf("segment %s is %w at offset %d", filepath.Base(name), errSegmentDamaged, end))
 			}
+			fi, err := f.Stat()
+			if err != nil {
+				return fail(err)
+			}
 			if err := f.Truncate(end); err != nil {
 				return fail(err)
 			}
+			l.tailCut = ledgerCut{segment: filepath.Base(name), off: end, size: fi.Size() - end}
 		}
 		l.off = end
 	}

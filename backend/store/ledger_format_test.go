@@ -10,6 +10,9 @@ import (
 	"path/filepath"
 	"slices"
 	"testing"
+
+	"github.com/sirupsen/logrus"
+	logtest "github.com/sirupsen/logrus/hooks/test"
 )
 
 // oldRec is a record as the release before ledgerMagic wrote it.
@@ -139,6 +142,27 @@ func TestAChangedRecordHeaderInANewSegmentIsDamageNotAnEdit(t *testing.T) {
 			}
 		})
 	}
+	t.Run("in the last segment the record is cut off, and that is logged", func(t *testing.T) {
+		t.Parallel()
+		dir, key := t.TempDir(), newKey(t)
+		threeSegments(t, dir, key)
+		editFile(t, segPath(dir, 2), func(b []byte) []byte { b[del+4] ^= 0x80; return b })
+		log, hook := logtest.NewNullLogger()
+		s, err := Open(dir, key, log)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer s.Close()
+		if got := keysOf(t, s, "audit/ix/c/", ""); !slices.Equal(got, []string{colK(1, "a")}) {
+			t.Fatalf("entries %q", got)
+		}
+		cut := slices.IndexFunc(hook.AllEntries(), func(e *logrus.Entry) bool {
+			return e.Level == logrus.WarnLevel && e.Data["segment"] == filepath.Base(segPath(dir, 2)) && e.Data["offset"] == int64(del)
+		})
+		if cut < 0 {
+			t.Fatalf("no warning of the cut at %d of segment 3 in %d log entries", del, len(hook.AllEntries()))
+		}
+	})
 }
 
 func TestARecordHeaderChangedUnderAnOpenStoreIsAnErrorOnRead(t *testing.T) {
