@@ -90,6 +90,12 @@ func openBadger(dir string, key []byte, log logrus.FieldLogger) (*badgerEngine, 
 		db.Close()
 		return nil, err
 	}
+	if c := e.led.tailCut; c.size > 0 {
+		// Not an error: a crash leaves this, and the replay below appends
+		// what the redo log holds of it. Damage there looks the same, so
+		// it is said.
+		e.log.WithFields(logrus.Fields{"segment": c.segment, "offset": c.off, "bytes": c.size}).Warn("ledger: cut off the end of the last segment, which does not open (a record cut short when the process stopped, or damage)")
+	}
 	if err := e.findLegacy(); err != nil {
 		e.led.close()
 		db.Close()

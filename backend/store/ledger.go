@@ -30,14 +30,15 @@ import (
 // A key under an append-only prefix that ends in a Num (prefix + 20 digits,
 // optionally more) goes to the ledger; its number identifies it (another
 // key with the same number is refused). Records are appended to segment
-// files, encrypted (AES-GCM, the segment and offset as associated data),
-// and found through an index in memory: one position per number, the key
-// numbered n at index n - first. Appending the next number is the cheap
-// case; a rewrite, a delete (a tombstone record) or a gap copies the
-// index, as they only happen in tests and restores. Durability is the redo log's, as for Badger: a commit is in the
-// redo log (synced) before it reaches the ledger, a checkpoint syncs the
-// ledger before removing redo segments, and replay appends what the ledger
-// lost (a torn tail is cut off on open).
+// files, encrypted (AES-GCM, with the header's lengths, the segment and
+// the offset as associated data: ledgerAD), and found through an index in
+// memory: one position per number, the key numbered n at index n - first.
+// Appending the next number is the cheap case; a rewrite, a delete (a
+// tombstone record) or a gap copies the index, as they only happen in
+// tests and restores. Durability is the redo log's, as for Badger: a
+// commit is in the redo log (synced) before it reaches the ledger, a
+// checkpoint syncs the ledger before removing redo segments, and replay
+// appends what the ledger lost (a torn tail is cut off on open).
 //
 // Keys of those prefixes written before the ledger existed stay in Badger
 // (legacy, numbers up to legacyMax); scans merge both.
@@ -49,6 +50,29 @@ var appendOnly = [...]string{
 // AppendOnly reports whether keys with prefix are kept in the ledger (a
 // test in the packages that own them checks their prefixes).
 func AppendOnly(prefix string) bool { return slices.Contains(appendOnly[:], prefix) }
+
+// Segment formats. A segment of the current format starts with ledgerMagic,
+// and its records' associated data covers their header's lengths, tombstone
+// bit included (before, flipping that bit of an empty-valued record hid it,
+// silently). Segments written before it (old) start with their first
+// record, whose key length (30 bytes to maxLedgerKey, big-endian) begins
+// with a zero byte where the magic does not; an empty one, or one cut
+// inside its first header, is recognised all the same. Old segments are
+// read, never written: the first append after opening a store whose last
+// segment is old starts a new one (simpler than writing the old format
+// until that segment fills, and no record of the old format is ever written
+// again). Once a segment is new every later one must be: an old-format
+// segment after a new one is damage, not a downgrade. Taking the magic off
+// a new segment does not make it readable as old: its records move, and
+// their associated data is 24 bytes where the old was 16 (GCM authenticates
+// that length), whatever the offsets. Damage at the end of the last segment
+// looks like a crash's torn tail: it is cut off there as before, and the
+// engine logs the cut.
+const (
+	ledgerMagic = "hbledg\x00\x02"
+	// ledgerADSize is the current format's associated data (ledgerAD).
+	ledgerADSize = 8 + 8 + 8
+)
 
 const (
 	ledgerPrefix = "ledger-"
@@ -67,6 +91,10 @@ const (
 // errSameNumber: a key under an append-only prefix with the number of
 // another key there (a bug in the caller, never user input).
 var errSameNumber = errors.New("another key of an append-only prefix has this number")
+
+// errSegmentDamaged: a segment holds bytes that do not open where only
+// whole records may be (anywhere but the end of the last segment).
+var errSegmentDamaged = errors.New("damaged")
 
 // maxLedgerGap bounds the numbers a write may skip (each costs 8 bytes of
 // index).
@@ -92,10 +120,23 @@ type ledger struct {
 	files atomic.Pointer[[]*os.File] // every segment, oldest first, for reads
 	lists [len(appendOnly)]ledgerList
 	buf   []byte
+	// oldSegs: the first oldSegs segments are in the old format (set by
+	// openLedger, never changed: appends go to new segments).
+	oldSegs int
+	// tailCut is what openLedger cut off the end of the last segment (zero
+	// size: nothing), for the engine to log.
+	tailCut ledgerCut
 	// segSize is ledgerSegmentSize (tests lower it).
 	segSize int64
 	// readers: ledgerReaders with their buffers, for reuse (ledger_read.go).
 	readers sync.Pool
+}
+
+// ledgerCut is a last segment's tail that did not open: a record cut short
+// when the process stopped, or damage (indistinguishable there).
+type ledgerCut struct {
+	segment   string
+	off, size int64
 }
 
 // ledgerList is one append-only prefix.
@@ -215,6 +256,7 @@ func openLedger(dir string, master []byte) (*ledger, error) {
 		}
 		return nil, fmt.Errorf("open store: ledger: %w", err)
 	}
+	newSeen := false
 	for n, name := range names {
 		if name != l.segmentName(n) {
 			return fail(fmt.Errorf("segment %s is missing", filepath.Base(l.segmentName(n))))
@@ -223,18 +265,45 @@ func openLedger(dir string, master []byte) (*ledger, error) {
 		if err != nil {
 			return fail(err)
 		}
+		last := n == len(names)-1
+		v2, creating, err := segmentFormat(f)
+		if err != nil {
+			f.Close()
+			return fail(err)
+		}
+		if last && creating {
+			// Created when the process stopped, before its magic was
+			// written: it holds nothing.
+			f.Close()
+			if err := os.Remove(name); err != nil {
+				return fail(err)
+			}
+			break
+		}
 		files = append(files, f)
-		end, whole, err := l.load(f, n)
+		if v2 {
+			newSeen = true
+		} else if newSeen {
+			return fail(fmt.Errorf("segment %s is %w: in the old format after one in the new", filepath.Base(name), errSegmentDamaged))
+		} else {
+			l.oldSegs = n + 1
+		}
+		end, whole, err := l.load(f, n, v2)
 		if err != nil {
 			return fail(err)
 		}
 		if !whole {
-			if n != len(names)-1 {
-				return fail(fmt.Errorf("segment %s is damaged at offset %d", filepath.Base(name), end))
+			if !last {
+				return fail(fmt.Errorf("segment %s is %w at offset %d", filepath.Base(name), errSegmentDamaged, end))
+			}
+			fi, err := f.Stat()
+			if err != nil {
+				return fail(err)
 			}
 			if err := f.Truncate(end); err != nil {
 				return fail(err)
 			}
+			l.tailCut = ledgerCut{segment: filepath.Base(name), off: end, size: fi.Size() - end}
 		}
 		l.off = end
 	}
@@ -248,17 +317,36 @@ func openLedger(dir string, master []byte) (*ledger, error) {
 	return l, nil
 }
 
+// segmentFormat reads the start of a segment: v2 when it is ledgerMagic;
+// creating when the file is shorter than the magic and holds only its
+// start (a segment being created when the process stopped, empty included).
+func segmentFormat(f *os.File) (v2, creating bool, err error) {
+	var b [len(ledgerMagic)]byte
+	n, err := f.ReadAt(b[:], 0)
+	if err != nil && err != io.EOF {
+		return false, false, err
+	}
+	return n == len(b) && string(b[:]) == ledgerMagic, n < len(b) && string(b[:n]) == ledgerMagic[:n], nil
+}
+
 func (l *ledger) segmentName(index int) string {
 	return filepath.Join(l.dir, ledgerPrefix+Num(uint64(index+1))+ledgerSuffix)
 }
 
-// load indexes the records of segment index; whole is false when it ends
-// in a record that does not open (end is where that record starts).
-func (l *ledger) load(f *os.File, index int) (end int64, whole bool, err error) {
+// load indexes the records of segment index (v2: in the current format);
+// whole is false when it ends in a record that does not open (end is
+// where that record starts).
+func (l *ledger) load(f *os.File, index int, v2 bool) (end int64, whole bool, err error) {
+	if v2 {
+		end = int64(len(ledgerMagic))
+	}
+	if _, err := f.Seek(end, io.SeekStart); err != nil {
+		return 0, false, err
+	}
 	r := bufio.NewReaderSize(f, 1<<20)
 	var head [ledgerHeader]byte
 	var body []byte
-	var ad [16]byte
+	var ad [ledgerADSize]byte
 	for {
 		if _, err := io.ReadFull(r, head[:]); err != nil {
 			return end, err == io.EOF, nil
@@ -274,7 +362,7 @@ func (l *ledger) load(f *os.File, index int) (end int64, whole bool, err error) 
 		if _, err := io.ReadFull(r, body); err != nil {
 			return end, false, nil
 		}
-		plain, err := l.aead.Open(body[:0], head[8:], body, ledgerAD(&ad, index, end))
+		plain, err := l.aead.Open(body[:0], head[8:], body, ledgerAD(&ad, v2, index, end, head[:]))
 		if err != nil {
 			return end, false, nil
 		}
@@ -295,11 +383,18 @@ func (l *ledger) load(f *os.File, index int) (end int64, whole bool, err error) 
 	}
 }
 
-// ledgerAD is a record's associated data, written to ad (a caller's, so
-// that reading many records allocates once).
-func ledgerAD(ad *[16]byte, index int, off int64) []byte {
+// ledgerAD is the associated data of the record at off in segment index
+// whose header starts head, written to ad (a caller's, so that reading
+// many records allocates once): the segment, the offset and (v2, the
+// current format) the header's key and value lengths, tombstone bit
+// included. The nonce needs no cover: a changed nonce fails the tag.
+func ledgerAD(ad *[ledgerADSize]byte, v2 bool, index int, off int64, head []byte) []byte {
 	binary.BigEndian.PutUint64(ad[:8], uint64(index))
-	binary.BigEndian.PutUint64(ad[8:], uint64(off))
+	binary.BigEndian.PutUint64(ad[8:16], uint64(off))
+	if !v2 {
+		return ad[:16]
+	}
+	copy(ad[16:], head[:8])
 	return ad[:]
 }
 
@@ -344,7 +439,7 @@ type ledgerMark struct {
 func (l *ledger) append(ws []ledgerWrite) (mark ledgerMark, pos []uint64, err error) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	if l.f == nil || l.off >= l.segSize {
+	if l.f == nil || l.off >= l.segSize || len(*l.files.Load()) <= l.oldSegs {
 		if err := l.startSegment(); err != nil {
 			return mark, nil, err
 		}
@@ -355,7 +450,7 @@ func (l *ledger) append(ws []ledgerWrite) (mark ledgerMark, pos []uint64, err er
 	b := l.buf[:0]
 	off := l.off
 	pos = make([]uint64, len(ws))
-	var ad [16]byte
+	var ad [ledgerADSize]byte
 	for i, w := range ws {
 		start := len(b)
 		b = binary.BigEndian.AppendUint32(b, uint32(len(w.key)))
@@ -370,7 +465,7 @@ func (l *ledger) append(ws []ledgerWrite) (mark ledgerMark, pos []uint64, err er
 			return mark, nil, err
 		}
 		plain := append(append(make([]byte, 0, len(w.key)+len(w.value)), w.key...), w.value...)
-		b = l.aead.Seal(b, nonce, plain, ledgerAD(&ad, index, off))
+		b = l.aead.Seal(b, nonce, plain, ledgerAD(&ad, true, index, off, b[start:]))
 		pos[i] = uint64(index)<<32 | uint64(off)
 		off += int64(len(b) - start)
 	}
@@ -401,7 +496,8 @@ func (l *ledger) cut(mark ledgerMark) {
 }
 
 // startSegment syncs the segment being written (a later one never holds
-// what an earlier one lacks) and opens the next. The caller holds mu.
+// what an earlier one lacks) and opens the next, in the current format.
+// The caller holds mu.
 func (l *ledger) startSegment() error {
 	if l.f != nil {
 		if err := fdatasync(l.f); err != nil {
@@ -409,17 +505,24 @@ func (l *ledger) startSegment() error {
 		}
 	}
 	files := *l.files.Load()
-	f, err := os.OpenFile(l.segmentName(len(files)), os.O_CREATE|os.O_EXCL|os.O_RDWR, 0o600)
+	name := l.segmentName(len(files))
+	f, err := os.OpenFile(name, os.O_CREATE|os.O_EXCL|os.O_RDWR, 0o600)
 	if err != nil {
+		return fmt.Errorf("ledger: %w", err)
+	}
+	if _, err := f.WriteString(ledgerMagic); err != nil {
+		f.Close()
+		os.Remove(name) // or the next start finds it there
 		return fmt.Errorf("ledger: %w", err)
 	}
 	if err := syncDir(l.dir); err != nil {
 		f.Close()
+		os.Remove(name)
 		return err
 	}
 	grown := append(slices.Clip(files), f)
 	l.files.Store(&grown)
-	l.f, l.off = f, 0
+	l.f, l.off = f, int64(len(ledgerMagic))
 	return nil
 }
 

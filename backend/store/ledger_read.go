@@ -16,8 +16,9 @@ import (
 // reads that double from ledgerScanFirst to ledgerScanBlock (a first page
 // of 100 records reads little), ahead of the position for a forward scan
 // and behind it for a reverse one; records are decrypted from the window.
-// Every record is still opened with its position as associated data, so
-// stale or damaged bytes in a window are an error, never another record.
+// Every record is still opened with its position (and header) as
+// associated data, so stale or damaged bytes in a window are an error,
+// never another record.
 const (
 	ledgerScanFirst = 32 << 10
 	ledgerScanBlock = 1 << 20
@@ -35,7 +36,7 @@ type ledgerReader struct {
 	seg   int
 	start int64
 	plain []byte
-	ad    [16]byte
+	ad    [ledgerADSize]byte
 }
 
 // reader returns a reader from the pool: a scan's (grow) or a get's.
@@ -85,7 +86,7 @@ func (r *ledgerReader) read(p uint64) (key, value []byte, err error) {
 	if err != nil {
 		return nil, nil, err
 	}
-	plain, err := r.l.aead.Open(r.plain[:0], rec[8:ledgerHeader], rec[ledgerHeader:], ledgerAD(&r.ad, index, off))
+	plain, err := r.l.aead.Open(r.plain[:0], rec[8:ledgerHeader], rec[ledgerHeader:], ledgerAD(&r.ad, index >= r.l.oldSegs, index, off, rec))
 	if err != nil {
 		return nil, nil, fmt.Errorf("%w: %w", errLedgerRecord, err)
 	}
