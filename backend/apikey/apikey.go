@@ -11,13 +11,14 @@ package apikey
 import (
 	"crypto/hmac"
 	"crypto/rand"
-	"crypto/sha256"
 	"errors"
 	"fmt"
 	"hash/crc32"
 	"io"
 	"math/big"
 	"strings"
+
+	"hostbound/backend/keys"
 )
 
 const (
@@ -80,12 +81,11 @@ func Parse(s string) (Key, error) {
 	return Key{s: s}, nil
 }
 
-// Hash is what the store keeps of a key: HMAC-SHA256(pepper, key).
-func Hash(pepper []byte, k Key) [32]byte {
-	m := hmac.New(sha256.New, pepper)
-	m.Write([]byte(k.s))
+// Hash is what the store keeps of a key: HMAC-SHA256(pepper, key), with
+// pepper the MAC's key.
+func Hash(pepper *keys.MAC, k Key) [32]byte {
 	var out [32]byte
-	copy(out[:], m.Sum(nil))
+	pepper.Sum(out[:0], []byte(k.s))
 	return out
 }
 

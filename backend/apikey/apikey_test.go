@@ -5,6 +5,8 @@ import (
 	"errors"
 	"strings"
 	"testing"
+
+	"hostbound/backend/keys"
 )
 
 func TestGeneratedKeysParseAndDiffer(t *testing.T) {
@@ -68,7 +70,7 @@ func TestHashDependsOnPepperAndKey(t *testing.T) {
 	t.Parallel()
 	a, _ := Generate()
 	b, _ := Generate()
-	p1, p2 := []byte("pepper-one"), []byte("pepper-two")
+	p1, p2 := keys.NewMAC([]byte("pepper-one")), keys.NewMAC([]byte("pepper-two"))
 	if Hash(p1, a) != Hash(p1, a) {
 		t.Fatal("not deterministic")
 	}

@@ -22,6 +22,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"hostbound/backend/keys"
 	"hostbound/backend/store"
 )
 
@@ -76,7 +77,7 @@ type head struct {
 
 // Log appends to and verifies the chain.
 type Log struct {
-	key      []byte
+	mac      *keys.MAC // the chain's key
 	clock    func() time.Time
 	aggReady atomic.Bool // the aggregates' marker has been seen (aggregate.go)
 	cols     columns     // what queries filter on (columns.go)
@@ -85,7 +86,7 @@ type Log struct {
 // New returns a log whose chain is keyed with key (derived from the master
 // key; see package keys).
 func New(key []byte, clock func() time.Time) *Log {
-	return &Log{key: key, clock: clock}
+	return &Log{mac: keys.NewMAC(key), clock: clock}
 }
 
 // ErrTampered: Verify found a record that does not fit the chain.
@@ -201,9 +202,8 @@ func (l *Log) chain(r Record) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	mac := hmac.New(sha256.New, l.key)
-	mac.Write(b)
-	return hex.EncodeToString(mac.Sum(nil)), nil
+	var sum [sha256.Size]byte
+	return hex.EncodeToString(l.mac.Sum(sum[:0], b)), nil
 }
 
 // clip cuts valid UTF-8 s to at most n bytes, "…" included, without

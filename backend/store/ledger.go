@@ -460,12 +460,15 @@ func (l *ledger) append(ws []ledgerWrite) (mark ledgerMark, pos []uint64, err er
 		}
 		b = binary.BigEndian.AppendUint32(b, vlen)
 		b = append(b, make([]byte, 12)...)
-		nonce := b[start+8 : start+ledgerHeader]
-		if _, err := rand.Read(nonce); err != nil {
+		if _, err := rand.Read(b[start+8 : start+ledgerHeader]); err != nil {
 			return mark, nil, err
 		}
-		plain := append(append(make([]byte, 0, len(w.key)+len(w.value)), w.key...), w.value...)
-		b = l.aead.Seal(b, nonce, plain, ledgerAD(&ad, true, index, off, b[start:]))
+		// Sealed in place after its header (the tag's room reserved, so
+		// that Seal writes into b rather than a copy).
+		body := len(b)
+		b = slices.Grow(append(append(b, w.key...), w.value...), l.aead.Overhead())
+		l.aead.Seal(b[body:body], b[start+8:start+ledgerHeader], b[body:], ledgerAD(&ad, true, index, off, b[start:]))
+		b = b[:len(b)+l.aead.Overhead()]
 		pos[i] = uint64(index)<<32 | uint64(off)
 		off += int64(len(b) - start)
 	}

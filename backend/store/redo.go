@@ -196,14 +196,20 @@ func (r *redoLog) append(ops []redoOp) error {
 			return err
 		}
 	}
-	plain := encodeOps(r.buf[:0], ops)
-	sealed := make([]byte, redoHeader, redoHeader+len(plain)+r.aead.Overhead())
-	binary.BigEndian.PutUint32(sealed, uint32(len(plain)+r.aead.Overhead()))
-	if _, err := rand.Read(sealed[4:redoHeader]); err != nil {
+	// The record is sealed in place, in one buffer kept for the next:
+	// header, then the ops (the tag's room reserved, so Seal stays in it).
+	var head [redoHeader]byte
+	b := encodeOps(append(r.buf[:0], head[:]...), ops)
+	n := len(b) - redoHeader
+	b = slices.Grow(b, r.aead.Overhead())
+	binary.BigEndian.PutUint32(b, uint32(n+r.aead.Overhead()))
+	if _, err := rand.Read(b[4:redoHeader]); err != nil {
 		return err
 	}
-	sealed = r.aead.Seal(sealed, sealed[4:redoHeader], plain, r.position(r.seg, r.off))
-	r.buf = plain[:0]
+	var ad [16]byte
+	r.aead.Seal(b[redoHeader:redoHeader], b[4:redoHeader], b[redoHeader:], r.position(&ad, r.seg, r.off))
+	sealed := b[:redoHeader+n+r.aead.Overhead()]
+	r.buf = sealed[:0]
 	if _, err := r.f.Write(sealed); err != nil {
 		return r.undo(err)
 	}
@@ -228,8 +234,7 @@ func (r *redoLog) undo(cause error) error {
 
 // position is a record's associated data: a record cannot be moved to
 // another place or segment.
-func (r *redoLog) position(seg uint64, off int64) []byte {
-	var ad [16]byte
+func (r *redoLog) position(ad *[16]byte, seg uint64, off int64) []byte {
 	binary.BigEndian.PutUint64(ad[:8], seg)
 	binary.BigEndian.PutUint64(ad[8:], uint64(off))
 	return ad[:]
@@ -314,6 +319,7 @@ func (r *redoLog) readSegment(path string, fn func(ops []redoOp) error) (records
 		return 0, false, fmt.Errorf("redo log: %w", err)
 	}
 	seg := segmentNumber(path)
+	var ad [16]byte
 	for off := 0; off < len(data); {
 		if len(data)-off < redoHeader {
 			return records, true, nil
@@ -326,7 +332,7 @@ func (r *redoLog) readSegment(path string, fn func(ops []redoOp) error) (records
 		if n > maxRedoRecord || end > len(data) {
 			return records, true, nil
 		}
-		plain, err := r.aead.Open(nil, data[off+4:off+redoHeader], data[off+redoHeader:end], r.position(seg, int64(off)))
+		plain, err := r.aead.Open(nil, data[off+4:off+redoHeader], data[off+redoHeader:end], r.position(&ad, seg, int64(off)))
 		if err != nil {
 			return records, true, nil
 		}

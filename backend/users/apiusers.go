@@ -265,7 +265,7 @@ func (s *Service) setKey(tx *store.Txn, u *User, key apikey.Key, exp *time.Time)
 }
 
 func (s *Service) keyHash(key apikey.Key) string {
-	sum := apikey.Hash(s.pepper, key)
+	sum := apikey.Hash(s.keyMAC, key)
 	return hex.EncodeToString(sum[:])
 }
 

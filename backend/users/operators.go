@@ -13,6 +13,7 @@ import (
 	"hostbound/backend/apperr"
 	"hostbound/backend/audit"
 	"hostbound/backend/hostcheck"
+	"hostbound/backend/keys"
 	"hostbound/backend/store"
 )
 
@@ -37,7 +38,8 @@ type Service struct {
 	audit  *audit.Log
 	hasher Hasher
 	clock  func() time.Time
-	pepper []byte // for API key HMACs
+	pepper []byte    // for API key HMACs
+	keyMAC *keys.MAC // HMAC-SHA256 under pepper, for the API keys' hashes
 	idx    *index
 	// guard throttles and records failed authentications of every face.
 	guard   Guard
@@ -72,7 +74,7 @@ func NewService(c Config) (*Service, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Service{st: c.Store, audit: c.Audit, hasher: c.Hasher, clock: c.Clock, pepper: c.Pepper, dummyHash: dummy,
+	s := &Service{st: c.Store, audit: c.Audit, hasher: c.Hasher, clock: c.Clock, pepper: c.Pepper, keyMAC: keys.NewMAC(c.Pepper), dummyHash: dummy,
 		guard: c.Guard, matcher: c.Matcher, remote: watchRemote(c.Store)}
 	var missing []User
 	if s.idx, missing, err = loadIndex(c.Store); err != nil {
