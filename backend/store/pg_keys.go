@@ -3,7 +3,6 @@ package store
 import (
 	"crypto/aes"
 	"crypto/cipher"
-	"crypto/hmac"
 	"crypto/sha256"
 	"crypto/subtle"
 	"encoding/base64"
@@ -39,7 +38,7 @@ import (
 // What a dump shows: the numbers, the shape of each key (pieces, their
 // lengths) and which keys share a piece. Not the words.
 type keyCodec struct {
-	mac []byte // HMAC key of the synthetic iv
+	mac *keys.MAC // of the synthetic iv
 	enc cipher.Block
 }
 
@@ -61,7 +60,7 @@ func newKeyCodec(master []byte) (*keyCodec, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &keyCodec{mac: keys.Derive(master, keys.StorePostgresKeys), enc: blk}, nil
+	return &keyCodec{mac: keys.NewMAC(keys.Derive(master, keys.StorePostgresKeys)), enc: blk}, nil
 }
 
 // isSep reports whether b separates pieces.
@@ -108,10 +107,8 @@ func (c *keyCodec) appendPiece(out []byte, piece string) []byte {
 	if rest == "" {
 		return out
 	}
-	m := hmac.New(sha256.New, c.mac)
-	m.Write([]byte(rest))
-	raw := m.Sum(nil)[:ivSize:ivSize]
-	raw = append(raw, rest...)
+	var sum [sha256.Size]byte
+	raw := append(c.mac.Sum(sum[:0], []byte(rest))[:ivSize], rest...)
 	cipher.NewCTR(c.enc, raw[:ivSize]).XORKeyStream(raw[ivSize:], raw[ivSize:])
 	out = append(out, tokenSep)
 	return tokenEncoding.AppendEncode(out, raw)
@@ -142,10 +139,9 @@ func (c *keyCodec) decode(stored []byte) (string, error) {
 		}
 		iv, pt := raw[:ivSize], raw[ivSize:]
 		cipher.NewCTR(c.enc, iv).XORKeyStream(pt, pt)
-		m := hmac.New(sha256.New, c.mac)
-		m.Write(pt)
+		var sum [sha256.Size]byte
 		// A canonical rest starts with no digit and holds no separator.
-		if subtle.ConstantTimeCompare(m.Sum(nil)[:ivSize], iv) != 1 || leadingDigits(string(pt)) != 0 || strings.ContainsAny(string(pt), "/\x00") {
+		if subtle.ConstantTimeCompare(c.mac.Sum(sum[:0], pt)[:ivSize], iv) != 1 || leadingDigits(string(pt)) != 0 || strings.ContainsAny(string(pt), "/\x00") {
 			return errBadStoredKey
 		}
 		b.Write(pt)
