@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"path/filepath"
+	"runtime/debug"
 	"strings"
 	"sync"
 	"time"
@@ -234,6 +235,10 @@ func (l *Lifecycle) open(key []byte) {
 		return
 	}
 	l.svc, l.key, l.phase = svc, key, PhaseOpen
+	// Loading the indexes decoded every user once: at 100,000 users some
+	// 65 MB of garbage the runtime would keep mapped for minutes. Hand it
+	// back now, so that the idle process's RSS is what it holds (issue 14).
+	debug.FreeOSMemory()
 }
 
 // Close closes the store (the app on shutdown, serve on SIGTERM).

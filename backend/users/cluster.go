@@ -85,7 +85,7 @@ func (x *index) reload(st *store.Store) error {
 	if err != nil {
 		return err
 	}
-	x.rows, x.certs = fresh.rows, fresh.certs
+	x.entries, x.certs, x.classes = fresh.entries, fresh.certs, fresh.classes
 	for _, f := range replay {
 		f()
 	}

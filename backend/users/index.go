@@ -11,6 +11,7 @@ import (
 )
 
 // Row is a user as lists show it: no hashes, no key material, no PEM.
+// Times are UTC.
 type Row struct {
 	ID           string       `json:"-"`
 	Username     string       `json:"username"`
@@ -32,31 +33,26 @@ type Row struct {
 	LastUsedFrom string       `json:"lastUsedFrom"`
 	UseCount     int64        `json:"useCount"`
 	CreatedAt    time.Time    `json:"createdAt"`
-
-	certFP   string    // the client certificate's fingerprint, "" without one
-	lower    [5]string // lower-cased username, host, full name, department, location
-	haystack string    // the same, joined, for search
 }
 
-// RowOf is u as lists show it.
+// RowOf is u as lists show it; it shares nothing with u.
 func RowOf(u *User) *Row {
-	r := &Row{
+	b := &rowBox{Row: Row{
 		ID: u.ID, Username: u.Username, Kind: u.Kind, FullName: u.FullName, Email: u.Email, Host: u.Host,
 		Role: u.Role, Scope: u.Scope, Department: u.Department, Location: u.Location,
-		Disabled: u.Disabled, Revoked: u.Revoked != nil, RESTEnabled: u.RESTEnabled, CreatedAt: u.CreatedAt,
-	}
-	if u.Certificate != nil {
-		r.certFP = u.Certificate.Fingerprint
-	}
+		Disabled: u.Disabled, Revoked: u.Revoked != nil, RESTEnabled: u.RESTEnabled, CreatedAt: u.CreatedAt.UTC(),
+	}}
 	if k := u.APIKey; k != nil {
-		r.KeyHint, r.KeyCreatedAt, r.KeyExpiresAt = k.Hint, &k.CreatedAt, k.ExpiresAt
-		r.LastUsedAt, r.LastUsedFrom, r.UseCount = k.LastUsedAt, k.LastUsedFrom, k.UseCount
+		b.KeyHint, b.LastUsedFrom, b.UseCount = k.Hint, k.LastUsedFrom, k.UseCount
+		b.KeyCreatedAt = b.put(0, k.CreatedAt)
+		if k.ExpiresAt != nil {
+			b.KeyExpiresAt = b.put(1, *k.ExpiresAt)
+		}
+		if k.LastUsedAt != nil {
+			b.LastUsedAt = b.put(2, *k.LastUsedAt)
+		}
 	}
-	for i, f := range []string{u.Username, u.Host, u.FullName, u.Department, u.Location} {
-		r.lower[i] = strings.ToLower(f)
-	}
-	r.haystack = strings.Join(r.lower[:], "\x00")
-	return r
+	return &b.Row
 }
 
 // Key statuses, for the list filter and badges.
@@ -74,55 +70,52 @@ const ExpiringWithin = 30 * 24 * time.Hour
 
 // KeyStatus of the row at now.
 func (r *Row) KeyStatus(now time.Time) string {
+	return keyStatus(r.Disabled, r.Revoked, r.Kind == KindAPI && r.RESTEnabled && r.KeyHint != "",
+		deref(r.KeyExpiresAt), r.KeyExpiresAt != nil, now)
+}
+
+// keyStatus is the status of a user's key (live: an API user with REST
+// access and a key) that expires at exp if expires.
+func keyStatus(disabled, revoked, live bool, exp time.Time, expires bool, now time.Time) string {
 	switch {
-	case r.Disabled:
+	case disabled:
 		return KeyDisabled
-	case r.Revoked:
+	case revoked:
 		return KeyRevoked
-	case r.Kind != KindAPI || !r.RESTEnabled || r.KeyHint == "":
+	case !live:
 		return KeyNone
-	case r.KeyExpiresAt == nil:
+	case !expires:
 		return KeyActive
-	case !now.Before(*r.KeyExpiresAt):
+	case !now.Before(exp):
 		return KeyExpired
-	case r.KeyExpiresAt.Sub(now) <= ExpiringWithin:
+	case exp.Sub(now) <= ExpiringWithin:
 		return KeyExpiring
 	default:
 		return KeyActive
 	}
 }
 
-// expiresWithin: the row's key is live and expires within d of now.
-func (r *Row) expiresWithin(now time.Time, d time.Duration) bool {
-	st := r.KeyStatus(now)
-	return (st == KeyActive || st == KeyExpiring) && r.KeyExpiresAt != nil && r.KeyExpiresAt.Sub(now) <= d
-}
-
-// idle: the row's key is live and unused for IdleAfter (or never used), as
-// the Reports count idle keys.
-func (r *Row) idle(now time.Time) bool {
-	st := r.KeyStatus(now)
-	return (st == KeyActive || st == KeyExpiring) && (r.LastUsedAt == nil || now.Sub(*r.LastUsedAt) >= IdleAfter)
-}
-
-// index keeps every user's Row in memory, sorted by lower-case username, so
-// that search, filters and sorting stay fast at 100,000 users without
+// index keeps every user's entry in memory, sorted by lower-case username,
+// so that search, filters and sorting stay fast at 100,000 users without
 // decoding the store on each keystroke. It changes only after a commit.
 type index struct {
-	mu   sync.RWMutex
-	rows []*Row // sorted by strings.ToLower(Username)
+	mu      sync.RWMutex
+	entries []*entry // sorted by lower-case username
 	// certs finds the API user of a client certificate: fingerprint →
 	// lower-case username. The store's user record stays the authority.
-	certs map[string]string
+	certs   map[string]string
+	classes map[class]*class
 	// replay, while a reload reads the store, holds the changes committed
 	// meanwhile (cluster.go); nil otherwise.
 	replay []func()
 }
 
+func newIndex() *index { return &index{certs: map[string]string{}, classes: map[class]*class{}} }
+
 // loadIndex reads every user once; those stored before ids existed are
 // returned too, for assignIDs.
 func loadIndex(st *store.Store) (*index, []User, error) {
-	idx := &index{certs: map[string]string{}}
+	idx := newIndex()
 	var missing []User
 	err := st.View(func(tx *store.Txn) error {
 		return tx.Each(userPrefix, func(_ string, decode func(any) error) (bool, error) {
@@ -133,23 +126,36 @@ func loadIndex(st *store.Store) (*index, []User, error) {
 			if u.ID == "" {
 				missing = append(missing, u)
 			}
-			r := RowOf(&u)
-			idx.rows = append(idx.rows, r)
-			if r.certFP != "" {
-				idx.certs[r.certFP] = r.lower[0]
+			e := newEntry(&u, idx.intern)
+			idx.entries = append(idx.entries, e)
+			if fp := e.certFP(); fp != "" {
+				idx.certs[fp] = e.lowerName()
 			}
 			return true, nil
 		})
 	})
 	// Badger gives the keys in name order; an engine that encrypts key
 	// names (PostgreSQL) does not.
-	slices.SortFunc(idx.rows, func(a, b *Row) int { return strings.Compare(a.lower[0], b.lower[0]) })
+	slices.SortFunc(idx.entries, func(a, b *entry) int { return strings.Compare(a.lowerName(), b.lowerName()) })
+	idx.entries = slices.Clip(idx.entries)
 	return idx, missing, err
 }
 
+// intern returns the shared copy of c; called with mu held (or before the
+// index is shared).
+func (x *index) intern(c class) *class {
+	if p, ok := x.classes[c]; ok {
+		return p
+	}
+	p := &class{kind: Kind(strings.Clone(string(c.kind))), role: strings.Clone(c.role),
+		scope: access.Scope(strings.Clone(string(c.scope)))}
+	x.classes[*p] = p
+	return p
+}
+
 func (x *index) find(username string) (int, bool) {
-	return slices.BinarySearchFunc(x.rows, strings.ToLower(username), func(r *Row, k string) int {
-		return strings.Compare(r.lower[0], k)
+	return slices.BinarySearchFunc(x.entries, strings.ToLower(username), func(e *entry, k string) int {
+		return strings.Compare(e.lowerName(), k)
 	})
 }
 
@@ -163,22 +169,23 @@ func (x *index) set(u *User) {
 }
 
 func (x *index) setLocked(u *User) {
-	r := RowOf(u)
-	if r.certFP != "" {
-		x.certs[r.certFP] = r.lower[0]
-	}
+	e := newEntry(u, x.intern)
 	if i, ok := x.find(u.Username); ok {
-		x.dropCert(x.rows[i], r.certFP)
-		x.rows[i] = r
+		x.dropCert(x.entries[i], e.certFP())
+		x.entries[i] = e
 	} else {
-		x.rows = slices.Insert(x.rows, i, r)
+		x.entries = slices.Insert(x.entries, i, e)
+	}
+	if fp := e.certFP(); fp != "" {
+		delete(x.certs, fp) // the key too is e's: the old entry's text is not kept alive
+		x.certs[fp] = e.lowerName()
 	}
 }
 
 // dropCert forgets old's certificate unless it is kept; called with mu held.
-func (x *index) dropCert(old *Row, kept string) {
-	if old.certFP != "" && old.certFP != kept && x.certs[old.certFP] == old.lower[0] {
-		delete(x.certs, old.certFP)
+func (x *index) dropCert(old *entry, kept string) {
+	if fp := old.certFP(); fp != "" && fp != kept && x.certs[fp] == old.lowerName() {
+		delete(x.certs, fp)
 	}
 }
 
@@ -201,8 +208,8 @@ func (x *index) remove(username string) {
 
 func (x *index) removeLocked(username string) {
 	if i, ok := x.find(username); ok {
-		x.dropCert(x.rows[i], "")
-		x.rows = slices.Delete(x.rows, i, i+1)
+		x.dropCert(x.entries[i], "")
+		x.entries = slices.Delete(x.entries, i, i+1)
 	}
 }
 
@@ -210,8 +217,8 @@ func (x *index) roleCounts() map[string]int {
 	x.mu.RLock()
 	defer x.mu.RUnlock()
 	out := map[string]int{}
-	for _, r := range x.rows {
-		out[r.Role]++
+	for _, e := range x.entries {
+		out[e.class.role]++
 	}
 	return out
 }
@@ -221,9 +228,9 @@ func (x *index) enabled(role string) []string {
 	x.mu.RLock()
 	defer x.mu.RUnlock()
 	var names []string
-	for _, r := range x.rows {
-		if r.Kind == KindOperator && r.Role == role && !r.Disabled {
-			names = append(names, r.lower[0])
+	for _, e := range x.entries {
+		if e.class.kind == KindOperator && e.class.role == role && !e.has(fDisabled) {
+			names = append(names, e.lowerName())
 		}
 	}
 	return names
@@ -256,21 +263,7 @@ type Page struct {
 }
 
 func (x *index) query(q Query, now time.Time) Page {
-	needle := strings.ToLower(strings.TrimSpace(q.Search))
-	x.mu.RLock()
-	matched := make([]*Row, 0, min(len(x.rows), 1024))
-	for _, r := range x.rows {
-		if (needle == "" || strings.Contains(r.haystack, needle)) &&
-			(q.Kind == "" || string(r.Kind) == q.Kind) &&
-			(q.Role == "" || r.Role == q.Role) &&
-			(q.KeyStatus == "" || r.KeyStatus(now) == q.KeyStatus) &&
-			(q.ExpiringWithinDays <= 0 || r.expiresWithin(now, time.Duration(q.ExpiringWithinDays)*24*time.Hour)) &&
-			(!q.Idle || r.idle(now)) {
-			matched = append(matched, r)
-		}
-	}
-	x.mu.RUnlock()
-
+	matched := x.match(q, now)
 	if by := sortKey(q.SortBy); by != nil {
 		slices.SortStableFunc(matched, by)
 	}
@@ -284,50 +277,55 @@ func (x *index) query(q Query, now time.Time) Page {
 	limit = min(limit, 1000)
 	start := min(max(q.Offset, 0), len(matched))
 	end := min(start+limit, len(matched))
-	return Page{Total: len(matched), Rows: matched[start:end]}
+	return Page{Total: len(matched), Rows: rowsOf(matched[start:end])}
+}
+
+// match returns the entries q's search and filters keep, in username order.
+func (x *index) match(q Query, now time.Time) []*entry {
+	needle := strings.ToLower(strings.TrimSpace(q.Search))
+	x.mu.RLock()
+	defer x.mu.RUnlock()
+	matched := make([]*entry, 0, min(len(x.entries), 1024))
+	for _, e := range x.entries {
+		if (needle == "" || strings.Contains(e.haystack(), needle)) &&
+			(q.Kind == "" || string(e.class.kind) == q.Kind) &&
+			(q.Role == "" || e.class.role == q.Role) &&
+			(q.KeyStatus == "" || e.keyStatus(now) == q.KeyStatus) &&
+			(q.ExpiringWithinDays <= 0 || e.expiresWithin(now, time.Duration(q.ExpiringWithinDays)*24*time.Hour)) &&
+			(!q.Idle || e.idle(now)) {
+			matched = append(matched, e)
+		}
+	}
+	return matched
 }
 
 // sortKey returns the comparison for a column; nil keeps username order.
-func sortKey(col string) func(a, b *Row) int {
-	byLower := func(i int) func(a, b *Row) int {
-		return func(a, b *Row) int { return strings.Compare(a.lower[i], b.lower[i]) }
+func sortKey(col string) func(a, b *entry) int {
+	byLower := func(i int) func(a, b *entry) int {
+		return func(a, b *entry) int { return strings.Compare(a.seg(i), b.seg(i)) }
 	}
-	str := func(f func(*Row) string) func(a, b *Row) int {
-		return func(a, b *Row) int { return strings.Compare(f(a), f(b)) }
-	}
-	tm := func(f func(*Row) *time.Time) func(a, b *Row) int {
-		return func(a, b *Row) int {
-			ta, tb := f(a), f(b)
-			switch {
-			case ta == nil && tb == nil:
-				return 0
-			case ta == nil:
-				return 1 // never/none sorts last
-			case tb == nil:
-				return -1
-			}
-			return ta.Compare(*tb)
-		}
+	byTime := func(i int) func(a, b *entry) int {
+		return func(a, b *entry) int { return compareTime(a, b, i) }
 	}
 	switch col {
 	case "fullName":
-		return byLower(2)
+		return byLower(segFullName)
 	case "host":
-		return byLower(1)
+		return byLower(segHost)
 	case "role":
-		return str(func(r *Row) string { return r.Role })
+		return func(a, b *entry) int { return strings.Compare(a.class.role, b.class.role) }
 	case "kind":
-		return str(func(r *Row) string { return string(r.Kind) })
+		return func(a, b *entry) int { return strings.Compare(string(a.class.kind), string(b.class.kind)) }
 	case "department":
-		return byLower(3)
+		return byLower(segDepartment)
 	case "location":
-		return byLower(4)
+		return byLower(segLocation)
 	case "createdAt":
-		return tm(func(r *Row) *time.Time { return &r.CreatedAt })
+		return byTime(tCreated)
 	case "keyExpiresAt":
-		return tm(func(r *Row) *time.Time { return r.KeyExpiresAt })
+		return byTime(tKeyExpires)
 	case "lastUsedAt":
-		return tm(func(r *Row) *time.Time { return r.LastUsedAt })
+		return byTime(tLastUsed)
 	}
 	return nil
 }
@@ -338,8 +336,8 @@ func (s *Service) IDByName(username string) (id, name string, ok bool) {
 	s.idx.mu.RLock()
 	defer s.idx.mu.RUnlock()
 	if i, found := s.idx.find(username); found {
-		r := s.idx.rows[i]
-		return r.ID, r.Username, true
+		e := s.idx.entries[i]
+		return e.id(), e.username(), true
 	}
 	return "", "", false
 }

@@ -121,7 +121,7 @@ type RevokeResult struct {
 
 // matcher returns the test of a selection by host, CIDR or department, or
 // the field error of a bad one.
-func (sel *Selection) matcher() (func(r *Row) bool, error) {
+func (sel *Selection) matcher() (func(e *entry) bool, error) {
 	sel.Value = strings.TrimSpace(sel.Value)
 	switch sel.By {
 	case SelectHost:
@@ -133,8 +133,8 @@ func (sel *Selection) matcher() (func(r *Row) bool, error) {
 			return nil, apperr.Field("value", "Host Name: %s", hostcheck.ErrInvalid)
 		}
 		sel.Value = h.String()
-		return func(r *Row) bool {
-			rh, err := hostcheck.Parse(r.Host)
+		return func(e *entry) bool {
+			rh, err := hostcheck.Parse(e.field(segHost))
 			return err == nil && rh.String() == sel.Value
 		}, nil
 	case SelectCIDR:
@@ -146,12 +146,12 @@ func (sel *Selection) matcher() (func(r *Row) bool, error) {
 			return nil, apperr.Field("value", "CIDR: not a CIDR block such as 10.0.0.0/24")
 		}
 		sel.Value = h.String()
-		return func(r *Row) bool { return inCIDR(r.Host, h.Prefix) }, nil
+		return func(e *entry) bool { return inCIDR(e.field(segHost), h.Prefix) }, nil
 	case SelectDepartment:
 		if sel.Value == "" {
 			return nil, apperr.Field("value", "Department: required")
 		}
-		return func(r *Row) bool { return strings.EqualFold(strings.TrimSpace(r.Department), sel.Value) }, nil
+		return func(e *entry) bool { return strings.EqualFold(strings.TrimSpace(e.field(segDepartment)), sel.Value) }, nil
 	case SelectSearch:
 		q := sel.Query
 		if strings.TrimSpace(q.Search) == "" && q.Role == "" && q.KeyStatus == "" {
@@ -177,29 +177,22 @@ func inCIDR(host string, p netip.Prefix) bool {
 }
 
 // selectRows returns the API users sel selects, in username order.
-func (s *Service) selectRows(sel *Selection) ([]*Row, error) {
+func (s *Service) selectRows(sel *Selection) ([]*entry, error) {
 	match, err := sel.matcher()
 	if err != nil {
 		return nil, err
 	}
-	if match == nil { // a search: the Users list's own query, page by page
+	if match == nil { // a search: the Users list's own search and filters
 		q := sel.Query
-		q.Kind, q.SortBy, q.Desc, q.Limit = string(KindAPI), "", false, 1000
-		var out []*Row
-		for q.Offset = 0; ; q.Offset += q.Limit {
-			page := s.idx.query(q, s.clock())
-			out = append(out, page.Rows...)
-			if len(page.Rows) < q.Limit || q.Offset+len(page.Rows) >= page.Total {
-				return out, nil
-			}
-		}
+		q.Kind = string(KindAPI)
+		return s.idx.match(q, s.clock()), nil
 	}
 	s.idx.mu.RLock()
 	defer s.idx.mu.RUnlock()
-	var out []*Row
-	for _, r := range s.idx.rows {
-		if r.Kind == KindAPI && match(r) {
-			out = append(out, r)
+	var out []*entry
+	for _, e := range s.idx.entries {
+		if e.class.kind == KindAPI && match(e) {
+			out = append(out, e)
 		}
 	}
 	return out, nil
@@ -228,18 +221,18 @@ func (x *reach) ok(tx *store.Txn, u *User) (bool, error) {
 
 // plan loads each selected row's user in tx and says what a revocation by
 // p does to it. Users deleted since the index was read are left out.
-func (s *Service) plan(tx *store.Txn, p access.Principal, rows []*Row) ([]Affected, error) {
+func (s *Service) plan(tx *store.Txn, p access.Principal, rows []*entry) ([]Affected, error) {
 	rc := &reach{s: s, p: p, seen: map[string]bool{}}
 	out := make([]Affected, 0, len(rows))
 	for _, r := range rows {
-		u, err := s.load(tx, r.Username)
+		u, err := s.load(tx, r.username())
 		if apperr.As(err) != nil {
 			continue
 		}
 		if err != nil {
 			return nil, err
 		}
-		if u.ID != r.ID || u.Kind != KindAPI {
+		if u.ID != r.id() || u.Kind != KindAPI {
 			continue
 		}
 		status := StatusRevoke

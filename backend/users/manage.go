@@ -189,9 +189,9 @@ func (s *Service) SetDisabledByID(a access.Actor, id string, disabled bool) (*Us
 func (s *Service) nameOf(id string) string {
 	s.idx.mu.RLock()
 	defer s.idx.mu.RUnlock()
-	for _, r := range s.idx.rows {
-		if r.ID == id {
-			return r.Username
+	for _, e := range s.idx.entries {
+		if e.id() == id {
+			return e.username()
 		}
 	}
 	return ""

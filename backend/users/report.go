@@ -50,19 +50,21 @@ func (s *Service) Report(a access.Actor, now time.Time) (Report, error) {
 func (s *Service) report(now time.Time, roles map[string]access.Role) Report {
 	rep := Report{KeyStatus: map[string]int{}, Roles: roles}
 	hosts := map[string]int{}
+	var super, expiring, idle []*entry
 	s.idx.mu.RLock()
-	for _, r := range s.idx.rows {
-		if access.IsSuperAdmin(roles[r.Role], r.Scope) {
-			rep.SuperAdmins = append(rep.SuperAdmins, r)
+	for _, e := range s.idx.entries {
+		if access.IsSuperAdmin(roles[e.class.role], e.class.scope) {
+			super = append(super, e)
 		}
-		if r.Kind != KindAPI {
+		if e.class.kind != KindAPI {
 			continue
 		}
-		hosts[r.Host]++
-		st := r.KeyStatus(now)
+		hosts[e.field(segHost)]++
+		st := e.keyStatus(now)
 		switch st {
 		case KeyExpiring:
-			left := r.KeyExpiresAt.Sub(now)
+			exp, _ := e.time(tKeyExpires)
+			left := exp.Sub(now)
 			switch {
 			case left <= 24*time.Hour:
 				rep.KeyStatus["expiring1"]++
@@ -71,16 +73,17 @@ func (s *Service) report(now time.Time, roles map[string]access.Role) Report {
 			default:
 				rep.KeyStatus["expiring30"]++
 			}
-			rep.ExpiringSoon = append(rep.ExpiringSoon, r)
+			expiring = append(expiring, e)
 		default:
 			rep.KeyStatus[st]++
 		}
-		if r.idle(now) {
-			rep.IdleKeys = append(rep.IdleKeys, r)
+		if e.idle(now) {
+			idle = append(idle, e)
 		}
 	}
 	s.idx.mu.RUnlock()
-	slices.SortFunc(rep.ExpiringSoon, func(a, b *Row) int { return a.KeyExpiresAt.Compare(*b.KeyExpiresAt) })
+	slices.SortFunc(expiring, func(a, b *entry) int { return compareTime(a, b, tKeyExpires) })
+	rep.SuperAdmins, rep.ExpiringSoon, rep.IdleKeys = rowsOf(super), rowsOf(expiring), rowsOf(idle)
 	for h, n := range hosts {
 		rep.PerHost = append(rep.PerHost, HostCount{Host: h, Count: n})
 	}

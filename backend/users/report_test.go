@@ -12,16 +12,17 @@ func TestReportKeyStatusBucketsAtTheirBoundaries(t *testing.T) {
 	now := time.Date(2026, 11, 26, 9, 0, 0, 0, time.UTC)
 	at := func(d time.Duration) *time.Time { x := now.Add(d); return &x }
 	day := 24 * time.Hour
-	rows := []*Row{
-		{Username: "a", Kind: KindAPI, Host: "h1", RESTEnabled: true, KeyHint: "k", KeyExpiresAt: nil, LastUsedAt: at(-day)},
-		{Username: "b", Kind: KindAPI, Host: "h1", RESTEnabled: true, KeyHint: "k", KeyExpiresAt: at(30*day + time.Second)},
-		{Username: "c", Kind: KindAPI, Host: "h1", RESTEnabled: true, KeyHint: "k", KeyExpiresAt: at(30 * day)},
-		{Username: "d", Kind: KindAPI, Host: "h2", RESTEnabled: true, KeyHint: "k", KeyExpiresAt: at(7 * day)},
-		{Username: "e", Kind: KindAPI, Host: "h2", RESTEnabled: true, KeyHint: "k", KeyExpiresAt: at(day)},
-		{Username: "f", Kind: KindAPI, Host: "h3", RESTEnabled: true, KeyHint: "k", KeyExpiresAt: at(0)},
+	key := func(exp, used *time.Time) *KeyInfo { return &KeyInfo{Hint: "k", ExpiresAt: exp, LastUsedAt: used} }
+	us := []User{
+		{Username: "a", Kind: KindAPI, Host: "h1", RESTEnabled: true, APIKey: key(nil, at(-day))},
+		{Username: "b", Kind: KindAPI, Host: "h1", RESTEnabled: true, APIKey: key(at(30*day+time.Second), nil)},
+		{Username: "c", Kind: KindAPI, Host: "h1", RESTEnabled: true, APIKey: key(at(30*day), nil)},
+		{Username: "d", Kind: KindAPI, Host: "h2", RESTEnabled: true, APIKey: key(at(7*day), nil)},
+		{Username: "e", Kind: KindAPI, Host: "h2", RESTEnabled: true, APIKey: key(at(day), nil)},
+		{Username: "f", Kind: KindAPI, Host: "h3", RESTEnabled: true, APIKey: key(at(0), nil)},
 		{Username: "g", Kind: KindAPI, Host: "h3", RESTEnabled: false},
-		{Username: "h", Kind: KindAPI, Host: "h3", Disabled: true, RESTEnabled: true, KeyHint: "k"},
-		{Username: "i", Kind: KindAPI, Host: "h3", RESTEnabled: true, KeyHint: "k", LastUsedAt: at(-90 * day)},
+		{Username: "h", Kind: KindAPI, Host: "h3", Disabled: true, RESTEnabled: true, APIKey: key(nil, nil)},
+		{Username: "i", Kind: KindAPI, Host: "h3", RESTEnabled: true, APIKey: key(nil, at(-90*day))},
 		{Username: "root", Kind: KindOperator, Role: access.PrivilegedAdmin, Scope: access.ScopeAll},
 		// Super Administrators are decided by the roles (custom ones from
 		// the store): All Passwords on a role that may have it.
@@ -32,7 +33,7 @@ func TestReportKeyStatusBucketsAtTheirBoundaries(t *testing.T) {
 	for _, r := range access.BuiltInRoles {
 		roles[r.ID] = r
 	}
-	svc := &Service{idx: &index{rows: rows}}
+	svc := &Service{idx: indexOf(us)}
 	rep := svc.report(now, roles)
 	want := map[string]int{"active": 3, "expiring30": 1, "expiring7": 1, "expiring1": 1, "expired": 1, "none": 1, "disabled": 1}
 	for k, v := range want {
@@ -47,7 +48,7 @@ func TestReportKeyStatusBucketsAtTheirBoundaries(t *testing.T) {
 	if got := names(rep.IdleKeys); got != "b,c,d,e,i" {
 		t.Errorf("idle: %s", got)
 	}
-	if names(rep.SuperAdmins) != "root,ops" || rep.PerHost[0] != (HostCount{"h3", 4}) || len(rep.PerHost) != 3 {
+	if names(rep.SuperAdmins) != "ops,root" || rep.PerHost[0] != (HostCount{"h3", 4}) || len(rep.PerHost) != 3 {
 		t.Errorf("super %s, per host %v", names(rep.SuperAdmins), rep.PerHost)
 	}
 	if len(rep.Roles) != len(roles) {

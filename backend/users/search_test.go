@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/netip"
+	"runtime"
 	"testing"
 	"time"
 
@@ -143,4 +144,37 @@ func BenchmarkLoadIndex100k(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
+}
+
+// BenchmarkIndexMemory100k: the heap the index keeps for 100,000 users,
+// beyond the bytes of their fields (issue 14: serve's memory flat in the
+// number of API users). Reported as B/user; the goal is ≤ 200.
+func BenchmarkIndexMemory100k(b *testing.B) {
+	svc, _ := seedUsers(b, 100_000)
+	fields := 0
+	for _, r := range rowsOf(svc.idx.entries) {
+		for _, f := range []string{r.ID, r.Username, r.FullName, r.Email, r.Host, r.Department, r.Location, r.KeyHint, r.LastUsedFrom} {
+			fields += len(f)
+		}
+	}
+	n := len(svc.idx.entries)
+	var m0, m1 runtime.MemStats
+	for b.Loop() {
+		if _, _, err := loadIndex(svc.st); err != nil { // the store's caches warm
+			b.Fatal(err)
+		}
+		runtime.GC()
+		runtime.ReadMemStats(&m0)
+		idx, _, err := loadIndex(svc.st)
+		if err != nil {
+			b.Fatal(err)
+		}
+		runtime.GC()
+		runtime.ReadMemStats(&m1)
+		runtime.KeepAlive(idx)
+	}
+	total := float64(int64(m1.HeapAlloc) - int64(m0.HeapAlloc))
+	b.ReportMetric(total/1e6, "MB")
+	b.ReportMetric(float64(fields)/float64(n), "field-B/user")
+	b.ReportMetric((total-float64(fields))/float64(n), "B/user")
 }
