@@ -89,8 +89,16 @@ func Hash(pepper *keys.MAC, k Key) [32]byte {
 	return out
 }
 
+// checksum is the body's CRC-32 in base62, sumLen digits (62^6 > 2^32),
+// in machine arithmetic: every call of the retrieval path parses a key.
 func checksum(body string) string {
-	return encode(new(big.Int).SetUint64(uint64(crc32.ChecksumIEEE([]byte(body)))), sumLen)
+	var out [sumLen]byte
+	n := crc32.ChecksumIEEE([]byte(body))
+	for i := sumLen - 1; i >= 0; i-- {
+		out[i] = alphabet[n%62]
+		n /= 62
+	}
+	return string(out[:])
 }
 
 // encode writes n in base62 with exactly width digits, zero-padded.

@@ -3,6 +3,9 @@ package apikey
 import (
 	"bytes"
 	"errors"
+	"hash/crc32"
+	"math/big"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -98,4 +101,28 @@ func FuzzParse(f *testing.F) {
 			t.Fatalf("accepted %q as %q", s, key.String())
 		}
 	})
+}
+
+// The checksum in machine arithmetic is the base62 encoding the key
+// format defines (encode, as the body is written), for any body.
+func TestChecksumIsTheBase62OfTheCRC(t *testing.T) {
+	t.Parallel()
+	for i := range 2000 {
+		body := strings.Repeat(string(rune('0'+i%10)), i%50) + strconv.Itoa(i*7919)
+		want := encode(new(big.Int).SetUint64(uint64(crc32.ChecksumIEEE([]byte(body)))), sumLen)
+		if got := checksum(body); got != want {
+			t.Fatalf("checksum(%q) = %s, want %s", body, got, want)
+		}
+	}
+}
+
+func BenchmarkParse(b *testing.B) {
+	k, _ := Generate()
+	s := k.String()
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := Parse(s); err != nil {
+			b.Fatal(err)
+		}
+	}
 }
