@@ -151,7 +151,7 @@ func (e *badgerEngine) findLegacy() error {
 				if list, seq, ok := ledgerKey(string(it.Item().Key())); ok && list == i {
 					l := &e.led.lists[i]
 					l.legacyMax, l.hasLegacy = seq, true
-					if st := l.state.Load(); len(st.pos) > 0 && st.first <= seq {
+					if st := l.state.Load(); st.count() > 0 && st.first <= seq {
 						it.Close()
 						return fmt.Errorf("open store: %s: number %d is both in Badger and in the ledger", p, st.first)
 					}

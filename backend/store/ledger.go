@@ -148,57 +148,6 @@ type ledgerList struct {
 	state     atomic.Pointer[ledgerState]
 }
 
-// ledgerState is a list as published after a commit: pos[i] is where the
-// key numbered first+i is (segment index << 32 | offset), or absent. A
-// published state never changes: appending writes past its length, and
-// anything else copies.
-type ledgerState struct {
-	first uint64
-	pos   []uint64
-}
-
-// with is the state after position p was written for number seq.
-func (st *ledgerState) with(seq, p uint64) (*ledgerState, error) {
-	n := uint64(len(st.pos))
-	switch {
-	case n == 0:
-		return &ledgerState{first: seq, pos: append(st.pos[:0:0], p)}, nil
-	case seq == st.first+n:
-		return &ledgerState{first: st.first, pos: append(st.pos, p)}, nil
-	case seq >= st.first && seq < st.first+n:
-		pos := slices.Clone(st.pos)
-		pos[seq-st.first] = p
-		return &ledgerState{first: st.first, pos: pos}, nil
-	case seq > st.first+n:
-		if seq-(st.first+n) > maxLedgerGap {
-			return nil, fmt.Errorf("store: a key skips more than %d numbers of an append-only prefix", maxLedgerGap)
-		}
-		pos := slices.Clone(st.pos)
-		for uint64(len(pos)) < seq-st.first {
-			pos = append(pos, absent)
-		}
-		return &ledgerState{first: st.first, pos: append(pos, p)}, nil
-	default: // before first
-		if st.first-seq > maxLedgerGap {
-			return nil, fmt.Errorf("store: a key skips more than %d numbers of an append-only prefix", maxLedgerGap)
-		}
-		pos := make([]uint64, st.first-seq, st.first-seq+n)
-		for i := range pos {
-			pos[i] = absent
-		}
-		pos[0] = p
-		return &ledgerState{first: seq, pos: append(pos, st.pos...)}, nil
-	}
-}
-
-// at returns the position of number seq, or absent.
-func (st *ledgerState) at(seq uint64) uint64 {
-	if seq < st.first || seq-st.first >= uint64(len(st.pos)) {
-		return absent
-	}
-	return st.pos[seq-st.first]
-}
-
 // ledgerWrite is one write of a transaction to the ledger.
 type ledgerWrite struct {
 	list   int
@@ -403,11 +352,11 @@ func ledgerAD(ad *[ledgerADSize]byte, v2 bool, index int, off int64, head []byte
 func (l *ledger) publish(states [len(appendOnly)]*ledgerState, ws []ledgerWrite, pos []uint64) {
 	for j, w := range ws {
 		st := states[w.list]
-		if i := w.seq - st.first; st.pos[i] == pendingBit|uint64(j) {
+		if slot := st.slot(w.seq); slot != nil && *slot == pendingBit|uint64(j) {
 			if w.delete {
-				st.pos[i] = absent
+				*slot = absent
 			} else {
-				st.pos[i] = pos[j]
+				*slot = pos[j]
 			}
 		}
 	}

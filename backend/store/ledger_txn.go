@@ -88,12 +88,12 @@ var errAbsent = errors.New("no key with this number")
 // list spans as this transaction sees it.
 func (x *ledgerTxn) size(list int) (first uint64, n int) {
 	st := x.view[list]
-	return st.first, len(st.pos)
+	return st.first, st.count()
 }
 
 // entry returns the key and value of a list's i-th number (errAbsent: none).
 func (x *ledgerTxn) entry(r *ledgerReader, list, i int) ([]byte, []byte, error) {
-	p := x.view[list].pos[i]
+	p := x.view[list].index(i)
 	if p == absent {
 		return nil, nil, errAbsent
 	}
