@@ -17,22 +17,7 @@ func BenchmarkLedgerScan(b *testing.B) {
 	}
 	defer s.Close()
 	v := make([]byte, 200)
-	for i := uint64(1); i <= n; i += 1000 {
-		err := s.Update(func(tx *Txn) error {
-			for j := i; j < i+1000; j++ {
-				if err := tx.PutRaw(recK(j), v); err != nil {
-					return err
-				}
-				if err := tx.PutKey(colK(j, "x")); err != nil {
-					return err
-				}
-			}
-			return nil
-		})
-		if err != nil {
-			b.Fatal(err)
-		}
-	}
+	appendTrail(b, s, n, 1000, func(uint64) []byte { return v })
 	for _, reverse := range []bool{false, true} {
 		b.Run(map[bool]string{false: "forward", true: "reverse"}[reverse], func(b *testing.B) {
 			var before, after runtime.MemStats

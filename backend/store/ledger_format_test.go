@@ -133,13 +133,7 @@ func TestAChangedRecordHeaderInANewSegmentIsDamageNotAnEdit(t *testing.T) {
 			col1, rec1 := threeSegments(t, dir, key)
 			at := uint32(c.at(col1, rec1))
 			editFile(t, segPath(dir, c.seg), func(b []byte) []byte { c.edit(b[at:]); return b })
-			s, err := Open(dir, key, quietLog())
-			if err == nil {
-				s.Close()
-			}
-			if !errors.Is(err, errSegmentDamaged) {
-				t.Fatalf("open: %v, want segment %d damaged", err, c.seg+1)
-			}
+			openDamaged(t, dir, key, c.seg)
 		})
 	}
 	t.Run("in the last segment the record is cut off, and that is logged", func(t *testing.T) {
@@ -251,13 +245,7 @@ func TestANewSegmentWithoutItsMagicDoesNotOpenAsTheOldFormat(t *testing.T) {
 			dir, key := t.TempDir(), newKey(t)
 			threeSegments(t, dir, key)
 			editFile(t, segPath(dir, c.seg), c.edit)
-			s, err := Open(dir, key, quietLog())
-			if err == nil {
-				s.Close()
-			}
-			if !errors.Is(err, errSegmentDamaged) {
-				t.Fatalf("open: %v, want segment %d damaged", err, c.seg+1)
-			}
+			openDamaged(t, dir, key, c.seg)
 		})
 	}
 	t.Run("a new record does not open with the old associated data at its place", func(t *testing.T) {
@@ -318,5 +306,18 @@ func TestASegmentCutShortAsItWasCreatedIsRemoved(t *testing.T) {
 			t.Fatalf("cut to %d bytes: records %q", size, got)
 		}
 		s.Close()
+	}
+}
+
+// openDamaged checks that the store in dir does not open, segment seg
+// (from 0) named damaged.
+func openDamaged(t *testing.T, dir string, key []byte, seg int) {
+	t.Helper()
+	s, err := Open(dir, key, quietLog())
+	if err == nil {
+		s.Close()
+	}
+	if !errors.Is(err, errSegmentDamaged) {
+		t.Fatalf("open: %v, want segment %d damaged", err, seg+1)
 	}
 }

@@ -67,23 +67,8 @@ func TestScansReadTheLedgerSequentiallyAcrossWindowsAndSegments(t *testing.T) {
 	e.led.segSize = ledgerScanBlock * 3 / 2
 	const n, bigAt = 3000, 1500
 	deleted := func(i uint64) bool { return i%97 == 0 }
-	for i := uint64(1); i <= n; i += 100 {
-		err := s.Update(func(tx *Txn) error {
-			for j := i; j < i+100; j++ {
-				// A column entry between records, as the audit trail writes.
-				if err := tx.PutRaw(recK(j), ledgerValue(j, j == bigAt)); err != nil {
-					return err
-				}
-				if err := tx.PutKey(colK(j, "x")); err != nil {
-					return err
-				}
-			}
-			return nil
-		})
-		if err != nil {
-			t.Fatal(err)
-		}
-	}
+	// A column entry between records, as the audit trail writes.
+	appendTrail(t, s, n, 100, func(j uint64) []byte { return ledgerValue(j, j == bigAt) })
 	// Deletes leave their tombstones in the segments between live records.
 	if err := s.Update(func(tx *Txn) error {
 		for i := uint64(1); i <= n; i++ {

@@ -16,6 +16,28 @@ import (
 func recK(n uint64) string           { return "audit/rec/" + Num(n) }
 func colK(n uint64, s string) string { return "audit/ix/c/" + Num(n) + "\x00" + s }
 
+// appendTrail writes records 1…n as the audit trail does, each followed by
+// its column entry, batch records to a transaction.
+func appendTrail(tb testing.TB, s *Store, n, batch uint64, value func(uint64) []byte) {
+	tb.Helper()
+	for i := uint64(1); i <= n; i += batch {
+		err := s.Update(func(tx *Txn) error {
+			for j := i; j < i+batch && j <= n; j++ {
+				if err := tx.PutRaw(recK(j), value(j)); err != nil {
+					return err
+				}
+				if err := tx.PutKey(colK(j, "x")); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			tb.Fatal(err)
+		}
+	}
+}
+
 // keysOf lists the keys of a forward (start "") or reverse scan.
 func keysOf(t *testing.T, s *Store, prefix, start string) []string {
 	t.Helper()
