@@ -1,6 +1,9 @@
 package store
 
-import "fmt"
+import (
+	"errors"
+	"fmt"
+)
 
 // EachRaw calls fn with every key starting with prefix and its value as
 // stored (JSON, or empty for a key-only entry), in key order, until fn
@@ -21,4 +24,15 @@ func (x *Txn) PutRaw(key string, value []byte) error {
 	}
 	x.touch(key)
 	return nil
+}
+
+// GetRaw calls fn with the value at key as stored (JSON, or empty for a
+// key-only entry; valid only during the call), or returns ErrNotFound: for
+// code that can tell stored bytes it wrote itself without decoding them.
+func (x *Txn) GetRaw(key string, fn func(value []byte) error) error {
+	err := x.t.get(key, fn)
+	if err != nil && !errors.Is(err, ErrNotFound) {
+		return fmt.Errorf("get %s: %w", key, err)
+	}
+	return err
 }

@@ -52,6 +52,8 @@ type Service struct {
 	// gen and cache: the retrieval path's shortcut (snapshot.go).
 	gen   generation
 	cache authCache
+	// written: the records the use writes left (written.go).
+	written writtenUsers
 	// remote follows other nodes on a shared store (cluster.go).
 	remote remoteGens
 }

@@ -208,7 +208,7 @@ func (s *Service) Used(tx *store.Txn, a access.Actor) error {
 func (s *Service) writeUses(tx *store.Txn, m uses) error {
 	for name, x := range m {
 		var u User
-		err := tx.Get(userKey(name), &u)
+		err := s.written.read(tx, name, &u)
 		if errors.Is(err, store.ErrNotFound) {
 			continue // deleted in this batch
 		}
@@ -221,7 +221,7 @@ func (s *Service) writeUses(tx *store.Txn, m uses) error {
 		at := x.at
 		u.APIKey.LastUsedAt, u.APIKey.LastUsedFrom = &at, x.from
 		u.APIKey.UseCount += x.n
-		if err := tx.Put(userKey(u.Username), &u); err != nil {
+		if err := s.written.write(tx, name, &u); err != nil {
 			return err
 		}
 		tx.AfterCommit(func() { s.idx.set(&u) })

@@ -1,6 +1,7 @@
 package users
 
 import (
+	"errors"
 	"testing"
 	"time"
 
@@ -64,5 +65,93 @@ func TestUsesBeforeAKeyIsReplacedInTheSameBatchAreNotCountedOnTheNewKey(t *testi
 				t.Fatalf("use count %d, department %q; want %d, edited", got.APIKey.UseCount, got.Department, tc.wantUses)
 			}
 		})
+	}
+}
+
+// Uses recorded batch after batch reuse the record the last one wrote
+// (written.go) only while the stored bytes are those it wrote: a write of
+// the record by anyone else (an edit, another node's use) is read again,
+// and a batch that failed after counting leaves no trace.
+func TestUsesWrittenBatchAfterBatchKeepEveryOtherWrite(t *testing.T) {
+	t.Parallel()
+	st := testenv.Store(t)
+	s, err := NewService(Config{Store: st, Hasher: Hasher{Time: 1, Memory: 1024, Threads: 1}, Clock: time.Now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	u := &User{ID: "svc-id", Username: "Svc", Kind: KindAPI, RESTEnabled: true, APIKey: &KeyInfo{Hash: "k"}}
+	if err := st.Update(func(tx *store.Txn) error { return s.put(tx, u) }); err != nil {
+		t.Fatal(err)
+	}
+	a := access.Actor{UserID: u.ID, Username: "svc", Kind: KindAPI, Source: "127.0.0.1", Credential: "key:k"}
+	use := func() {
+		t.Helper()
+		if err := st.Update(func(tx *store.Txn) error { return s.Used(tx, a) }); err != nil {
+			t.Fatal(err)
+		}
+	}
+	stored := func() User {
+		t.Helper()
+		var got User
+		if err := st.View(func(tx *store.Txn) error { return tx.Get(userKey("svc"), &got) }); err != nil {
+			t.Fatal(err)
+		}
+		return got
+	}
+	use()
+	use()
+	if got := stored(); got.APIKey.UseCount != 2 {
+		t.Fatalf("use count %d after two uses, want 2", got.APIKey.UseCount)
+	}
+	// Another writer: the stored bytes are no longer the last use's.
+	if err := st.Update(func(tx *store.Txn) error {
+		cur := stored()
+		cur.Department, cur.APIKey.UseCount = "edited elsewhere", 100
+		return tx.Put(userKey("svc"), &cur)
+	}); err != nil {
+		t.Fatal(err)
+	}
+	use()
+	if got := stored(); got.APIKey.UseCount != 101 || got.Department != "edited elsewhere" {
+		t.Fatalf("use count %d, department %q; want 101 and the other write's department", got.APIKey.UseCount, got.Department)
+	}
+	// A batch that counts a use and then fails to commit.
+	refused := errors.New("refused after the uses were written")
+	err = st.Update(func(tx *store.Txn) error {
+		if err := s.Used(tx, a); err != nil {
+			return err
+		}
+		tx.BeforeCommit(func(*store.Txn) error { return refused }) // after the uses' hook
+		return nil
+	})
+	if !errors.Is(err, refused) {
+		t.Fatalf("the failing batch returned %v", err)
+	}
+	use()
+	if got := stored(); got.APIKey.UseCount != 102 {
+		t.Fatalf("use count %d, want 102 (the failed batch's use not counted)", got.APIKey.UseCount)
+	}
+}
+
+// What writtenUsers remembers is its own: neither the writer's user nor
+// one handed out by read shares the part a use changes.
+func TestWrittenUsersHandOutCopies(t *testing.T) {
+	t.Parallel()
+	st := testenv.Store(t)
+	var w writtenUsers
+	u := &User{ID: "x-id", Username: "x", Kind: KindAPI, APIKey: &KeyInfo{Hash: "h", UseCount: 1}}
+	if err := st.Update(func(tx *store.Txn) error { return w.write(tx, "x", u) }); err != nil {
+		t.Fatal(err)
+	}
+	u.APIKey.UseCount = 50 // the writer goes on changing its user
+	for range 2 {
+		var got User
+		if err := st.View(func(tx *store.Txn) error { return w.read(tx, "x", &got) }); err != nil {
+			t.Fatal(err)
+		}
+		if got.APIKey.UseCount != 1 {
+			t.Fatalf("read gave use count %d, want the 1 stored", got.APIKey.UseCount)
+		}
+		got.APIKey.UseCount = 99 // and so does a reader
 	}
 }
