@@ -15,6 +15,7 @@ import (
 //
 //	audit/agg/h/<YYYYMMDDHH>  Counts for one hour (UTC), kept 48 hours
 //	audit/agg/d/<YYYYMMDD>    Counts for one day (UTC), kept 60 days
+//	                          (the newest hour and day: in audit/head)
 //	audit/agg/refusals        the last RecentRefusals refusals, newest first
 //	audit/agg/v1              marker: the aggregates cover every record
 //
@@ -90,13 +91,13 @@ func (l *Log) aggregate(tx *store.Txn, p *pending, r Record) error {
 	}
 	t := r.Time.UTC()
 	hourKey, dayKey := p.bucketKeys(t)
-	hour, err := p.counts(tx, hourKey, func() error {
+	hour, err := p.bucket(tx, &p.head.Hour, hourKey, func() error {
 		return prune(tx, p, aggHour, aggHour+t.Add(-keepHours*time.Hour).Format(hourFormat))
 	})
 	if err != nil {
 		return err
 	}
-	day, err := p.counts(tx, dayKey, func() error {
+	day, err := p.bucket(tx, &p.head.Day, dayKey, func() error {
 		return prune(tx, p, aggDay, aggDay+t.AddDate(0, 0, -keepDays).Format(dayFormat))
 	})
 	if err != nil {
@@ -164,6 +165,12 @@ func (l *Log) backfill(st *store.Store, now time.Time) error {
 		h, herr := readHead(tx)
 		if herr != nil {
 			return herr
+		}
+		if h.Hour != nil || h.Day != nil { // rebuilt below, at their keys
+			h.Hour, h.Day = nil, nil
+			if err := tx.Put(headKey, h); err != nil {
+				return err
+			}
 		}
 		var stale []string
 		if err := tx.Each(aggPrefix, func(key string, _ func(any) error) (bool, error) {
@@ -264,12 +271,27 @@ func (l *Log) Dashboard(st *store.Store, now time.Time) (Dashboard, error) {
 
 func readDashboard(tx *store.Txn, now time.Time) (Dashboard, error) {
 	out := Dashboard{Refusals: []Refusal{}}
+	h, err := readHead(tx)
+	if err != nil {
+		return out, err
+	}
+	// read is the counts at key: the head's when open there.
+	read := func(key string, open *openBucket, c *Counts) error {
+		if open != nil && open.Key == key {
+			*c = open.Counts
+			return nil
+		}
+		if err := tx.Get(key, c); err != nil && !errors.Is(err, store.ErrNotFound) {
+			return err
+		}
+		return nil
+	}
 	now = now.UTC()
 	h0 := now.Truncate(time.Hour).Add(-23 * time.Hour)
 	for i := range 24 {
 		t := h0.Add(time.Duration(i) * time.Hour)
 		b := Bucket{Start: t}
-		if err := tx.Get(aggHour+t.Format(hourFormat), &b.Counts); err != nil && !errors.Is(err, store.ErrNotFound) {
+		if err := read(aggHour+t.Format(hourFormat), h.Hour, &b.Counts); err != nil {
 			return out, err
 		}
 		out.Hours = append(out.Hours, b)
@@ -278,7 +300,7 @@ func readDashboard(tx *store.Txn, now time.Time) (Dashboard, error) {
 	for i := range 30 {
 		t := d0.AddDate(0, 0, i)
 		b := Bucket{Start: t}
-		if err := tx.Get(aggDay+t.Format(dayFormat), &b.Counts); err != nil && !errors.Is(err, store.ErrNotFound) {
+		if err := read(aggDay+t.Format(dayFormat), h.Day, &b.Counts); err != nil {
 			return out, err
 		}
 		out.Days = append(out.Days, b)

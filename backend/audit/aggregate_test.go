@@ -230,3 +230,44 @@ func TestConcurrentAppendsCountExactlyAndAFailedWriterLeavesNoTrace(t *testing.T
 		t.Errorf("%d recent refusals, want 16", len(d.Refusals))
 	}
 }
+
+// The newest hour and day are kept in the head and reach their own keys
+// when a record counts into a newer one, in the same batch or a later
+// one; backdated records count at their own keys all along. The
+// dashboard reads both the same.
+func TestTheNewestBucketsLiveInTheHeadUntilANewerOneOpens(t *testing.T) {
+	t.Parallel()
+	st, log := testenv.Store(t), New([]byte("k"), time.Now)
+	h9, h10, h11 := aggNow.Truncate(time.Hour), aggNow.Truncate(time.Hour).Add(time.Hour), aggNow.Truncate(time.Hour).Add(2*time.Hour)
+	appendAll(t, st, log, call(h9), call(h9.Add(time.Minute)))
+	appendAll(t, st, log, call(h9.Add(2*time.Minute)), call(h10), refusal(h10, "10.0.0.1")) // 9 o'clock closes mid-batch
+	appendAll(t, st, log, call(h9.Add(3*time.Minute)))                                      // backdated, after the close
+	stored := func(key string) (Counts, bool) {
+		var c Counts
+		err := st.View(func(tx *store.Txn) error { return tx.Get(key, &c) })
+		return c, err == nil
+	}
+	if c, ok := stored(aggHour + h9.Format(hourFormat)); !ok || c.Calls != 4 {
+		t.Errorf("9 o'clock at its key: %+v (%v), want 4 calls", c, ok)
+	}
+	if _, ok := stored(aggHour + h10.Format(hourFormat)); ok {
+		t.Error("the open hour was written at its own key too")
+	}
+	check := func(now time.Time, want9, want10, wantDay Counts) {
+		t.Helper()
+		d := dashboard(t, st, log, now)
+		byStart := map[time.Time]Counts{}
+		for _, b := range d.Hours {
+			byStart[b.Start] = b.Counts
+		}
+		if byStart[h9] != want9 || byStart[h10] != want10 || d.Days[29].Counts != wantDay {
+			t.Errorf("at %s: 9h %+v 10h %+v today %+v; want %+v %+v %+v", now.Format(time.Kitchen), byStart[h9], byStart[h10], d.Days[29].Counts, want9, want10, wantDay)
+		}
+	}
+	check(h10.Add(30*time.Minute), Counts{Calls: 4}, Counts{Calls: 2, Refusals: 1}, Counts{Calls: 6, Refusals: 1})
+	appendAll(t, st, log, call(h11))
+	if c, ok := stored(aggHour + h10.Format(hourFormat)); !ok || c.Calls != 2 || c.Refusals != 1 {
+		t.Errorf("10 o'clock at its key once 11 opened: %+v (%v)", c, ok)
+	}
+	check(h11.Add(time.Minute), Counts{Calls: 4}, Counts{Calls: 2, Refusals: 1}, Counts{Calls: 7, Refusals: 1})
+}

@@ -73,6 +73,18 @@ const (
 type head struct {
 	Seq  uint64 `json:"seq"`
 	Hash string `json:"hash"`
+	// The newest hour and day aggregates (aggregate.go) are kept open
+	// here, written with the head once per batch, instead of as keys of
+	// their own: two fewer writes per batch. A bucket goes to its own key
+	// when a record counts into a newer one.
+	Hour *openBucket `json:"hour,omitempty"`
+	Day  *openBucket `json:"day,omitempty"`
+}
+
+// openBucket is an aggregate kept in the head: its key and counts.
+type openBucket struct {
+	Key string `json:"key"`
+	Counts
 }
 
 // Log appends to and verifies the chain.
@@ -119,7 +131,7 @@ func (l *Log) Append(tx *store.Txn, r Record) (Record, error) {
 	if err := tx.Put(recKey(r.Seq), r); err != nil {
 		return Record{}, fmt.Errorf("audit append: %w", err)
 	}
-	p.head = head{Seq: r.Seq, Hash: r.Hash}    // written once per batch (pending.go)
+	p.head.Seq, p.head.Hash = r.Seq, r.Hash    // written once per batch (pending.go)
 	if err := tx.PutKey(cKey(r)); err != nil { // the filters' column (columns.go)
 		return Record{}, fmt.Errorf("audit append: %w", err)
 	}

@@ -3,6 +3,7 @@ package audit
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -78,12 +79,56 @@ func (p *pending) counts(tx *store.Txn, key string, fresh func() error) (*Counts
 	if err != nil {
 		return nil, err
 	}
+	p.keep(key, c)
+	return c, nil
+}
+
+// bucket returns the batch's counts of the hour or day aggregate at key,
+// the newest of its kind being open in the head (*open): counting into a
+// newer one opens it and sends the one it replaces to its own key; an
+// older one (a backdated record) is counted at its own key.
+func (p *pending) bucket(tx *store.Txn, open **openBucket, key string, fresh func() error) (*Counts, error) {
+	o := *open
+	switch {
+	case o != nil && o.Key == key:
+		return &o.Counts, nil
+	case o != nil && key < o.Key:
+		return p.counts(tx, key, fresh)
+	case o != nil:
+		c := o.Counts
+		p.keep(o.Key, &c)
+	}
+	var c Counts
+	if pc, ok := p.buckets[key]; ok { // counted at its own key earlier in the batch
+		c = *pc
+		p.forget(key)
+	} else if err := tx.Get(key, &c); errors.Is(err, store.ErrNotFound) {
+		if err := fresh(); err != nil {
+			return nil, err
+		}
+	} else if err != nil {
+		return nil, err
+	}
+	*open = &openBucket{Key: key, Counts: c}
+	return &(*open).Counts, nil
+}
+
+// keep makes c the batch's counts of the aggregate at key, written at
+// that key.
+func (p *pending) keep(key string, c *Counts) {
 	if p.buckets == nil {
 		p.buckets = map[string]*Counts{}
 	}
+	if _, ok := p.buckets[key]; !ok {
+		p.order = append(p.order, key)
+	}
 	p.buckets[key] = c
-	p.order = append(p.order, key)
-	return c, nil
+}
+
+// forget drops the batch's counts at key (they moved to the head).
+func (p *pending) forget(key string) {
+	delete(p.buckets, key)
+	p.order = slices.DeleteFunc(p.order, func(k string) bool { return k == key })
 }
 
 // refusals returns the batch's ring of recent refusals, reading it once.
