@@ -109,6 +109,23 @@ cpu_per_req() {
     'BEGIN {printf "%.0f\n", (r > 0 ? t / hz * 1e6 / (r * d) : 0)}'
 }
 
+# busy: "busy total" clock ticks of the whole machine so far (/proc/stat).
+busy() { awk '$1=="cpu" {t=0; for (i=2; i<=NF; i++) t+=$i; print t-$5-$6, t; exit}' /proc/stat; }
+
+# idle_pct "B0 T0" "B1 T1": the machine's idle share between two busy readings
+# (near 0: the run was bound by CPU; well above: by waits).
+idle_pct() {
+  awk -v a="$1" -v b="$2" 'BEGIN {split(a, x, " "); split(b, y, " "); t=y[2]-x[2];
+    printf "%.0f\n", (t > 0 ? 100 * (1 - (y[1]-x[1]) / t) : 0)}'
+}
+
+# other_per_req "B0 T0" "B1 T1" TICKS0 TICKS1 RPS: µs per request of the
+# machine's CPU not spent by the server (loadgen, mostly).
+other_per_req() {
+  local x=($1) y=($2)
+  cpu_per_req 0 "$(( (y[0] - x[0]) - ($4 - $3) ))" "$5"
+}
+
 rss() { awk -v k="$2:" '$1==k {print int($2/1024)}' "/proc/$1/status"; }
 
 # load URL C [args...]: one loadgen run; prints "rps p50 p99 non2xx errors".
@@ -191,31 +208,32 @@ run_table() {
   for c in $CONC; do
     : >"$WORK/hb-$c" ; : >"$WORK/base-$c"; : >"$WORK/ratio-$c"
     for r in $(seq "$REPS"); do
-      local h b h0 h1 b0 b1
+      local h b h0 h1 b0 b1 m0 m1 n0 n1
       # Alternate which server goes first, so neither always runs warm.
-      hb_run() { h0=$(cpu "$HB_PID"); h=$(hb_load "$c"); h1=$(cpu "$HB_PID"); }
-      base_run() { b0=$(cpu "$BASE_PID"); b=$(base_load "$c"); b1=$(cpu "$BASE_PID"); }
+      hb_run() { h0=$(cpu "$HB_PID"); m0=$(busy); h=$(hb_load "$c"); m1=$(busy); h1=$(cpu "$HB_PID"); }
+      base_run() { b0=$(cpu "$BASE_PID"); n0=$(busy); b=$(base_load "$c"); n1=$(busy); b1=$(cpu "$BASE_PID"); }
       if (( r % 2 )); then hb_run; base_run; else base_run; hb_run; fi
       [[ -n $h && -n $b ]] || { say "loadgen failed (c=$c rep $r):"; tail -3 "$WORK/loadgen.err" >&2; exit 1; }
-      echo "$h $(cpu_per_req "$h0" "$h1" "${h%% *}")" >>"$WORK/hb-$c"
-      echo "$b $(cpu_per_req "$b0" "$b1" "${b%% *}")" >>"$WORK/base-$c"
+      echo "$h $(cpu_per_req "$h0" "$h1" "${h%% *}") $(idle_pct "$m0" "$m1") $(other_per_req "$m0" "$m1" "$h0" "$h1" "${h%% *}")" >>"$WORK/hb-$c"
+      echo "$b $(cpu_per_req "$b0" "$b1" "${b%% *}") $(idle_pct "$n0" "$n1") $(other_per_req "$n0" "$n1" "$b0" "$b1" "${b%% *}")" >>"$WORK/base-$c"
       awk -v h="${h%% *}" -v b="${b%% *}" 'BEGIN {printf "%.4f\n", (b > 0 ? h / b : 0)}' >>"$WORK/ratio-$c"
       say "  c=$c rep $r: hostbound ${h%% *} req/s, baseline ${b%% *} req/s"
     done
     local bad; bad=$(awk '{n += $4 + $5} END {print n+0}' "$WORK/hb-$c" "$WORK/base-$c")
-    rows+=("$(printf '%-4s %10.0f %10.0f %7.3f %8.2f %8.2f %8.2f %8.2f %7.0f %7.0f %s' "$c" \
+    rows+=("$(printf '%-4s %10.0f %10.0f %7.3f %8.2f %8.2f %8.2f %8.2f %7.0f %7.0f %7.0f %7.0f %6.0f%% %6.0f%% %s' "$c" \
       "$(col "$WORK/hb-$c" 1)" "$(col "$WORK/base-$c" 1)" "$(median <"$WORK/ratio-$c")" \
       "$(col "$WORK/hb-$c" 2)" "$(col "$WORK/hb-$c" 3)" "$(col "$WORK/base-$c" 2)" "$(col "$WORK/base-$c" 3)" \
-      "$(col "$WORK/hb-$c" 6)" "$(col "$WORK/base-$c" 6)" \
+      "$(col "$WORK/hb-$c" 6)" "$(col "$WORK/base-$c" 6)" "$(col "$WORK/hb-$c" 8)" "$(col "$WORK/base-$c" 8)" \
+      "$(col "$WORK/hb-$c" 7)" "$(col "$WORK/base-$c" 7)" \
       "$([[ $bad == 0 ]] && echo ok || echo "NON-2XX/ERRORS: $bad")")")
   done
   local rss_now hwm; rss_now=$(rss "$HB_PID" VmRSS); hwm=$(rss "$HB_PID" VmHWM)
   echo
   echo "hostbound serve vs baseline, $n API user(s) in the $kind store; median of $REPS, ${SECONDS_}s each (+${WARMUP}s warmup)"
-  printf '%-4s %10s %10s %7s %8s %8s %8s %8s %7s %7s %s\n' c "hb req/s" "base req/s" ratio "hb p50" "hb p99" "base p50" "base p99" "hb cpu" "bs cpu" check
+  printf '%-4s %10s %10s %7s %8s %8s %8s %8s %7s %7s %7s %7s %7s %7s %s\n' c "hb req/s" "base req/s" ratio "hb p50" "hb p99" "base p50" "base p99" "hb cpu" "bs cpu" "hb oth" "bs oth" "hb idl" "bs idl" check
   printf '%s\n' "${rows[@]}"
   echo "RSS of serve after the runs: ${rss_now} MB (peak ${hwm} MB); latencies in ms; cpu: µs of CPU per request"
-  echo "(the server's own, not loadgen's); $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg)"
+  echo "(the server's own, not loadgen's); oth: the rest of the machine's CPU per request (loadgen's, mostly); idl: the machine's idle CPU during the run; $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg)"
   echo
   stop_pid "$HB_PID"; stop_pid "$BASE_PID"
 }

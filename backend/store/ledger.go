@@ -368,8 +368,9 @@ func (l *ledger) publish(states [len(appendOnly)]*ledgerState, ws []ledgerWrite,
 }
 
 // view is what a transaction sees of the ledger: the lists as of its
-// begin. Taken after Badger's snapshot, it may hold keys committed after
-// that snapshot (never fewer than it refers to).
+// begin. The engine takes it with Badger's snapshot under the lock that
+// commits publish under (versions), so it holds the keys of the commits
+// that snapshot sees, and no others.
 func (l *ledger) view() (v [len(appendOnly)]*ledgerState) {
 	for i := range l.lists {
 		v[i] = l.lists[i].state.Load()

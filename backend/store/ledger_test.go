@@ -147,13 +147,13 @@ func TestScansMergeTheLedgerWithKeysWrittenBeforeIt(t *testing.T) {
 	}
 	// Records 1–5 as a store without the ledger wrote them: in Badger.
 	e := s.eng.(*badgerEngine)
-	bt := e.db.NewTransaction(true)
+	bt := e.db.NewTransactionAt(e.vers.last, true)
 	for i := uint64(1); i <= 5; i++ {
 		if err := bt.Set([]byte(recK(i)), fmt.Appendf(nil, `{"Name":"old","Count":%d}`, i)); err != nil {
 			t.Fatal(err)
 		}
 	}
-	if err := bt.Commit(); err != nil {
+	if err := bt.CommitAt(e.vers.reserve(), nil); err != nil {
 		t.Fatal(err)
 	}
 	s.Close()
