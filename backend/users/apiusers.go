@@ -178,7 +178,12 @@ func (s *Service) certFree(f *apperr.Form, cert *credentials.Certificate, userna
 	if cert == nil {
 		return
 	}
-	if holder, ok := s.idx.certUser(cert.Fingerprint); ok && holder != strings.ToLower(username) {
+	x, err := s.index()
+	if err != nil {
+		f.Add("certificate", "SSL Certificate: could not check that no other API user holds it (%v)", err)
+		return
+	}
+	if holder, ok := x.certUser(cert.Fingerprint); ok && holder != strings.ToLower(username) {
 		f.Add("certificate", "SSL Certificate: already used by the API user %s", holder)
 	}
 }

@@ -116,7 +116,11 @@ func (s *Service) AuthenticateCertificate(ctx context.Context, r CertRequest, no
 	if err != nil {
 		return access.Actor{}, err
 	}
-	name, ok := s.idx.certUser(r.Fingerprint)
+	x, err := s.index()
+	if err != nil {
+		return access.Actor{}, fmt.Errorf("authenticate client certificate: %w", err)
+	}
+	name, ok := x.certUser(r.Fingerprint)
 	if !ok {
 		return at.refuse(apperr.Unauthenticated, MsgUnknownCert, "unknown client certificate "+r.Fingerprint)
 	}

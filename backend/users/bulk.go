@@ -224,6 +224,9 @@ func (s *Service) CreateBulk(ctx context.Context, a access.Actor, rows []onboard
 // transaction with one audit record per user. It checks ctx before each
 // batch and calls after(start, end) once a batch has committed.
 func (s *Service) createBatches(ctx context.Context, a access.Actor, ins []APIUserInput, keys []apikey.Key, after func(start, end int) error) (int, error) {
+	if _, err := s.index(); err != nil { // read here, not in a batch (certFree)
+		return 0, err
+	}
 	done := 0
 	for start := 0; start < len(ins); start += bulkBatch {
 		if err := ctx.Err(); err != nil {

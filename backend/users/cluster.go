@@ -64,30 +64,20 @@ func (s *Service) Follow(stop <-chan struct{}) {
 		}
 		// Read the counters before the store: a change after this read
 		// moves them again and the next tick reloads once more.
-		if err := s.idx.reload(s.st); err != nil {
+		if err := s.idx.refresh(); err != nil {
 			continue // the store is unreachable: keep the counters, retry
 		}
 		changes, rows, last = c, r, time.Now()
 	}
 }
 
-// reload reads every user again and replaces the index's rows. Changes
-// this node commits meanwhile are applied again on top, so none is lost.
-func (x *index) reload(st *store.Store) error {
-	x.mu.Lock()
-	x.replay = []func(){}
-	x.mu.Unlock()
-	fresh, _, err := loadIndex(st)
-	x.mu.Lock()
-	defer x.mu.Unlock()
-	replay := x.replay
-	x.replay = nil
-	if err != nil {
-		return err
+// refresh reads every user again if the index has been read; if not,
+// its first use reads them.
+func (x *index) refresh() error {
+	x.loading.Lock()
+	defer x.loading.Unlock()
+	if !x.isLoaded() {
+		return nil
 	}
-	x.entries, x.certs, x.classes = fresh.entries, fresh.certs, fresh.classes
-	for _, f := range replay {
-		f()
-	}
-	return nil
+	return x.readAll()
 }

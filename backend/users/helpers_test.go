@@ -50,7 +50,13 @@ func newEnv(t *testing.T) *env {
 // (before st).
 func wire(t *testing.T, st *store.Store, clock *testenv.Clock) *services.Services {
 	t.Helper()
-	svc, err := services.New(st, testenv.Key(t), services.Config{Clock: clock.Now, Hasher: fastHasher,
+	return wireKey(t, st, testenv.Key(t), clock)
+}
+
+// wireKey is wire with the master key: what serve builds when it opens st.
+func wireKey(t *testing.T, st *store.Store, master []byte, clock *testenv.Clock) *services.Services {
+	t.Helper()
+	svc, err := services.New(st, master, services.Config{Clock: clock.Now, Hasher: fastHasher,
 		Resolver: web01DNS, APIListen: "127.0.0.1:0", FailBurst: 1000})
 	if err != nil {
 		t.Fatal(err)

@@ -24,7 +24,7 @@ func TestIdleIsTheReportsIdlePeriod(t *testing.T) {
 		{"an operator is not idle", &User{Kind: KindOperator}, false},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			if got := newEntry(tc.user, newIndex().intern).idle(now); got != tc.want {
+			if got := newEntry(tc.user, newIndex(nil).intern).idle(now); got != tc.want {
 				t.Fatalf("idle = %v", got)
 			}
 		})

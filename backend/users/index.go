@@ -98,47 +98,108 @@ func keyStatus(disabled, revoked, live bool, exp time.Time, expires bool, now ti
 // index keeps every user's entry in memory, sorted by lower-case username,
 // so that search, filters and sorting stay fast at 100,000 users without
 // decoding the store on each keystroke. It changes only after a commit.
+//
+// It reads the store on its first use (ready), not at start: serve answers
+// retrievals without it, so its memory does not grow with the number of
+// users (~280 B each) until something lists, searches, reports on them or
+// checks a certificate (issue 14).
 type index struct {
+	st *store.Store
+	// loading is held while the whole store is read (ready, refresh).
+	loading sync.Mutex
 	mu      sync.RWMutex
+	loaded  bool     // under mu
 	entries []*entry // sorted by lower-case username
 	// certs finds the API user of a client certificate: fingerprint →
 	// lower-case username. The store's user record stays the authority.
 	certs   map[string]string
 	classes map[class]*class
-	// replay, while a reload reads the store, holds the changes committed
-	// meanwhile (cluster.go); nil otherwise.
+	// replay, while readAll reads the store, holds the changes committed
+	// meanwhile; nil otherwise.
 	replay []func()
+	// afterRead, in tests, runs when readAll has read the store and not yet
+	// taken its rows: a commit then is one its read missed.
+	afterRead func()
 }
 
-func newIndex() *index { return &index{certs: map[string]string{}, classes: map[class]*class{}} }
+func newIndex(st *store.Store) *index {
+	return &index{st: st, certs: map[string]string{}, classes: map[class]*class{}}
+}
 
-// loadIndex reads every user once; those stored before ids existed are
-// returned too, for assignIDs.
-func loadIndex(st *store.Store) (*index, []User, error) {
-	idx := newIndex()
-	var missing []User
-	err := st.View(func(tx *store.Txn) error {
-		return tx.Each(userPrefix, func(_ string, decode func(any) error) (bool, error) {
-			var u User
-			if err := decode(&u); err != nil {
-				return false, err
-			}
-			if u.ID == "" {
-				missing = append(missing, u)
-			}
-			e := newEntry(&u, idx.intern)
-			idx.entries = append(idx.entries, e)
-			if fp := e.certFP(); fp != "" {
-				idx.certs[fp] = e.lowerName()
-			}
-			return true, nil
-		})
+// ready reads every user unless the index has. A failed read leaves it
+// unloaded; the next use tries again.
+func (x *index) ready() error {
+	if x.isLoaded() {
+		return nil
+	}
+	x.loading.Lock()
+	defer x.loading.Unlock()
+	if x.isLoaded() {
+		return nil
+	}
+	return x.readAll()
+}
+
+func (x *index) isLoaded() bool {
+	x.mu.RLock()
+	defer x.mu.RUnlock()
+	return x.loaded
+}
+
+// readAll reads every user and replaces the index's rows; called with
+// loading held. Changes committed meanwhile are applied again on top, so
+// none is lost.
+func (x *index) readAll() error {
+	x.mu.Lock()
+	x.replay = []func(){}
+	x.mu.Unlock()
+	fresh, err := loadIndex(x.st)
+	if x.afterRead != nil {
+		x.afterRead()
+	}
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	replay := x.replay
+	x.replay = nil
+	if err != nil {
+		return err
+	}
+	x.entries, x.certs, x.classes, x.loaded = fresh.entries, fresh.certs, fresh.classes, true
+	for _, f := range replay {
+		f()
+	}
+	return nil
+}
+
+// loadIndex reads every user once.
+func loadIndex(st *store.Store) (*index, error) {
+	idx := newIndex(st)
+	err := eachUser(st, func(u *User) {
+		e := newEntry(u, idx.intern)
+		idx.entries = append(idx.entries, e)
+		if fp := e.certFP(); fp != "" {
+			idx.certs[fp] = e.lowerName()
+		}
 	})
 	// Badger gives the keys in name order; an engine that encrypts key
 	// names (PostgreSQL) does not.
 	slices.SortFunc(idx.entries, func(a, b *entry) int { return strings.Compare(a.lowerName(), b.lowerName()) })
 	idx.entries = slices.Clip(idx.entries)
-	return idx, missing, err
+	return idx, err
+}
+
+// eachUser decodes every stored user in one read transaction.
+func eachUser(st *store.Store, f func(*User)) error {
+	return st.View(func(tx *store.Txn) error {
+		return tx.Each(userPrefix, func(_ string, decode func(any) error) (bool, error) {
+			var u User
+			if err := decode(&u); err != nil {
+				return false, err
+			}
+			f(&u)
+			return true, nil
+		})
+	})
 }
 
 // intern returns the shared copy of c; called with mu held (or before the
@@ -162,6 +223,9 @@ func (x *index) find(username string) (int, bool) {
 func (x *index) set(u *User) {
 	x.mu.Lock()
 	defer x.mu.Unlock()
+	if !x.loaded && x.replay == nil {
+		return // the first read will see the commit
+	}
 	x.setLocked(u)
 	if x.replay != nil {
 		x.replay = append(x.replay, func() { x.setLocked(u) })
@@ -200,6 +264,9 @@ func (x *index) certUser(fingerprint string) (string, bool) {
 func (x *index) remove(username string) {
 	x.mu.Lock()
 	defer x.mu.Unlock()
+	if !x.loaded && x.replay == nil {
+		return
+	}
 	x.removeLocked(username)
 	if x.replay != nil {
 		x.replay = append(x.replay, func() { x.removeLocked(username) })
@@ -330,13 +397,23 @@ func sortKey(col string) func(a, b *entry) int {
 	return nil
 }
 
+// index is the users index, read on its first use (index.ready). Writing
+// use cases have it read before their transaction (change), so the
+// committer, which runs every writer's batch, does not wait for the read.
+func (s *Service) index() (*index, error) { return s.idx, s.idx.ready() }
+
 // IDByName returns the id and the username (as typed at creation) of the
-// user named username (any case), from the index.
+// user named username (any case), from the index. A store that cannot be
+// read finds nobody.
 func (s *Service) IDByName(username string) (id, name string, ok bool) {
-	s.idx.mu.RLock()
-	defer s.idx.mu.RUnlock()
-	if i, found := s.idx.find(username); found {
-		e := s.idx.entries[i]
+	x, err := s.index()
+	if err != nil {
+		return "", "", false
+	}
+	x.mu.RLock()
+	defer x.mu.RUnlock()
+	if i, found := x.find(username); found {
+		e := x.entries[i]
 		return e.id(), e.username(), true
 	}
 	return "", "", false

@@ -15,7 +15,8 @@ import (
 
 // indexOf is an index of us, set one by one as commits do.
 func indexOf(us []User) *index {
-	x := newIndex()
+	x := newIndex(nil)
+	x.loaded = true
 	for i := range us {
 		x.setLocked(&us[i])
 	}

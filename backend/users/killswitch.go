@@ -185,12 +185,20 @@ func (s *Service) selectRows(sel *Selection) ([]*entry, error) {
 	if match == nil { // a search: the Users list's own search and filters
 		q := sel.Query
 		q.Kind = string(KindAPI)
-		return s.idx.match(q, s.clock()), nil
+		x, err := s.index()
+		if err != nil {
+			return nil, err
+		}
+		return x.match(q, s.clock()), nil
 	}
-	s.idx.mu.RLock()
-	defer s.idx.mu.RUnlock()
+	x, err := s.index()
+	if err != nil {
+		return nil, err
+	}
+	x.mu.RLock()
+	defer x.mu.RUnlock()
 	var out []*entry
-	for _, e := range s.idx.entries {
+	for _, e := range x.entries {
 		if e.class.kind == KindAPI && match(e) {
 			out = append(out, e)
 		}

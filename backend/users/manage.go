@@ -50,6 +50,9 @@ func (s *Service) dropUsesOfAReplacedKey(tx *store.Txn, u *User) error {
 // change runs fn as actor a in one transaction together with its audit
 // record; fn gets a as the store says it is now. A refusal is audited too.
 func (s *Service) change(a access.Actor, op, target string, fn func(tx *store.Txn, p access.Principal) error) error {
+	if _, err := s.index(); err != nil {
+		return err
+	}
 	return s.audit.Act(s.st, s, a, op, target, withoutRecord(fn))
 }
 
@@ -123,7 +126,11 @@ func (s *Service) keepsAPrivilegedAdmin(tx *store.Txn, old *User, newRole string
 	if newRole == access.PrivilegedAdmin && !disabled && !deleted {
 		return nil
 	}
-	for _, name := range s.idx.enabled(access.PrivilegedAdmin) {
+	x, err := s.index()
+	if err != nil {
+		return err
+	}
+	for _, name := range x.enabled(access.PrivilegedAdmin) {
 		if name == strings.ToLower(old.Username) {
 			continue
 		}
@@ -184,12 +191,17 @@ func (s *Service) SetDisabledByID(a access.Actor, id string, disabled bool) (*Us
 	return s.setDisabled(a, s.nameOf(id), id, disabled)
 }
 
-// nameOf is the username of the user with this id ("" when none), from
-// the index; the use case checks the id again in its transaction.
+// nameOf is the username of the user with this id ("" when none or when
+// the store cannot be read), from the index; the use case checks the id
+// again in its transaction.
 func (s *Service) nameOf(id string) string {
-	s.idx.mu.RLock()
-	defer s.idx.mu.RUnlock()
-	for _, e := range s.idx.entries {
+	x, err := s.index()
+	if err != nil {
+		return ""
+	}
+	x.mu.RLock()
+	defer x.mu.RUnlock()
+	for _, e := range x.entries {
 		if e.id() == id {
 			return e.username()
 		}
@@ -308,8 +320,12 @@ func (s *Service) List(a access.Actor, q Query) (Page, error) {
 		if !p.Has(access.UsersManage) && !p.Has(access.APIUsersManage) && !p.Has(access.ReportsView) && !p.Has(access.PasswordsShare) {
 			return forbidden("You are not allowed to list users")
 		}
+		x, err := s.index()
+		if err != nil {
+			return err
+		}
 		roles, err := s.roleNames(tx)
-		page = s.idx.query(q, s.clock())
+		page = x.query(q, s.clock())
 		page.Roles = roles
 		return err
 	})

@@ -2,9 +2,8 @@ package users
 
 import "hostbound/backend/store"
 
-// assignIDs gives the users stored before ids existed (found while the
-// index loads) their own id, once, and returns them as stored.
-func assignIDs(st *store.Store, missing []User) ([]User, error) {
+// assignIDs gives the users stored before ids existed their own id, once.
+func assignIDs(st *store.Store, missing []User) error {
 	for start := 0; start < len(missing); start += bulkBatch {
 		batch := missing[start:min(start+bulkBatch, len(missing))]
 		for i := range batch {
@@ -18,8 +17,8 @@ func assignIDs(st *store.Store, missing []User) ([]User, error) {
 			}
 			return nil
 		}); err != nil {
-			return nil, err
+			return err
 		}
 	}
-	return missing, nil
+	return nil
 }

@@ -70,7 +70,7 @@ type Config struct {
 	Matcher *hostcheck.Matcher
 }
 
-// NewService returns a user service and loads the search index.
+// NewService returns a user service; its index is read on first use.
 func NewService(c Config) (*Service, error) {
 	dummy, err := c.Hasher.Hash("hostbound-dummy-password")
 	if err != nil {
@@ -78,16 +78,17 @@ func NewService(c Config) (*Service, error) {
 	}
 	s := &Service{st: c.Store, audit: c.Audit, hasher: c.Hasher, clock: c.Clock, pepper: c.Pepper, keyMAC: keys.NewMAC(c.Pepper), dummyHash: dummy,
 		guard: c.Guard, matcher: c.Matcher, remote: watchRemote(c.Store)}
+	s.idx = newIndex(c.Store)
 	var missing []User
-	if s.idx, missing, err = loadIndex(c.Store); err != nil {
+	if err := eachUser(c.Store, func(u *User) {
+		if u.ID == "" {
+			missing = append(missing, *u)
+		}
+	}); err != nil {
 		return nil, err
 	}
-	updated, err := assignIDs(c.Store, missing)
-	if err != nil {
+	if err := assignIDs(c.Store, missing); err != nil {
 		return nil, fmt.Errorf("assign user ids: %w", err)
-	}
-	for i := range updated {
-		s.idx.set(&updated[i])
 	}
 	return s, nil
 }

@@ -41,18 +41,22 @@ func (s *Service) Report(a access.Actor, now time.Time) (Report, error) {
 		if err != nil {
 			return err
 		}
-		rep = s.report(now, roles)
+		x, err := s.index()
+		if err != nil {
+			return err
+		}
+		rep = x.report(now, roles)
 		return nil
 	})
 	return rep, err
 }
 
-func (s *Service) report(now time.Time, roles map[string]access.Role) Report {
+func (x *index) report(now time.Time, roles map[string]access.Role) Report {
 	rep := Report{KeyStatus: map[string]int{}, Roles: roles}
 	hosts := map[string]int{}
 	var super, expiring, idle []*entry
-	s.idx.mu.RLock()
-	for _, e := range s.idx.entries {
+	x.mu.RLock()
+	for _, e := range x.entries {
 		if access.IsSuperAdmin(roles[e.class.role], e.class.scope) {
 			super = append(super, e)
 		}
@@ -81,7 +85,7 @@ func (s *Service) report(now time.Time, roles map[string]access.Role) Report {
 			idle = append(idle, e)
 		}
 	}
-	s.idx.mu.RUnlock()
+	x.mu.RUnlock()
 	slices.SortFunc(expiring, func(a, b *entry) int { return compareTime(a, b, tKeyExpires) })
 	rep.SuperAdmins, rep.ExpiringSoon, rep.IdleKeys = rowsOf(super), rowsOf(expiring), rowsOf(idle)
 	for h, n := range hosts {

@@ -33,8 +33,8 @@ func TestReportKeyStatusBucketsAtTheirBoundaries(t *testing.T) {
 	for _, r := range access.BuiltInRoles {
 		roles[r.ID] = r
 	}
-	svc := &Service{idx: indexOf(us)}
-	rep := svc.report(now, roles)
+	x := indexOf(us)
+	rep := x.report(now, roles)
 	want := map[string]int{"active": 3, "expiring30": 1, "expiring7": 1, "expiring1": 1, "expired": 1, "none": 1, "disabled": 1}
 	for k, v := range want {
 		if rep.KeyStatus[k] != v {

@@ -82,7 +82,11 @@ func (s *Service) ListRoles(a access.Actor) ([]RoleInfo, error) {
 	if err != nil {
 		return nil, err
 	}
-	counts := s.idx.roleCounts()
+	x, err := s.index()
+	if err != nil {
+		return nil, err
+	}
+	counts := x.roleCounts()
 	for i := range out {
 		out[i].Users = counts[out[i].ID]
 	}
@@ -195,7 +199,11 @@ func (s *Service) DeleteRole(a access.Actor, id string) error {
 		if err != nil {
 			return apperr.New(apperr.NotFound, "No such role")
 		}
-		if n := s.idx.roleCounts()[id]; n > 0 {
+		x, err := s.index()
+		if err != nil {
+			return err
+		}
+		if n := x.roleCounts()[id]; n > 0 {
 			return apperr.New(apperr.Conflict, "The role %s is held by %d %s; give them another role first", r.Name, n, plural(n, "user", "users"))
 		}
 		s.changed(tx)
