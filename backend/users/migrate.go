@@ -2,8 +2,29 @@ package users
 
 import "hostbound/backend/store"
 
+// idsAssignedKey marks a store whose users all have ids, so that the scan
+// of assignIDs runs once and not at every start: at 100,000 users it
+// decoded every record and read every table into memory (issue 14).
+const idsAssignedKey = "users-have-ids"
+
 // assignIDs gives the users stored before ids existed their own id, once.
-func assignIDs(st *store.Store, missing []User) error {
+func assignIDs(st *store.Store) error {
+	var done bool
+	if err := st.View(func(tx *store.Txn) error {
+		var err error
+		done, err = tx.Has(idsAssignedKey)
+		return err
+	}); err != nil || done {
+		return err
+	}
+	var missing []User
+	if err := eachUser(st, func(u *User) {
+		if u.ID == "" {
+			missing = append(missing, *u)
+		}
+	}); err != nil {
+		return err
+	}
 	for start := 0; start < len(missing); start += bulkBatch {
 		batch := missing[start:min(start+bulkBatch, len(missing))]
 		for i := range batch {
@@ -20,5 +41,5 @@ func assignIDs(st *store.Store, missing []User) error {
 			return err
 		}
 	}
-	return nil
+	return st.Update(func(tx *store.Txn) error { return tx.PutKey(idsAssignedKey) })
 }

@@ -79,15 +79,7 @@ func NewService(c Config) (*Service, error) {
 	s := &Service{st: c.Store, audit: c.Audit, hasher: c.Hasher, clock: c.Clock, pepper: c.Pepper, keyMAC: keys.NewMAC(c.Pepper), dummyHash: dummy,
 		guard: c.Guard, matcher: c.Matcher, remote: watchRemote(c.Store)}
 	s.idx = newIndex(c.Store)
-	var missing []User
-	if err := eachUser(c.Store, func(u *User) {
-		if u.ID == "" {
-			missing = append(missing, *u)
-		}
-	}); err != nil {
-		return nil, err
-	}
-	if err := assignIDs(c.Store, missing); err != nil {
+	if err := assignIDs(c.Store); err != nil {
 		return nil, fmt.Errorf("assign user ids: %w", err)
 	}
 	return s, nil

@@ -58,13 +58,19 @@ func seedUsers(tb testing.TB, n int) (*Service, access.Actor) {
 			tb.Fatal(err)
 		}
 	}
-	clock := func() time.Time { return base }
+	return openService(tb, st, base), ActorOf(&admin, access.SourceDesktop)
+}
+
+// openService is the user service over st, its clock stopped at now.
+func openService(tb testing.TB, st *store.Store, now time.Time) *Service {
+	tb.Helper()
+	clock := func() time.Time { return now }
 	svc, err := NewService(Config{Store: st, Audit: audit.New([]byte("a"), time.Now), Hasher: Hasher{Time: 1, Memory: 1024, Threads: 1},
 		Clock: clock, Pepper: []byte("p"), Guard: seedGuard{}, Matcher: hostcheck.NewMatcher(seedDNS{}, clock)})
 	if err != nil {
 		tb.Fatal(err)
 	}
-	return svc, ActorOf(&admin, access.SourceDesktop)
+	return svc
 }
 
 func TestSearchAt100000UsersReturnsCorrectPages(t *testing.T) {
