@@ -7,7 +7,8 @@
 # baseline side by side (idle, loaded one at a time), and for c = 1, 16, 64
 # runs BENCH_REPS repetitions of loadgen, alternating the two servers. It
 # prints req/s of both, the median of the per-repetition ratios, p50/p99 and
-# the RSS of serve after the runs (VmRSS, and VmHWM, its peak).
+# the RSS of serve after the runs (VmRSS, and VmHWM, its peak; VmRSS split
+# into anonymous memory and the file-backed pages of Badger's mmapped files).
 #
 #   tools/bench-rest.sh             the full table (about 6 min per user count)
 #   tools/bench-rest.sh --profile   a 10 s CPU, block and allocation profile of
@@ -202,7 +203,7 @@ run_table() {
   start_baseline
   # shellcheck disable=SC2086 # BENCH_SERVE_ENV is a list of VAR=value words
   start_serve "$n" "$kind" ${BENCH_SERVE_ENV:-}
-  say "$n API user(s), $kind store: serve pid $HB_PID (RSS $(rss "$HB_PID" VmRSS) MB idle), baseline pid $BASE_PID;" \
+  say "$n API user(s), $kind store: serve pid $HB_PID (RSS $(rss "$HB_PID" VmRSS) MB idle, $(rss "$HB_PID" RssAnon) MB anonymous), baseline pid $BASE_PID;" \
       "c = $CONC, $REPS rep(s) of ${WARMUP}s + ${SECONDS_}s each"
   local rows=() c r
   for c in $CONC; do
@@ -227,12 +228,14 @@ run_table() {
       "$(col "$WORK/hb-$c" 7)" "$(col "$WORK/base-$c" 7)" \
       "$([[ $bad == 0 ]] && echo ok || echo "NON-2XX/ERRORS: $bad")")")
   done
-  local rss_now hwm; rss_now=$(rss "$HB_PID" VmRSS); hwm=$(rss "$HB_PID" VmHWM)
+  local rss_now hwm anon file; rss_now=$(rss "$HB_PID" VmRSS); hwm=$(rss "$HB_PID" VmHWM)
+  anon=$(rss "$HB_PID" RssAnon); file=$(rss "$HB_PID" RssFile)
   echo
   echo "hostbound serve vs baseline, $n API user(s) in the $kind store; median of $REPS, ${SECONDS_}s each (+${WARMUP}s warmup)"
   printf '%-4s %10s %10s %7s %8s %8s %8s %8s %7s %7s %7s %7s %7s %7s %s\n' c "hb req/s" "base req/s" ratio "hb p50" "hb p99" "base p50" "base p99" "hb cpu" "bs cpu" "hb oth" "bs oth" "hb idl" "bs idl" check
   printf '%s\n' "${rows[@]}"
-  echo "RSS of serve after the runs: ${rss_now} MB (peak ${hwm} MB); latencies in ms; cpu: µs of CPU per request"
+  echo "RSS of serve after the runs: ${rss_now} MB (peak ${hwm} MB): ${anon} MB anonymous (the process's memory), ${file} MB"
+  echo "file-backed (Badger's memory-mapped tables and memtable logs: page cache the kernel reclaims); latencies in ms; cpu: µs of CPU per request"
   echo "(the server's own, not loadgen's); oth: the rest of the machine's CPU per request (loadgen's, mostly); idl: the machine's idle CPU during the run; $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg)"
   echo
   stop_pid "$HB_PID"; stop_pid "$BASE_PID"
