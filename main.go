@@ -45,7 +45,7 @@ func main() {
 // run dispatches the command line (backend/cli): no command opens the
 // window, the commands administer or serve a data directory headless.
 func run(args []string) int {
-	limitMemory()
+	manageMemory()
 	env := &cli.Env{
 		Version: version, Stdout: os.Stdout, Stderr: os.Stderr,
 		Terminal: cli.OSTerminal(), StderrTTY: cli.IsTerminal(os.Stderr), Getenv: os.Getenv,

@@ -1,8 +1,11 @@
 package main
 
 import (
+	"context"
 	"os"
 	"runtime/debug"
+
+	"hostbound/backend/idlemem"
 )
 
 // defaultMemoryLimit is the heap the Go runtime aims to stay under unless
@@ -12,8 +15,12 @@ import (
 // held at 150–230 MiB (measured with make soak).
 const defaultMemoryLimit = 256 << 20
 
-func limitMemory() {
+// manageMemory sets the process's memory policy: the heap limit above, and
+// the spare heap a burst left handed back once the process is quiet
+// (backend/idlemem).
+func manageMemory() {
 	if os.Getenv("GOMEMLIMIT") == "" {
 		debug.SetMemoryLimit(defaultMemoryLimit)
 	}
+	go idlemem.Default().Watch(context.Background())
 }
