@@ -3,7 +3,6 @@ package idlemem
 import (
 	"context"
 	"runtime"
-	"sync/atomic"
 	"testing"
 	"time"
 )
@@ -45,28 +44,25 @@ func TestAQuietProcessHandsBackWhatABurstLeft(t *testing.T) {
 }
 
 func TestABusyProcessIsLeftToItsGC(t *testing.T) {
-	var released atomic.Int32
-	p := Default()
-	p.Every = 20 * time.Millisecond
-	p.Release = func() { released.Add(1) }
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	// A live heap of 64 MiB sets a GC goal of 128: garbage piles up well
-	// past Spare between collections, so only the allocation rate says no.
+	// A live heap of 64 MiB sets a GC goal of 128: the 32 MiB of garbage
+	// below stays uncollected, well past Spare, so only the allocation
+	// between the two looks says no. (Sampled here, not on a ticker: a
+	// test starved of the CPU for one tick would look quiet.)
 	live := make([][]byte, 0, 1024)
 	for range 1024 {
 		live = append(live, make([]byte, 64<<10))
 	}
 	runtime.GC()
-	go p.Watch(ctx)
-	busyUntil := time.Now().Add(300 * time.Millisecond)
-	for time.Now().Before(busyUntil) { // ~4 MiB per ms: far above Quiet per 20 ms
-		burst(1 << 20)
-		time.Sleep(200 * time.Microsecond)
-	}
+	p := Default()
+	last := Read()
+	burst(32 << 20)
+	now := Read()
 	runtime.KeepAlive(live)
-	if n := released.Load(); n != 0 {
-		t.Fatalf("released %d times while the process allocated hundreds of MB per second", n)
+	if now.Held <= now.Live+p.Spare {
+		t.Fatalf("the garbage was collected before the second look: %+v", now)
+	}
+	if p.shouldRelease(last, now) {
+		t.Fatalf("released after %d MiB allocated between two looks", (now.Allocated-last.Allocated)>>20)
 	}
 }
 
