@@ -28,18 +28,16 @@ const (
 	DefaultSpare = 16 << 20
 )
 
-// Policy says when to release. Release is debug.FreeOSMemory unless a
-// test counts its calls instead.
+// Policy says when to release.
 type Policy struct {
-	Every   time.Duration
-	Quiet   uint64 // bytes allocated per Every below which the process is idle
-	Spare   uint64 // heap bytes held beyond the live heap worth releasing
-	Release func()
+	Every time.Duration
+	Quiet uint64 // bytes allocated per Every below which the process is idle
+	Spare uint64 // heap bytes held beyond the live heap worth releasing
 }
 
 // Default is the policy main runs.
 func Default() Policy {
-	return Policy{Every: DefaultEvery, Quiet: DefaultQuiet, Spare: DefaultSpare, Release: debug.FreeOSMemory}
+	return Policy{Every: DefaultEvery, Quiet: DefaultQuiet, Spare: DefaultSpare}
 }
 
 // Watch looks at the runtime's memory every p.Every until ctx ends and
@@ -56,8 +54,8 @@ func (p Policy) Watch(ctx context.Context) {
 		}
 		now := Read()
 		if p.shouldRelease(last, now) {
-			p.Release()
-			now = Read() // the release's own GC allocates nothing, but reads fresh figures
+			debug.FreeOSMemory()
+			now = Read() // the next look compares with the heap after the release
 		}
 		last = now
 	}
