@@ -13,7 +13,8 @@
 #   tools/bench-rest.sh             the full table (about 6 min per user count)
 #   tools/bench-rest.sh --profile   a 10 s CPU, block and allocation profile of
 #                                   serve at c=64 (pprof -top), allocations per
-#                                   request from /debug/vars (HOSTBOUND_PPROF)
+#                                   request from /debug/vars (HOSTBOUND_PPROF), and
+#                                   the committer's time per batch by phase
 #
 # Environment: BENCH_SECONDS (10), BENCH_WARMUP (2), BENCH_REPS (3),
 # BENCH_CONC ("1 16 64"), BENCH_USERS ("1 100000"), BENCH_STORES ("badger";
@@ -44,7 +45,7 @@ GO=${GO:-go}
 for arg in "$@"; do
   case "$arg" in
     --profile) PROFILE=1 ;;
-    -h|--help) sed -n '2,23p' "$0"; exit 0 ;;
+    -h|--help) awk 'NR > 1 && /^#/ {print; next} NR > 1 {exit}' "$0"; exit 0 ;;
     *) echo "bench-rest: unknown argument $arg (want --profile)" >&2; exit 2 ;;
   esac
 done
@@ -244,6 +245,23 @@ run_table() {
 # counter NAME: a number from serve's /debug/vars memstats.
 counter() { curl -s "http://$PPROF/debug/vars" | tr ',' '\n' | sed -n "s/.*\"$1\": *\([0-9]*\).*/\1/p" | head -1; }
 
+# commit_phases BEFORE AFTER: the committer's time per batch over the
+# profile's window, from two /debug/vars snapshots (backend/store/committimes.go).
+commit_phases() {
+  python3 - "$1" "$2" <<'PY'
+import json, sys
+a, b = (json.load(open(f))["store_commit"] for f in sys.argv[1:3])
+n = b["batch"]["count"] - a["batch"]["count"]
+if n <= 0:
+    sys.exit()
+w = b["writers"] - a["writers"]
+print(f"committer: {n} batches, {w / n:.1f} writers per batch; µs per batch:", end="")
+for p in ("batch", "functions", "commit", "redo_write", "sync", "ledger", "badger_commit"):
+    print(f" {p} {(b[p]['us'] - a[p]['us']) / n:.0f}", end="")
+print()
+PY
+}
+
 run_profile() {
   local n=${USERS%% *} c=${BENCH_PROFILE_CONC:-64}
   PPROF=127.0.0.1:$(freeport)
@@ -254,6 +272,7 @@ run_profile() {
   local lp=$!
   sleep "$WARMUP"
   local m0 b0; m0=$(counter Mallocs); b0=$(counter TotalAlloc)
+  curl -s "http://$PPROF/debug/vars" >"$WORK/vars0.json"
   curl -s -o "$WORK/cpu.pb.gz" "http://$PPROF/debug/pprof/profile?seconds=$PROFILE_SECONDS" &
   local p1=$!
   curl -s -o "$WORK/block.pb.gz" "http://$PPROF/debug/pprof/block?seconds=$PROFILE_SECONDS" &
@@ -262,6 +281,7 @@ run_profile() {
   local p3=$!
   wait "$lp" "$p1" "$p2" "$p3"
   local m1 b1; m1=$(counter Mallocs); b1=$(counter TotalAlloc)
+  curl -s "http://$PPROF/debug/vars" >"$WORK/vars1.json"
   read -r rps p50 p99 non2xx errs <"$out"
   local reqs; reqs=$(awk -v r="$rps" -v s="$PROFILE_SECONDS" 'BEGIN {printf "%d", r * s}')
   echo
@@ -270,6 +290,7 @@ run_profile() {
   awk -v m=$((m1 - m0)) -v b=$((b1 - b0)) -v r="$reqs" \
     'BEGIN {if (r > 0) printf "allocations per request: %.0f (%.0f bytes), from runtime.MemStats over %d requests\n", m / r, b / r, r}'
   echo "RSS of serve: $(rss "$HB_PID" VmRSS) MB (peak $(rss "$HB_PID" VmHWM) MB)"
+  commit_phases "$WORK/vars0.json" "$WORK/vars1.json"
   # top PROFILE TITLE [pprof flags...]: go tool pprof -top, 25 lines.
   top() {
     local f=$1 title=$2; shift 2

@@ -467,14 +467,20 @@ func (x *badgerTxn) commit() error {
 	var pos []uint64
 	if len(x.led.pend) > 0 {
 		var err error
-		if mark, pos, err = x.e.led.append(x.led.pend); err != nil {
+		started := time.Now()
+		mark, pos, err = x.e.led.append(x.led.pend)
+		commitTimes.add(phaseLedger, started)
+		if err != nil {
 			x.t.Discard()
 			undo(err)
 			return err
 		}
 	}
 	ts := x.e.vers.reserve()
-	if err := x.t.CommitAt(ts, nil); err != nil {
+	started := time.Now()
+	err := x.t.CommitAt(ts, nil)
+	commitTimes.add(phaseBadger, started)
+	if err != nil {
 		if len(x.led.pend) > 0 {
 			x.e.led.undo(mark)
 		}

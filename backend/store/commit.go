@@ -3,6 +3,7 @@ package store
 import (
 	"errors"
 	"fmt"
+	"time"
 )
 
 // maxBatch bounds how many writers share one commit.
@@ -41,7 +42,10 @@ func (s *Store) committer() {
 			}
 			continue
 		}
+		start := time.Now()
 		s.commitBatch(batch)
+		commitTimes.add(phaseBatch, start)
+		commitTimes.writers.Add(int64(len(batch)))
 	}
 }
 
@@ -60,6 +64,7 @@ func (s *Store) commitBatch(batch []*pending) {
 		}
 		sh := &shared{watches: s.watches.Load()}
 		txs := make([]*Txn, 0, len(batch))
+		started := time.Now()
 		failed, ferr := -1, error(nil)
 		for i, p := range batch {
 			x := &Txn{t: txn, shared: sh}
@@ -80,6 +85,7 @@ func (s *Store) commitBatch(batch []*pending) {
 			batch = append(batch[:failed:failed], batch[failed+1:]...)
 			continue
 		}
+		commitTimes.add(phaseFunctions, started)
 		hooks := &Txn{t: txn, shared: sh}
 		if err := beforeCommit(hooks); err != nil {
 			txn.discard()
@@ -96,7 +102,9 @@ func (s *Store) commitBatch(batch []*pending) {
 		}
 		err = s.announce(txn, sh)
 		if err == nil {
+			started := time.Now()
 			err = txn.commit()
+			commitTimes.add(phaseCommit, started)
 		} else {
 			txn.discard()
 		}

@@ -13,6 +13,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"time"
 
 	"hostbound/backend/keys"
 )
@@ -210,12 +211,16 @@ func (r *redoLog) append(ops []redoOp) error {
 	r.aead.Seal(b[redoHeader:redoHeader], b[4:redoHeader], b[redoHeader:], r.position(&ad, r.seg, r.off))
 	sealed := b[:redoHeader+n+r.aead.Overhead()]
 	r.buf = sealed[:0]
+	started := time.Now()
 	if _, err := r.f.Write(sealed); err != nil {
 		return r.undo(err)
 	}
+	commitTimes.add(phaseRedoWrite, started)
+	started = time.Now()
 	if err := fdatasync(r.f); err != nil {
 		return r.undo(err)
 	}
+	commitTimes.add(phaseSync, started)
 	r.off += int64(len(sealed))
 	return nil
 }
